@@ -1,0 +1,1 @@
+"""amo-dealcopy shared layer: amoCRM client, storage adapters, domain services."""

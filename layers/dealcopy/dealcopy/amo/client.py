@@ -1,0 +1,166 @@
+"""amoCRM API v4 client: throttled, retried, counted, typed.
+
+One instance serves one account. Requests pass through the account's limiter
+(before sending), are retried on 429/5xx/timeouts with jittered backoff inside a
+total deadline, and a 401 triggers exactly one token refresh and one retry.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from dealcopy.amo.counting import RequestCounter, request_counter
+from dealcopy.amo.errors import (
+    AmoAmbiguousWrite,
+    AmoError,
+    AmoRateLimited,
+    AmoServerError,
+    AmoUnauthorized,
+    AmoUnavailable,
+    error_from_answer,
+)
+from dealcopy.amo.ratelimit import SlidingWindowLimiter
+from dealcopy.amo.retry import RetryPolicy
+from dealcopy.amo.tokens import TokenProvider
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "PUT", "DELETE"})
+# Statuses where amoCRM did not execute the request, so even a create may be sent again.
+_NOT_EXECUTED = frozenset({429, 503})
+
+
+def base_url_for(domain: str, override: str = "") -> str:
+    """`https://{domain}` unless a local override (the emulator) is configured."""
+    if override:
+        return override.rstrip("/")
+    return f"https://{domain.strip().strip('/')}"
+
+
+class AmoClient:
+    """Thin, safe access to `/api/v4` of one account."""
+
+    def __init__(
+        self,
+        base_url: str,
+        tokens: TokenProvider,
+        *,
+        limiter: SlidingWindowLimiter,
+        account_key: str,
+        http: httpx.Client | None = None,
+        policy: RetryPolicy | None = None,
+        counter: RequestCounter = request_counter,
+        timeout: float = 15.0,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._tokens = tokens
+        self._limiter = limiter
+        self._account = account_key
+        self._http = http or httpx.Client(timeout=timeout)
+        self._policy = policy or RetryPolicy()
+        self._counter = counter
+        self._timeout = timeout
+
+    # -- public verbs -------------------------------------------------------
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, json: Any, *, idempotent: bool = False) -> Any:
+        """POST; `idempotent=True` lets timeouts/502/504 be retried (links, notes with dedupe)."""
+        return self.request("POST", path, json=json, idempotent=idempotent)
+
+    def patch(self, path: str, json: Any) -> Any:
+        return self.request("PATCH", path, json=json)
+
+    def paginate(
+        self, path: str, embedded_key: str, params: dict[str, Any] | None = None, limit: int = 250
+    ) -> Iterator[dict[str, Any]]:
+        """Yield items of `_embedded[embedded_key]` page after page until a 204 or a short page."""
+        page = 1
+        while True:
+            body = self.get(path, {**(params or {}), "page": page, "limit": limit})
+            items = (body or {}).get("_embedded", {}).get(embedded_key, [])
+            yield from items
+            if not body or len(items) < limit or not body.get("_links", {}).get("next"):
+                return
+            page += 1
+
+    # -- machinery ----------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Send with throttle, retries and one refresh-on-401; returns parsed JSON or None (204)."""
+        method = method.upper()
+        replayable = method in _SAFE_METHODS if idempotent is None else idempotent
+        started = time.monotonic()
+        refreshed = False
+        attempt = 0
+        last: BaseException | None = None
+        while attempt < self._policy.max_attempts:
+            token = self._tokens.access_token()
+            remaining = self._policy.deadline - (time.monotonic() - started)
+            if remaining <= 0:
+                break
+            try:
+                return self._send(method, path, token, params, json, remaining)
+            except AmoUnauthorized:
+                if refreshed:
+                    raise
+                refreshed = True
+                self._tokens.refreshed_after(token)
+                continue  # the refresh retry does not consume an attempt
+            except (AmoRateLimited, AmoServerError) as err:
+                if not replayable and err.status not in _NOT_EXECUTED:
+                    raise AmoAmbiguousWrite(str(err), attempt + 1, err) from err
+                last, wait = err, self._policy.backoff(attempt, getattr(err, "retry_after", None))
+            except httpx.TransportError as err:
+                if not replayable and not isinstance(err, httpx.ConnectError):
+                    raise AmoAmbiguousWrite(type(err).__name__, attempt + 1, err) from err
+                last, wait = err, self._policy.backoff(attempt)
+            attempt += 1
+            if time.monotonic() - started + wait >= self._policy.deadline:
+                break
+            time.sleep(wait)
+        raise AmoUnavailable(str(last) if last else "deadline exceeded", attempt, last)
+
+    def _send(
+        self, method: str, path: str, token: str, params: Any, json: Any, remaining: float
+    ) -> Any:
+        self._limiter.acquire()
+        status = 0
+        try:
+            response = self._http.request(
+                method,
+                f"{self.base_url}{path}",
+                params=params,
+                json=json,
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+                timeout=min(self._timeout, max(remaining, 0.1)),
+            )
+            status = response.status_code
+        finally:
+            self._counter.record(self._account, status)
+        if status < 400 and (status == 204 or not response.content):
+            return None
+        body = _json_or_empty(response)
+        if status >= 400:
+            raise error_from_answer(status, body, dict(response.headers))
+        return body
+
+
+def _json_or_empty(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return {}
+
+
+__all__ = ["AmoClient", "AmoError", "base_url_for"]

@@ -1,0 +1,99 @@
+"""OAuth 2.0 against the account's own host: code exchange and refresh."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+import httpx
+from pydantic import BaseModel
+
+from dealcopy.amo.errors import AmoUnavailable, error_from_answer
+
+
+class TokenPair(BaseModel):
+    """What `/oauth2/access_token` returns, with the expiry made absolute."""
+
+    access_token: str
+    refresh_token: str
+    expires_at: int
+
+    def claims(self) -> dict[str, Any]:
+        """Unverified JWT claims of the access token (amoCRM issues JWTs; used for `api_domain`)."""
+        return unverified_claims(self.access_token)
+
+
+class OAuthGrantRejected(Exception):
+    """amoCRM refused the code or refresh token (used, expired, revoked, wrong client)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"OAuth grant rejected ({status}): {detail}")
+        self.status = status
+        self.detail = detail
+
+
+def unverified_claims(token: str) -> dict[str, Any]:
+    """Payload of a JWT without checking its signature; {} for opaque tokens."""
+    try:
+        payload = token.split(".")[1]
+        padded = payload + "=" * (-len(payload) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(padded))
+        return claims if isinstance(claims, dict) else {}
+    except (IndexError, ValueError):
+        return {}
+
+
+class OAuthClient:
+    """Exchanges codes and refresh tokens at `{base_url}/oauth2/access_token`."""
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        redirect_uri: str,
+        http: httpx.Client | None = None,
+        timeout: float = 15.0,
+    ) -> None:
+        self._client_id = client_id
+        self._secret = client_secret
+        self._redirect_uri = redirect_uri
+        self._http = http or httpx.Client(timeout=timeout)
+
+    def exchange_code(self, base_url: str, code: str) -> TokenPair:
+        return self._grant(base_url, {"grant_type": "authorization_code", "code": code})
+
+    def refresh(self, base_url: str, refresh_token: str) -> TokenPair:
+        return self._grant(base_url, {"grant_type": "refresh_token", "refresh_token": refresh_token})
+
+    def _grant(self, base_url: str, grant: dict[str, str]) -> TokenPair:
+        body = {
+            "client_id": self._client_id,
+            "client_secret": self._secret,
+            "redirect_uri": self._redirect_uri,
+            **grant,
+        }
+        try:
+            response = self._http.post(f"{base_url.rstrip('/')}/oauth2/access_token", json=body)
+        except httpx.TransportError as err:
+            raise AmoUnavailable(f"OAuth endpoint unreachable: {type(err).__name__}", 1, err) from err
+        if response.status_code in (400, 401, 403):
+            problem = error_from_answer(response.status_code, _json(response))
+            raise OAuthGrantRejected(response.status_code, problem.detail or problem.title)
+        if response.status_code >= 300:
+            raise AmoUnavailable(f"OAuth endpoint answered {response.status_code}", 1)
+        data = _json(response)
+        return TokenPair(
+            access_token=data["access_token"],
+            refresh_token=data["refresh_token"],
+            expires_at=int(time.time()) + int(data.get("expires_in", 86400)),
+        )
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}

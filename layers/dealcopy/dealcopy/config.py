@@ -1,0 +1,61 @@
+"""Runtime settings, read from the environment once per process.
+
+Every function gets the same variables from template.yaml's Globals; the local
+stack sets them from the same template, so names cannot drift.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, Field, field_validator
+
+DEFAULT_ORIGIN_PATTERNS = "https://*.amocrm.ru,https://*.amocrm.com,https://*.kommo.com"
+DEFAULT_API_DOMAINS = "amocrm.ru,amocrm.com,kommo.com"
+
+
+class Settings(BaseModel):
+    """Process-wide configuration; see README's configuration table."""
+
+    accounts_table: str = "dealcopy-accounts"
+    presets_table: str = "dealcopy-presets"
+    jobs_table: str = "dealcopy-jobs"
+    idempotency_table: str = "dealcopy-idempotency"
+    copy_queue_url: str = ""
+
+    client_id: str = ""
+    redirect_uri: str = ""
+    client_secret_id: str = Field(default="", description="Secrets Manager name/ARN of the client secret")
+
+    allowed_origins: list[str] = Field(default_factory=lambda: DEFAULT_ORIGIN_PATTERNS.split(","))
+    api_domains: list[str] = Field(default_factory=lambda: DEFAULT_API_DOMAINS.split(","))
+    amo_base_url_override: str = ""
+
+    amo_rate_limit: int = 7
+    amo_rate_window: float = 1.0
+    amo_timeout: float = 15.0
+    amo_deadline: float = 25.0
+    amo_max_attempts: int = 6
+    refresh_lock_seconds: float = 15.0
+
+    trial_days: int = 14
+
+    @field_validator("allowed_origins", "api_domains", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values = {name: env[name.upper()] for name in cls.model_fields if name.upper() in env}
+        return cls.model_validate(values)
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The settings of this process (cached: Lambda environments never change)."""
+    return Settings.from_env()

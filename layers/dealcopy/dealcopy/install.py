@@ -1,0 +1,143 @@
+"""Install and uninstall of the integration in an amoCRM account (domain logic, no I/O of its own).
+
+amoCRM calls the OAuth redirect URI twice per widget install (browser redirect
+and webhook) with the same single-use code: the first call exchanges it, the
+second waits for that result instead of failing on an already-used code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dealcopy.amo.oauth import OAuthGrantRejected, TokenPair
+from dealcopy.storage.accounts import AccountRepository
+from dealcopy.storage.claims import ClaimStore
+
+CODE_TTL = 20 * 60  # amoCRM authorization codes live 20 minutes
+_CODE_SHAPE = re.compile(r"^[A-Za-z0-9._~+/=-]{8,4096}$")
+
+
+class InstallRejected(Exception):
+    """The install request cannot succeed (bad code, foreign host, denied...)."""
+
+    def __init__(self, code: str, detail_en: str, detail_ru: str) -> None:
+        super().__init__(detail_en)
+        self.code = code
+        self.detail_en = detail_en
+        self.detail_ru = detail_ru
+
+
+class UninstallRejected(Exception):
+    """The uninstall hook is not from amoCRM (wrong client or signature)."""
+
+
+@dataclass(frozen=True)
+class InstalledAccount:
+    account_id: int
+    subdomain: str
+    repeated: bool = False
+
+
+def api_host(referer: str | None, api_domains: list[str]) -> str:
+    """The account's API host from `referer`, only if it is a subdomain of an amoCRM/Kommo domain.
+
+    We send our client secret to this host, so a foreign host is refused outright.
+    """
+    host = (referer or "").strip().lower()
+    host = re.sub(r"^https?://", "", host).split("/")[0]
+    suffixes = "|".join(re.escape(d.strip().lower()) for d in api_domains if d.strip())
+    if not suffixes or not re.fullmatch(rf"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.(?:{suffixes})", host):
+        raise InstallRejected(
+            "bad-referer",
+            "The request does not come from an amoCRM/Kommo account.",
+            "Запрос пришёл не из аккаунта amoCRM/Kommo.",
+        )
+    return host
+
+
+@dataclass
+class InstallService:
+    accounts: AccountRepository
+    claims: ClaimStore
+    exchange_code: Callable[[str, str], TokenPair]  # (base_url, code) -> pair
+    read_account: Callable[[str, TokenPair], dict[str, Any]]  # (base_url, pair) -> /api/v4/account
+    base_url_for: Callable[[str], str]
+    api_domains: list[str]
+    trial_days: int
+    repeat_wait: float = 10.0
+
+    def complete(self, code: str | None, referer: str | None) -> InstalledAccount:
+        if not code or not _CODE_SHAPE.match(code):
+            raise InstallRejected(
+                "bad-code", "The authorization code is missing or malformed.", "Код авторизации отсутствует или повреждён."
+            )
+        host = api_host(referer, self.api_domains)
+        key = "oauth-code#" + hashlib.sha256(code.encode()).hexdigest()
+        give_up = time.monotonic() + self.repeat_wait
+        while not self.claims.claim(key, CODE_TTL):
+            done = self.claims.read(key)
+            if done and done.get("state") == "done":
+                return InstalledAccount(**done["result"], repeated=True)
+            if time.monotonic() > give_up:
+                raise InstallRejected(
+                    "install-in-progress",
+                    "This install is still being processed; reload the page in a moment.",
+                    "Установка ещё обрабатывается, обновите страницу через минуту.",
+                )
+            time.sleep(0.2)
+        try:
+            installed = self._install(host, code)
+        except BaseException:
+            self.claims.release(key)
+            raise
+        self.claims.complete(key, {"account_id": installed.account_id, "subdomain": installed.subdomain})
+        return installed
+
+    def _install(self, host: str, code: str) -> InstalledAccount:
+        base_url = self.base_url_for(host)
+        try:
+            pair = self.exchange_code(base_url, code)
+        except OAuthGrantRejected as err:
+            raise InstallRejected(
+                "code-rejected",
+                "amoCRM did not accept the authorization code (expired or already used). Install the widget again.",
+                "amoCRM не принял код авторизации (истёк или уже использован). Установите виджет заново.",
+            ) from err
+        info = self.read_account(base_url, pair)
+        domain = str(pair.claims().get("api_domain") or host)
+        account = self.accounts.record_install(
+            account_id=int(info["id"]),
+            subdomain=str(info.get("subdomain") or host.split(".")[0]),
+            domain=domain,
+            tokens=pair,
+            trial_days=self.trial_days,
+        )
+        return InstalledAccount(account_id=account.account_id, subdomain=account.subdomain)
+
+
+def uninstall_signature(secret: str, client_uuid: str, account_id: str) -> str:
+    """hex HMAC-SHA256 of "{client_uuid}|{account_id}" keyed by the client secret.
+
+    Format from secondary sources (facts file: unconfirmed); see README troubleshooting.
+    """
+    return hmac.new(secret.encode(), f"{client_uuid}|{account_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def verify_uninstall(params: dict[str, str], client_id: str, secret: str) -> int:
+    """The account id of a genuine uninstall hook, or UninstallRejected."""
+    client_uuid = params.get("client_uuid", "")
+    account_id = params.get("account_id", "")
+    signature = params.get("signature", "").lower()
+    if not (client_uuid and account_id.isdigit() and signature):
+        raise ValueError("account_id, client_uuid and signature are required")
+    if not hmac.compare_digest(client_uuid, client_id):
+        raise UninstallRejected("client_uuid is not this integration")
+    if not hmac.compare_digest(signature, uninstall_signature(secret, client_uuid, account_id)):
+        raise UninstallRejected("signature does not match")
+    return int(account_id)

@@ -1,0 +1,1 @@
+"""DynamoDB adapters. The only package (with wiring) that talks to boto3."""

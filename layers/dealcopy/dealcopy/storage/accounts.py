@@ -1,0 +1,189 @@
+"""Accounts table: one item per amoCRM account, holding install facts and the token pair.
+
+Token refresh is serialised with a lease (`refresh_lock_until`/`refresh_lock_owner`)
+taken by a conditional update, so one refresh per account reaches amoCRM at a time.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from dealcopy.accounts import Account, AccountStatus, StoredTokens
+from dealcopy.amo.oauth import TokenPair
+from dealcopy.storage.dynamo import is_conditional_failure, plain
+
+DAY = 86400
+
+
+class AccountRepository:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    # -- reads ----------------------------------------------------------------
+    def get(self, account_id: int, *, consistent: bool = False) -> Account | None:
+        item = self._table.get_item(Key={"account_id": account_id}, ConsistentRead=consistent).get("Item")
+        return _account(plain(item)) if item else None
+
+    # -- install / uninstall ----------------------------------------------------
+    def record_install(
+        self,
+        *,
+        account_id: int,
+        subdomain: str,
+        domain: str,
+        tokens: TokenPair,
+        trial_days: int,
+        now: int | None = None,
+    ) -> Account:
+        """Upsert on install; the first-install date and the trial end survive re-installs."""
+        now = int(now or time.time())
+        result = self._table.update_item(
+            Key={"account_id": account_id},
+            UpdateExpression=(
+                "SET subdomain = :sub, #domain = :domain, #status = :active, installed_at = :now, "
+                "first_installed_at = if_not_exists(first_installed_at, :now), "
+                "trial_until = if_not_exists(trial_until, :trial), "
+                "access_token = :at, refresh_token = :rt, expires_at = :exp, "
+                "token_version = if_not_exists(token_version, :zero) + :one, "
+                "updated_at = :now "
+                "REMOVE uninstalled_at, refresh_lock_until, refresh_lock_owner"
+            ),
+            ExpressionAttributeNames={"#domain": "domain", "#status": "status"},
+            ExpressionAttributeValues={
+                ":sub": subdomain,
+                ":domain": domain,
+                ":active": AccountStatus.ACTIVE.value,
+                ":now": now,
+                ":trial": now + trial_days * DAY,
+                ":at": tokens.access_token,
+                ":rt": tokens.refresh_token,
+                ":exp": tokens.expires_at,
+                ":zero": 0,
+                ":one": 1,
+            },
+            ReturnValues="ALL_NEW",
+        )
+        return _account(plain(result["Attributes"]))
+
+    def mark_uninstalled(self, account_id: int, now: int | None = None) -> bool:
+        """Drop the tokens and flag the account; False if we never knew it."""
+        try:
+            self._table.update_item(
+                Key={"account_id": account_id},
+                UpdateExpression=(
+                    "SET #status = :gone, uninstalled_at = :now, updated_at = :now "
+                    "REMOVE access_token, refresh_token, expires_at, refresh_lock_until, refresh_lock_owner"
+                ),
+                ConditionExpression="attribute_exists(account_id)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":gone": AccountStatus.UNINSTALLED.value, ":now": int(now or time.time())},
+            )
+        except ClientError as err:
+            if is_conditional_failure(err):
+                return False
+            raise
+        return True
+
+    def mark_reinstall_required(self, account_id: int) -> None:
+        self._table.update_item(
+            Key={"account_id": account_id},
+            UpdateExpression="SET #status = :s, updated_at = :now REMOVE refresh_lock_until, refresh_lock_owner",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":s": AccountStatus.REINSTALL_REQUIRED.value, ":now": int(time.time())},
+        )
+
+    # -- refresh lease ----------------------------------------------------------
+    def acquire_refresh_lock(self, account_id: int, owner: str, rejected_token: str, lease: float) -> bool:
+        """Take the refresh lease iff the stored token is still the rejected one and nobody holds it."""
+        now = time.time()
+        try:
+            self._table.update_item(
+                Key={"account_id": account_id},
+                UpdateExpression="SET refresh_lock_until = :until, refresh_lock_owner = :owner",
+                ConditionExpression=(
+                    "#status = :active AND access_token = :rejected AND "
+                    "(attribute_not_exists(refresh_lock_until) OR refresh_lock_until < :now)"
+                ),
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={
+                    ":active": AccountStatus.ACTIVE.value,
+                    ":rejected": rejected_token,
+                    ":now": _num(now),
+                    ":until": _num(now + lease),
+                    ":owner": owner,
+                },
+            )
+        except ClientError as err:
+            if is_conditional_failure(err):
+                return False
+            raise
+        return True
+
+    def store_refreshed(self, account_id: int, owner: str, tokens: TokenPair) -> bool:
+        """Write the new pair and release the lease; False if our lease was lost meanwhile."""
+        try:
+            self._table.update_item(
+                Key={"account_id": account_id},
+                UpdateExpression=(
+                    "SET access_token = :at, refresh_token = :rt, expires_at = :exp, "
+                    "token_version = token_version + :one, updated_at = :now "
+                    "REMOVE refresh_lock_until, refresh_lock_owner"
+                ),
+                ConditionExpression="refresh_lock_owner = :owner",
+                ExpressionAttributeValues={
+                    ":at": tokens.access_token,
+                    ":rt": tokens.refresh_token,
+                    ":exp": tokens.expires_at,
+                    ":one": 1,
+                    ":now": int(time.time()),
+                    ":owner": owner,
+                },
+            )
+        except ClientError as err:
+            if is_conditional_failure(err):
+                return False
+            raise
+        return True
+
+    def release_refresh_lock(self, account_id: int, owner: str) -> None:
+        try:
+            self._table.update_item(
+                Key={"account_id": account_id},
+                UpdateExpression="REMOVE refresh_lock_until, refresh_lock_owner",
+                ConditionExpression="refresh_lock_owner = :owner",
+                ExpressionAttributeValues={":owner": owner},
+            )
+        except ClientError as err:
+            if not is_conditional_failure(err):
+                raise
+
+
+def _num(value: float) -> Decimal:
+    return Decimal(str(round(value, 3)))
+
+
+def _account(item: dict[str, Any]) -> Account:
+    tokens = None
+    if item.get("access_token"):
+        tokens = StoredTokens(
+            access_token=item["access_token"],
+            refresh_token=item["refresh_token"],
+            expires_at=item["expires_at"],
+            version=item.get("token_version", 0),
+        )
+    return Account(
+        account_id=item["account_id"],
+        subdomain=item["subdomain"],
+        domain=item["domain"],
+        status=AccountStatus(item["status"]),
+        installed_at=item["installed_at"],
+        first_installed_at=item.get("first_installed_at", item["installed_at"]),
+        uninstalled_at=item.get("uninstalled_at"),
+        trial_until=item.get("trial_until"),
+        paid_until=item.get("paid_until"),
+        tokens=tokens,
+    )

@@ -1,0 +1,1 @@
+"""HTTP edge helpers shared by the API handlers (CORS, problem+json, HTML pages)."""

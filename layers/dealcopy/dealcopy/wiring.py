@@ -1,0 +1,141 @@
+"""Composition root: builds boto3 tables, the client secret, OAuth and amoCRM clients once per process.
+
+Handlers ask this module for ready objects; domain code receives them as arguments
+and never imports boto3 or httpx itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from typing import Any
+
+import boto3
+import httpx
+
+from dealcopy.accounts import Account
+from dealcopy.amo.client import AmoClient, base_url_for
+from dealcopy.amo.oauth import OAuthClient
+from dealcopy.amo.ratelimit import LimiterRegistry, SlidingWindowLimiter
+from dealcopy.amo.retry import RetryPolicy
+from dealcopy.amo.tokens import StaticToken, TokenProvider
+from dealcopy.config import settings
+from dealcopy.install import InstallService
+from dealcopy.storage.accounts import AccountRepository
+from dealcopy.storage.claims import ClaimStore
+from dealcopy.storage.tokens import DynamoTokenProvider
+
+_lock = threading.Lock()
+
+
+@cache
+def dynamodb() -> Any:
+    return boto3.resource("dynamodb")
+
+
+def table(name: str) -> Any:
+    return dynamodb().Table(name)
+
+
+@cache
+def accounts() -> AccountRepository:
+    return AccountRepository(table(settings().accounts_table))
+
+
+@cache
+def claims() -> ClaimStore:
+    return ClaimStore(table(settings().jobs_table))
+
+
+def client_secret() -> str:
+    """The integration's secret from Secrets Manager (powertools caches it for 5 minutes)."""
+    from aws_lambda_powertools.utilities import parameters
+
+    return str(parameters.get_secret(settings().client_secret_id, max_age=300))
+
+
+@cache
+def http() -> httpx.Client:
+    """One pooled HTTP client per process (keep-alive across invocations)."""
+    return httpx.Client(timeout=settings().amo_timeout)
+
+
+def oauth() -> OAuthClient:
+    cfg = settings()
+    return OAuthClient(cfg.client_id, client_secret(), cfg.redirect_uri, http=http())
+
+
+def api_base_url(domain: str) -> str:
+    return base_url_for(domain, settings().amo_base_url_override)
+
+
+@cache
+def limiters() -> LimiterRegistry:
+    cfg = settings()
+    return LimiterRegistry(lambda: SlidingWindowLimiter(rate=cfg.amo_rate_limit, window=cfg.amo_rate_window))
+
+
+def retry_policy() -> RetryPolicy:
+    cfg = settings()
+    return RetryPolicy(max_attempts=cfg.amo_max_attempts, deadline=cfg.amo_deadline)
+
+
+def amo_client(account_key: str, base_url: str, tokens: TokenProvider) -> AmoClient:
+    cfg = settings()
+    return AmoClient(
+        base_url,
+        tokens,
+        limiter=limiters().for_account(account_key),
+        account_key=account_key,
+        http=http(),
+        policy=retry_policy(),
+        timeout=cfg.amo_timeout,
+    )
+
+
+_providers: dict[int, DynamoTokenProvider] = {}
+
+
+def token_provider(account: Account) -> DynamoTokenProvider:
+    """One provider per account per process, so its cached token is shared by every caller."""
+    with _lock:
+        provider = _providers.get(account.account_id)
+        if provider is None:
+            base_url = api_base_url(account.domain)
+            provider = _providers[account.account_id] = DynamoTokenProvider(
+                accounts(),
+                account.account_id,
+                lambda refresh_token: oauth().refresh(base_url, refresh_token),
+                lease=settings().refresh_lock_seconds,
+            )
+        return provider
+
+
+def client_for(account: Account) -> AmoClient:
+    """An amoCRM client for an installed account (throttled per account, refreshing tokens)."""
+    return amo_client(str(account.account_id), api_base_url(account.domain), token_provider(account))
+
+
+def forget_account(account_id: int) -> None:
+    """Drop cached per-account objects (after uninstall)."""
+    with _lock:
+        _providers.pop(account_id, None)
+
+
+def install_service() -> InstallService:
+    cfg = settings()
+    client = oauth()
+
+    def read_account(base_url: str, pair: Any) -> dict[str, Any]:
+        api = amo_client(f"install:{base_url}", base_url, StaticToken(pair.access_token))
+        return api.get("/api/v4/account")
+
+    return InstallService(
+        accounts=accounts(),
+        claims=claims(),
+        exchange_code=client.exchange_code,
+        read_account=read_account,
+        base_url_for=api_base_url,
+        api_domains=cfg.api_domains,
+        trial_days=cfg.trial_days,
+    )
