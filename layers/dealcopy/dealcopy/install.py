@@ -75,7 +75,9 @@ class InstallService:
     def complete(self, code: str | None, referer: str | None) -> InstalledAccount:
         if not code or not _CODE_SHAPE.match(code):
             raise InstallRejected(
-                "bad-code", "The authorization code is missing or malformed.", "Код авторизации отсутствует или повреждён."
+                "bad-code",
+                "The authorization code is missing or malformed.",
+                "Код авторизации отсутствует или повреждён.",
             )
         host = api_host(referer, self.api_domains)
         key = "oauth-code#" + hashlib.sha256(code.encode()).hexdigest()

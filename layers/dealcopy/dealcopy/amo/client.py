@@ -131,9 +131,7 @@ class AmoClient:
             time.sleep(wait)
         raise AmoUnavailable(str(last) if last else "deadline exceeded", attempt, last)
 
-    def _send(
-        self, method: str, path: str, token: str, params: Any, json: Any, remaining: float
-    ) -> Any:
+    def _send(self, method: str, path: str, token: str, params: Any, json: Any, remaining: float) -> Any:
         self._limiter.acquire()
         status = 0
         try:

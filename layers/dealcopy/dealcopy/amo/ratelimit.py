@@ -11,6 +11,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+_EPSILON = 1e-9  # float slack: a sleep of exactly the remaining window must free the slot
+
 
 class SlidingWindowLimiter:
     """Thread-safe sliding-window log limiter.
@@ -42,7 +44,7 @@ class SlidingWindowLimiter:
         while True:
             with self._lock:
                 now = self._clock()
-                while self._sent and now - self._sent[0] >= self.window:
+                while self._sent and now - self._sent[0] >= self.window - _EPSILON:
                     self._sent.popleft()
                 if len(self._sent) < self.rate:
                     self._sent.append(now)

@@ -80,7 +80,10 @@ class AccountRepository:
                 ),
                 ConditionExpression="attribute_exists(account_id)",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":gone": AccountStatus.UNINSTALLED.value, ":now": int(now or time.time())},
+                ExpressionAttributeValues={
+                    ":gone": AccountStatus.UNINSTALLED.value,
+                    ":now": int(now or time.time()),
+                },
             )
         except ClientError as err:
             if is_conditional_failure(err):
@@ -93,7 +96,10 @@ class AccountRepository:
             Key={"account_id": account_id},
             UpdateExpression="SET #status = :s, updated_at = :now REMOVE refresh_lock_until, refresh_lock_owner",
             ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues={":s": AccountStatus.REINSTALL_REQUIRED.value, ":now": int(time.time())},
+            ExpressionAttributeValues={
+                ":s": AccountStatus.REINSTALL_REQUIRED.value,
+                ":now": int(time.time()),
+            },
         )
 
     # -- refresh lease ----------------------------------------------------------

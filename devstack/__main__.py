@@ -1,0 +1,67 @@
+"""`python -m devstack up` (make dev) keeps the local stack running; `demo` runs the demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+
+from devstack.stack import LocalStack, StackConfig
+
+
+def up(args: argparse.Namespace) -> int:
+    config = StackConfig(
+        host=args.host,
+        gateway_port=args.gateway_port,
+        moto_port=args.moto_port,
+        emulator_port=args.emulator_port,
+    )
+    if args.client_id:
+        config.client_id = args.client_id
+    if args.client_secret:
+        config.client_secret = args.client_secret
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with LocalStack(config) as stack:
+        info = stack.describe()
+        if args.demo_account:
+            from amo_emulator.control import EmulatorControl
+
+            info["demo_account"] = EmulatorControl(info["emulator_url"]).create_account("demo", demo=True)["id"]
+        print("READY " + json.dumps(info), flush=True)
+        if not args.quiet:
+            print(
+                f"Gateway  {info['gateway_url']}   (try {info['gateway_url']}/_devstack/health)",
+                file=sys.stderr,
+            )
+            print(f"Emulator {info['emulator_url']}   moto {info['moto_url']}   Ctrl+C stops", file=sys.stderr)
+        stop.wait()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="devstack", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("up", help="start the local stack and keep it running")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--gateway-port", type=int, default=8800)
+    run.add_argument("--emulator-port", type=int, default=8801)
+    run.add_argument("--moto-port", type=int, default=8802)
+    run.add_argument("--client-id", default="")
+    run.add_argument("--client-secret", default="")
+    run.add_argument("--demo-account", action="store_true", help="create the emulator's demo account")
+    run.add_argument("--quiet", action="store_true")
+    sub.add_parser("demo", help="run the end-to-end demo and stop")
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        from devstack.demo import run_demo
+
+        return run_demo()
+    return up(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

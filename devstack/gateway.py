@@ -1,0 +1,123 @@
+"""A local API Gateway (HTTP API, payload format 2.0) in front of the real handlers.
+
+Routes are the template's HttpApi events; each request becomes the v2 event
+Lambda would receive, and the handler's answer becomes the HTTP response.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route as StarletteRoute
+
+from devstack.functions import FunctionRegistry
+from devstack.template import Route, Template
+
+_TEXT_TYPES = ("application/json", "application/x-www-form-urlencoded", "text/")
+
+
+def match_route(routes: list[Route], method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    for route in routes:
+        found = route.pattern.match(path)
+        if found and route.method in (method, "ANY"):
+            return route, found.groupdict()
+    return None
+
+
+def to_event(request: Request, route: Route, path_params: dict[str, str], body: bytes) -> dict[str, Any]:
+    """The API Gateway HTTP API v2 event for this request."""
+    headers: dict[str, str] = {}
+    for key, value in request.headers.items():
+        key = key.lower()
+        headers[key] = f"{headers[key]},{value}" if key in headers and key != "cookie" else value
+    query: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        query[key] = f"{query[key]},{value}" if key in query else value
+    content_type = headers.get("content-type", "")
+    is_text = not body or content_type.startswith(_TEXT_TYPES)
+    now = datetime.now(UTC)
+    return {
+        "version": "2.0",
+        "routeKey": f"{route.method} {route.path}",
+        "rawPath": request.url.path,
+        "rawQueryString": request.url.query,
+        "cookies": [c.strip() for c in headers.pop("cookie", "").split(";") if c.strip()] or None,
+        "headers": headers,
+        "queryStringParameters": query or None,
+        "pathParameters": path_params or None,
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "local",
+            "domainName": headers.get("host", "localhost"),
+            "domainPrefix": headers.get("host", "localhost").split(".")[0],
+            "http": {
+                "method": request.method,
+                "path": request.url.path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": request.client.host if request.client else "127.0.0.1",
+                "userAgent": headers.get("user-agent", ""),
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": f"{route.method} {route.path}",
+            "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(time.time() * 1000),
+        },
+        "body": (body.decode("utf-8") if is_text else base64.b64encode(body).decode()) if body else None,
+        "isBase64Encoded": bool(body) and not is_text,
+        "stageVariables": None,
+    }
+
+
+def to_response(result: Any) -> Response:
+    """Lambda's v2 answer (or a bare JSON value, as API Gateway accepts) as an HTTP response."""
+    if not isinstance(result, dict) or "statusCode" not in result:
+        return JSONResponse(result)
+    body = result.get("body") or ""
+    raw = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode("utf-8")
+    response = Response(content=raw, status_code=int(result["statusCode"]))
+    for key, value in (result.get("headers") or {}).items():
+        response.headers[key] = str(value)
+    for key, values in (result.get("multiValueHeaders") or {}).items():
+        for value in values:
+            response.headers.append(key, str(value))
+    for cookie in result.get("cookies") or []:
+        response.headers.append("set-cookie", cookie)
+    return response
+
+
+def create_gateway(template: Template, functions: FunctionRegistry) -> Starlette:
+    routes = template.routes()
+
+    async def dispatch(request: Request) -> Response:
+        found = match_route(routes, request.method, request.url.path)
+        if found is None:
+            return JSONResponse({"message": "Not Found"}, status_code=404)
+        route, params = found
+        event = to_event(request, route, params, await request.body())
+        try:
+            result = await run_in_threadpool(functions.invoke, route.function, event)
+        except Exception:  # an unhandled error in a Lambda is a 500 at API Gateway
+            logging.getLogger("devstack.gateway").exception("%s raised", route.function)
+            return JSONResponse({"message": "Internal Server Error"}, status_code=500)
+        return to_response(result)
+
+    async def health(_: Request) -> Response:
+        return JSONResponse({"ok": True, "routes": [f"{r.method} {r.path}" for r in routes]})
+
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
+    return Starlette(
+        routes=[
+            StarletteRoute("/_devstack/health", health, methods=["GET"]),
+            StarletteRoute("/{path:path}", dispatch, methods=methods),
+        ]
+    )

@@ -1,0 +1,187 @@
+"""Starts the whole local stack in one process: moto, the amoCRM emulator, the gateway and the SQS poller.
+
+Every handler runs for real with the environment template.yaml gives it; the only
+local differences are the AWS endpoint (moto), the amoCRM base URL (the emulator)
+and a shorter retry delay for failed queue messages.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import httpx
+from amo_emulator.server import EmulatorServer, ThreadedAsgiServer
+
+from devstack.functions import FunctionRegistry
+from devstack.gateway import create_gateway
+from devstack.moto_server import MotoServer
+from devstack.poller import SqsPoller
+from devstack.provision import Provisioned, provision
+from devstack.template import Template
+
+REGION = "eu-central-1"
+
+
+def free_port(host: str) -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class StackConfig:
+    host: str = "127.0.0.1"
+    gateway_port: int = 0
+    moto_port: int = 0
+    emulator_port: int = 0
+    emulator_url: str = ""  # use an emulator that is already running instead of starting one
+    stack_name: str = "dealcopy-local"
+    client_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    retry_delay: int = 1
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+class LocalStack:
+    def __init__(self, config: StackConfig | None = None) -> None:
+        self.config = config or StackConfig()
+        self.template = Template()
+        self._moto: MotoServer | None = None
+        self._emulator: Any = None
+        self._gateway: ThreadedAsgiServer | None = None
+        self._pollers: list[SqsPoller] = []
+        self.provisioned: Provisioned | None = None
+        self.functions = FunctionRegistry(self.template)
+        self.gateway_url = ""
+        self.emulator_url = ""
+
+    # -- lifecycle ----------------------------------------------------------------
+    def start(self) -> LocalStack:
+        cfg = self.config
+        self._moto = MotoServer(cfg.host, cfg.moto_port).start()
+        self._aws_environment(self._moto.url)
+        gateway_port = cfg.gateway_port or free_port(cfg.host)
+        self.gateway_url = f"http://{cfg.host}:{gateway_port}"
+        self.emulator_url = cfg.emulator_url or self._start_emulator()
+        self._register_integration()
+        params = {
+            **self.template.parameter_defaults(),
+            "AWS::StackName": cfg.stack_name,
+            "AmoClientId": cfg.client_id,
+            "AmoRedirectUri": f"{self.gateway_url}/oauth/callback",
+        }
+        self.provisioned = provision(
+            self.template,
+            dynamodb=self.client("dynamodb"),
+            sqs=self.client("sqs"),
+            secrets=self.client("secretsmanager"),
+            params=params,
+            client_secret=cfg.client_secret,
+            region=REGION,
+        )
+        os.environ.update(self._function_environment(params))
+        gateway_app = create_gateway(self.template, self.functions)
+        self._gateway = ThreadedAsgiServer(gateway_app, cfg.host, gateway_port).start()
+        self._start_pollers()
+        return self
+
+    def stop(self) -> None:
+        for poller in self._pollers:
+            poller.stop()
+        if self._gateway:
+            self._gateway.stop()
+        if self._emulator:
+            self._emulator.stop()
+        if self._moto:
+            self._moto.stop()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- pieces -------------------------------------------------------------------
+    def client(self, service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=self._moto.url)
+
+    def _aws_environment(self, endpoint: str) -> None:
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": endpoint,
+                "AWS_DEFAULT_REGION": REGION,
+                "AWS_REGION": REGION,
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_SESSION_TOKEN": "testing",
+            }
+        )
+
+    def _start_emulator(self) -> str:
+        self._emulator = EmulatorServer(host=self.config.host, port=self.config.emulator_port).start()
+        return self._emulator.url
+
+    def _register_integration(self) -> None:
+        httpx.post(
+            f"{self.emulator_url}/_emulator/integrations",
+            json={
+                "client_id": self.config.client_id,
+                "client_secret": self.config.client_secret,
+                "redirect_uri": f"{self.gateway_url}/oauth/callback",
+            },
+        ).raise_for_status()
+
+    def _function_environment(self, params: dict[str, str]) -> dict[str, str]:
+        resolve = self.provisioned.resolver(params)
+        env: dict[str, str] = {}
+        for name in self.template.of_type("AWS::Serverless::Function"):
+            env.update(self.template.function_environment(name, resolve))
+        env.update(
+            {
+                "AMO_BASE_URL_OVERRIDE": self.emulator_url,
+                "POWERTOOLS_METRICS_DISABLED": "true",
+                "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+                **self.config.extra_env,
+            }
+        )
+        return env
+
+    def _start_pollers(self) -> None:
+        sqs = self.client("sqs")
+        for name, fn in self.template.of_type("AWS::Serverless::Function").items():
+            for event in (fn["Properties"].get("Events") or {}).values():
+                if event["Type"] != "SQS":
+                    continue
+                queue = event["Properties"]["Queue"]["Fn::GetAtt"][0]
+
+                def invoke(ev: dict[str, Any], fn_name: str = name) -> Any:
+                    return self.functions.invoke(fn_name, ev)
+
+                poller = SqsPoller(
+                    sqs,
+                    self.provisioned.physical[queue],
+                    invoke,
+                    batch_size=int(event["Properties"].get("BatchSize", 10)),
+                    retry_delay=self.config.retry_delay,
+                    region=REGION,
+                )
+                self._pollers.append(poller.start())
+
+    def describe(self) -> dict[str, Any]:
+        """What a test, the demo or a person needs to talk to the stack (local secrets only)."""
+        return {
+            "gateway_url": self.gateway_url,
+            "emulator_url": self.emulator_url,
+            "moto_url": self._moto.url if self._moto else "",
+            "region": REGION,
+            "client_id": self.config.client_id,
+            "client_secret": self.config.client_secret,
+            "redirect_uri": f"{self.gateway_url}/oauth/callback",
+            "physical": dict(self.provisioned.physical) if self.provisioned else {},
+        }
