@@ -37,7 +37,8 @@ def run_demo(out: Callable[[str], None] = print) -> int:
         first = httpx.get(f"{gateway}/oauth/callback", params=params)
         second = httpx.get(f"{gateway}/oauth/callback", params=params)  # amoCRM's webhook repeats the call
         out(
-            f"2. Admin installs the widget: /oauth/callback -> {first.status_code}, repeated call -> {second.status_code}"
+            f"2. Admin installs the widget: /oauth/callback -> {first.status_code}, "
+            f"repeated call -> {second.status_code}"
         )
         if first.status_code != 200 or second.status_code != 200:
             out(first.text)

@@ -1,8 +1,8 @@
 """moto in server mode, bound to loopback, with requests serialised.
 
 Real DynamoDB evaluates a condition and writes atomically; moto does not lock,
-so two threaded requests could both pass one condition. Serialising the server
-restores the guarantee our refresh lease and claims rely on.
+so two threaded requests could both pass one condition. Serialising DynamoDB
+requests restores the guarantee our refresh lease and claims rely on.
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ class MotoServer:
     def _app(self) -> Any:
         app = DomainDispatcherApplication(create_backend_app)
 
-        def serialised(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        def serialised(environ: dict[str, Any], start_response: Any) -> Any:
+            # Only DynamoDB needs it; an SQS long poll must not hold everyone else up.
+            if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
+                return app(environ, start_response)
             with self._lock:
                 return list(app(environ, start_response))
 

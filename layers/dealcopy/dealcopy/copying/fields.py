@@ -1,0 +1,234 @@
+"""Custom field values: how each amoCRM field type is written back, and which types are sensitive.
+
+amoCRM echoes `field_name`, `field_type`, `field_code` and (for enums) `enum_code` when
+it returns values; a write must carry `field_id` + values only, in the shape of the type.
+One table, `WRITERS`, holds a deliberate handler for every type of the API docs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from dealcopy.copying.metadata import FieldInfo
+
+FIELD_TYPES = (
+    "text",
+    "numeric",
+    "checkbox",
+    "select",
+    "multiselect",
+    "multitext",
+    "date",
+    "url",
+    "textarea",
+    "radiobutton",
+    "streetaddress",
+    "smart_address",
+    "birthday",
+    "legal_entity",
+    "date_time",
+    "items",
+    "category",
+    "price",
+    "tracking_data",
+    "linked_entity",
+    "org_legal_name",
+    "monetary",
+    "chained_list",
+    "file",
+    "payer",
+    "supplier",
+)
+
+# Types that hold personal or financial data of the client: an anonymised copy never carries them.
+# multitext is amoCRM's phone/e-mail type (its enums are WORK/MOB/... or WORK/PRIV/...).
+PERSONAL_TYPES = frozenset(
+    {"multitext", "legal_entity", "org_legal_name", "payer", "supplier", "streetaddress", "smart_address", "birthday"}
+)
+FINANCIAL_TYPES = frozenset({"price", "monetary", "items"})
+# Marketing/attribution data and links to other records (invoices, contracts) are dropped too.
+TRACE_TYPES = frozenset({"tracking_data", "linked_entity"})
+PERSONAL_CODES = frozenset({"PHONE", "EMAIL", "ADDRESS"})
+
+FILE_KEYS = ("file_uuid", "version_uuid", "file_name", "file_size")
+
+
+class ValueNotCopyable(ValueError):
+    """A stored value we cannot turn into a valid write (explained in Russian and English)."""
+
+    def __init__(self, reason_ru: str, reason_en: str) -> None:
+        super().__init__(reason_en)
+        self.reason_ru = reason_ru
+        self.reason_en = reason_en
+
+
+def sensitivity(field: FieldInfo) -> str | None:
+    """`personal`, `financial`, `trace` or None: why an anonymised copy must drop the field."""
+    if field.type in PERSONAL_TYPES or (field.code or "").upper() in PERSONAL_CODES:
+        return "personal"
+    if field.type in FINANCIAL_TYPES:
+        return "financial"
+    if field.type in TRACE_TYPES:
+        return "trace"
+    return None
+
+
+# --- value converters: one stored value dict -> one write value dict (or None to drop it) -------
+
+Converter = Callable[[FieldInfo, dict[str, Any]], dict[str, Any] | None]
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def _text(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
+    value = item.get("value")
+    return {"value": str(value)} if _present(value) else None
+
+
+def _number(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
+    value = item.get("value")
+    if not _present(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueNotCopyable("значение не является числом", "the value is not a number")
+    try:
+        float(value)
+    except (TypeError, ValueError) as err:
+        raise ValueNotCopyable("значение не является числом", "the value is not a number") from err
+    return {"value": value}  # amoCRM returns numbers and numeric strings alike; both are accepted back
+
+
+def _checkbox(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
+    value = item.get("value")
+    if isinstance(value, str):
+        value = value.strip().lower() in ("1", "true", "yes", "y", "да")
+    return {"value": bool(value)} if value is not None else None
+
+
+def _timestamp(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
+    """date, date_time, birthday: written as unix seconds.
+
+    v4 returns ints (C); numeric strings and ISO-8601 strings are accepted too (U: older accounts, Kommo).
+    """
+    value = item.get("value")
+    if not _present(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"value": int(value)}
+    text = str(value).strip()
+    if text.lstrip("-").isdigit():
+        return {"value": int(text)}
+    try:
+        return {"value": int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp())}
+    except ValueError as err:
+        raise ValueNotCopyable("дата в неизвестном формате", "date in an unknown format") from err
+
+
+def _enum(field: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
+    """select, radiobutton, category, multiselect: by enum_id (looked up by text if absent)."""
+    enum_id = item.get("enum_id")
+    if enum_id is None and _present(item.get("value")):
+        enum_id = field.enum_id_of(item["value"])
+    if enum_id is None:
+        raise ValueNotCopyable(
+            f"вариант «{item.get('value')}» больше не существует",
+            f"option '{item.get('value')}' no longer exists",
+        )
+    if field.enums and enum_id not in field.enums:
+        raise ValueNotCopyable(f"вариант #{enum_id} больше не существует", f"option #{enum_id} no longer exists")
+    return {"enum_id": enum_id}
+
+
+def _coded(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
+    """multitext (phone/e-mail) and smart_address parts: the text plus its type code (or enum id)."""
+    value = item.get("value")
+    if not _present(value):
+        return None
+    out: dict[str, Any] = {"value": str(value)}
+    if item.get("enum_code"):
+        out["enum_code"] = item["enum_code"]
+    elif item.get("enum_id") is not None:
+        out["enum_id"] = item["enum_id"]
+    return out
+
+
+def _structured(*required: str, keep: tuple[str, ...] | None = None) -> Converter:
+    """`{"value": {...}}` types; `keep` limits the inner keys (file), `required` must be present."""
+
+    def convert(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
+        inner = item.get("value")
+        if inner is None:
+            return None
+        if not isinstance(inner, dict):
+            raise ValueNotCopyable("значение неожиданной формы", "the value has an unexpected shape")
+        missing = [key for key in required if inner.get(key) in (None, "")]
+        if missing:
+            raise ValueNotCopyable(f"в значении нет {', '.join(missing)}", f"the value lacks {', '.join(missing)}")
+        return {"value": {k: v for k, v in inner.items() if keep is None or k in keep}}
+
+    return convert
+
+
+def _chained(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
+    if item.get("catalog_id") is None or item.get("catalog_element_id") is None:
+        raise ValueNotCopyable("нет элемента списка", "no list element in the value")
+    return {"catalog_id": item["catalog_id"], "catalog_element_id": item["catalog_element_id"]}
+
+
+# type -> (converter, keeps several values)
+WRITERS: dict[str, tuple[Converter, bool]] = {
+    "text": (_text, False),
+    "textarea": (_text, False),
+    "url": (_text, False),
+    "streetaddress": (_text, False),
+    "org_legal_name": (_text, False),
+    # amoCRM fills tracking data itself; writing it back is probably refused (U): sent anyway, a 400 drops it.
+    "tracking_data": (_text, False),
+    "numeric": (_number, False),
+    "price": (_number, False),
+    "monetary": (_number, False),
+    "checkbox": (_checkbox, False),
+    "date": (_timestamp, False),
+    "date_time": (_timestamp, False),
+    "birthday": (_timestamp, False),
+    "select": (_enum, False),
+    "radiobutton": (_enum, False),
+    "category": (_enum, False),
+    "multiselect": (_enum, True),
+    "multitext": (_coded, True),
+    "smart_address": (_coded, True),
+    "legal_entity": (_structured("name"), False),
+    "payer": (_structured("name"), False),
+    "supplier": (_structured("name"), False),
+    # A link to another record; possibly read-only over the API (U): a 400 drops it.
+    "linked_entity": (_structured(), False),
+    "items": (_structured(), True),
+    "file": (_structured("file_uuid", "version_uuid", keep=FILE_KEYS), False),
+    "chained_list": (_chained, True),
+}
+assert set(WRITERS) == set(FIELD_TYPES)
+
+
+def write_values(field: FieldInfo, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The `values` array to write for `field`; empty when nothing is left to copy.
+
+    Raises `ValueNotCopyable` when the type is unknown or a value cannot be reshaped.
+    """
+    writer = WRITERS.get(field.type)
+    if writer is None:
+        raise ValueNotCopyable(
+            f"тип поля «{field.type}» не поддерживается", f"field type '{field.type}' is unsupported"
+        )
+    convert, multiple = writer
+    out: list[dict[str, Any]] = []
+    for item in values or []:
+        if not isinstance(item, dict):
+            raise ValueNotCopyable("значение неожиданной формы", "the value has an unexpected shape")
+        converted = convert(field, item)
+        if converted is not None and converted not in out:
+            out.append(converted)
+    return out if multiple else out[:1]

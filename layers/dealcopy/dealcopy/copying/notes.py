@@ -1,0 +1,46 @@
+"""Lead URLs and the two service notes that tie a copy to its source.
+
+A lead cannot be linked to another lead in amoCRM, so the link is a note on each side
+(and optionally a url field on the copy). The notes say nothing but the other lead's
+number and URL, which keeps them safe for anonymised copies too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SERVICE_NAME = {"ru": "Копия сделки", "en": "Deal copy"}
+_ON_SOURCE = {"ru": "Копия сделки: #{id} — {url}", "en": "Copy of this lead: #{id} — {url}"}
+_ON_COPY = {"ru": "Создана из сделки #{id} — {url}", "en": "Created from lead #{id} — {url}"}
+# `service_message` shows `params.service` as the author line. `extended_service_message`
+# (same params) may render better in the card feed; we keep the plain type until it is
+# checked on a live account.
+NOTE_TYPE = "service_message"
+
+
+def lead_url(domain: str, lead_id: int) -> str:
+    """`https://{account domain}/leads/detail/{id}`: the domain comes from amoCRM (referer/api_domain)."""
+    host = domain.removeprefix("https://").removeprefix("http://").strip("/")
+    return f"https://{host}/leads/detail/{lead_id}"
+
+
+def language_of(domain: str) -> str:
+    """Kommo accounts get English notes, amoCRM (.ru) accounts Russian."""
+    return "en" if domain.rstrip("/").endswith("kommo.com") else "ru"
+
+
+def _note(entity_id: int, template: dict[str, str], other_id: int, domain: str, lang: str) -> dict[str, Any]:
+    text = template.get(lang, template["ru"]).format(id=other_id, url=lead_url(domain, other_id))
+    return {
+        "entity_id": entity_id,
+        "note_type": NOTE_TYPE,
+        "params": {"service": SERVICE_NAME.get(lang, SERVICE_NAME["ru"]), "text": text},
+    }
+
+
+def copy_notes(source_id: int, copy_id: int, domain: str, lang: str) -> list[dict[str, Any]]:
+    """The note on the source («Копия сделки: #M») and the one on the copy («Создана из сделки #N»)."""
+    return [
+        _note(source_id, _ON_SOURCE, copy_id, domain, lang),
+        _note(copy_id, _ON_COPY, source_id, domain, lang),
+    ]

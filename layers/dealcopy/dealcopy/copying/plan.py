@@ -1,0 +1,330 @@
+"""Planning a copy: source lead + rule + metadata + actor -> `CopyPlan`, with no I/O at all.
+
+A plan holds everything the writes need (the create payload, the catalog links) and
+the report (what is copied, what is skipped and why). It is a pydantic model, so a job
+runner can store it between steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from dealcopy.copying import anonymise
+from dealcopy.copying.errors import ResponsibleUnavailable
+from dealcopy.copying.fields import ValueNotCopyable, write_values
+from dealcopy.copying.metadata import AccountMetadata
+from dealcopy.copying.naming import render_name
+from dealcopy.copying.notes import lead_url
+from dealcopy.copying.result import CopiedField, CopiedSummary, Skip
+from dealcopy.copying.rules import CopyRule
+from dealcopy.copying.source import SourceLead
+
+
+class CatalogLink(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    element_id: int
+    catalog_id: int
+    quantity: float | int
+    price_id: int | None = None
+
+    def link_item(self, lead_id: int) -> dict[str, Any]:
+        """One item of `POST /api/v4/leads/link` (price_id only when the source had one)."""
+        metadata: dict[str, Any] = {"quantity": self.quantity, "catalog_id": self.catalog_id}
+        if self.price_id is not None:
+            metadata["price_id"] = self.price_id
+        return {
+            "entity_id": lead_id,
+            "entity_type": "leads",
+            "to_entity_id": self.element_id,
+            "to_entity_type": "catalog_elements",
+            "metadata": metadata,
+        }
+
+
+class CopyPlan(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    request_id: str
+    source_id: int
+    actor_user_id: int
+    payload: dict[str, Any]  # one item of POST /api/v4/leads
+    catalog_links: list[CatalogLink] = []
+    copied: CopiedSummary
+    skipped: list[Skip] = []
+    source_link_field_id: int | None = None
+    field_retry_used: bool = False  # amoCRM refused fields once already: the next refusal is final
+
+    def field_ids(self) -> list[int]:
+        """Field ids in the order of `payload.custom_fields_values` (amoCRM's error paths index it)."""
+        return [item["field_id"] for item in self.payload.get("custom_fields_values") or []]
+
+    def without_fields(self, rejected: dict[int, str]) -> CopyPlan:
+        """The plan minus the payload fields amoCRM refused (index -> amoCRM's detail), reported as skipped."""
+        values = self.payload.get("custom_fields_values") or []
+        names = {f.id: f.name for f in self.copied.fields}
+        kept = [item for i, item in enumerate(values) if i not in rejected]
+        skips = [
+            Skip(
+                what="field",
+                code="rejected_by_amocrm",
+                reason_ru=f"amoCRM не принял значение: {detail}",
+                reason_en=f"amoCRM refused the value: {detail}",
+                ref=values[i]["field_id"],
+                name=names.get(values[i]["field_id"]),
+            )
+            for i, detail in sorted(rejected.items())
+            if i < len(values)
+        ]
+        dropped = {s.ref for s in skips}
+        payload = {k: v for k, v in self.payload.items() if k != "custom_fields_values"}
+        if kept:
+            payload["custom_fields_values"] = kept
+        copied = self.copied.model_copy(
+            update={
+                "fields": [f for f in self.copied.fields if f.id not in dropped],
+                "source_link": self.copied.source_link and self.source_link_field_id not in dropped,
+            }
+        )
+        return self.model_copy(
+            update={"payload": payload, "copied": copied, "skipped": [*self.skipped, *skips], "field_retry_used": True}
+        )
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """Facts from outside the rule: the account's domain (for URLs), the time and the notes' language."""
+
+    domain: str
+    now: datetime
+    lang: str = "ru"
+
+
+def _skip(what: str, code: str, ru: str, en: str, ref: int | None = None, name: str | None = None) -> Skip:
+    return Skip(what=what, code=code, reason_ru=ru, reason_en=en, ref=ref, name=name)
+
+
+def _not_selected(what: str, ref: int | None = None, name: str | None = None) -> Skip:
+    return _skip(
+        what, "not_selected", "не выбрано в настройках копирования", "not selected in the copy rule", ref, name
+    )
+
+
+def _field_deleted(what: str, ref: int) -> Skip:
+    return _skip(
+        what, "field_deleted", f"поле #{ref} удалено из аккаунта", f"field #{ref} was deleted from the account", ref
+    )
+
+
+@dataclass
+class _Draft:
+    """Mutable scratchpad of one plan build."""
+
+    payload: dict[str, Any] = field(default_factory=dict)
+    embedded: dict[str, Any] = field(default_factory=dict)
+    fields: list[dict[str, Any]] = field(default_factory=list)
+    copied_fields: list[CopiedField] = field(default_factory=list)
+    links: list[CatalogLink] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _responsible(rule: CopyRule, source: SourceLead, metadata: AccountMetadata, actor_user_id: int) -> int:
+    mode = rule.responsible.mode
+    uid = {"fixed": rule.responsible.user_id, "actor": actor_user_id}.get(mode, source.responsible_user_id)
+    user = metadata.users.get(uid) if uid is not None else None
+    whose_ru = {
+        "source": "ответственный исходной сделки",
+        "fixed": "ответственный из настроек",
+        "actor": "пользователь",
+    }
+    whose_en = {"source": "the source's responsible user", "fixed": "the rule's responsible user", "actor": "the user"}
+    if user is None:
+        raise ResponsibleUnavailable(
+            uid, f"{whose_ru[mode]} #{uid} не найден в аккаунте", f"{whose_en[mode]} #{uid} is not in the account"
+        )
+    if not user.is_active:
+        raise ResponsibleUnavailable(
+            uid,
+            f"{whose_ru[mode]} «{user.name}» деактивирован: выберите ответственного в настройках",
+            f"{whose_en[mode]} '{user.name}' is deactivated: choose a responsible user in the rule",
+        )
+    return user.id
+
+
+def _plan_fields(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: AccountMetadata) -> None:
+    selected = None if rule.fields == "all" else set(rule.fields)
+    seen: set[int] = set()
+    for item in source.custom_fields_values:
+        fid = item.get("field_id")
+        field_info = metadata.fields.get(fid) if isinstance(fid, int) else None
+        name = (field_info.name if field_info else None) or item.get("field_name")
+        if not isinstance(fid, int) or fid == rule.source_link_field_id:
+            continue  # the link field receives the source's URL instead
+        seen.add(fid)
+        if selected is not None and fid not in selected:
+            draft.skipped.append(_not_selected("field", fid, name))
+            continue
+        if field_info is None:
+            draft.skipped.append(_field_deleted("field", fid))
+            continue
+        kind = anonymise.field_drop_kind(rule, field_info)
+        if kind:
+            draft.skipped.append(anonymise.anonymised("field", kind, fid, name))
+            continue
+        try:
+            values = write_values(field_info, item.get("values") or [])
+        except ValueNotCopyable as err:
+            draft.skipped.append(_skip("field", "not_copyable", err.reason_ru, err.reason_en, fid, name))
+            continue
+        if not values:
+            draft.skipped.append(_skip("field", "empty", "поле пустое", "the field is empty", fid, name))
+            continue
+        draft.fields.append({"field_id": fid, "values": values})
+        draft.copied_fields.append(CopiedField(id=fid, name=field_info.name, type=field_info.type))
+    for fid in sorted((selected or set()) - seen - set(metadata.fields)):
+        draft.skipped.append(_field_deleted("field", fid))
+
+
+def _plan_source_link(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: AccountMetadata, ctx: PlanContext):
+    fid = rule.source_link_field_id
+    if fid is None:
+        return
+    if fid not in metadata.fields:
+        draft.skipped.append(_field_deleted("source_link", fid))
+        return
+    draft.fields.append({"field_id": fid, "values": [{"value": lead_url(ctx.domain, source.id)}]})
+    draft.summary["source_link"] = True
+
+
+def _plan_people(draft: _Draft, source: SourceLead, rule: CopyRule) -> None:
+    """Contacts (main one first and still main) and the company."""
+    if source.contacts:
+        if rule.anonymise:
+            draft.skipped.append(anonymise.anonymised("contacts", "contacts"))
+        elif not rule.copy_contacts:
+            draft.skipped.append(_not_selected("contacts"))
+        else:
+            ordered = sorted(source.contacts, key=lambda c: not c.is_main)
+            draft.embedded["contacts"] = [{"id": c.id, "is_main": c.is_main} for c in ordered]
+            draft.summary["contacts"] = len(ordered)
+            draft.summary["main_contact_id"] = next((c.id for c in ordered if c.is_main), None)
+    if source.company_ids:
+        company_id = source.company_ids[0]
+        if rule.anonymise:
+            draft.skipped.append(anonymise.anonymised("company", "company"))
+        elif not rule.copy_company:
+            draft.skipped.append(_not_selected("company", company_id))
+        else:
+            draft.embedded["companies"] = [{"id": company_id}]
+            draft.summary["company_id"] = company_id
+
+
+def _plan_budget_and_tags(draft: _Draft, source: SourceLead, rule: CopyRule) -> None:
+    if source.price:
+        if rule.anonymise:
+            draft.skipped.append(anonymise.anonymised("budget", "budget"))
+        elif not rule.copy_budget:
+            draft.skipped.append(_not_selected("budget"))
+        else:
+            draft.payload["price"] = source.price
+            draft.summary["budget"] = source.price
+    tags: list[dict[str, Any]] = []
+    names: list[str] = []
+    if source.tags:
+        if rule.anonymise:
+            draft.skipped.append(anonymise.anonymised("tags", "tags"))
+        elif not rule.copy_tags:
+            draft.skipped.append(_not_selected("tags"))
+        else:
+            tags = [{"id": t.id} if t.id is not None else {"name": t.name} for t in source.tags]
+            names = [t.name for t in source.tags]
+    for extra in rule.add_tags:
+        if extra not in names:
+            tags.append({"name": extra})
+            names.append(extra)
+    if tags:
+        draft.embedded["tags"] = tags
+        draft.summary["tags"] = names
+
+
+def _plan_catalogs(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: AccountMetadata) -> None:
+    for element in source.catalog_elements:
+        catalog = metadata.catalogs.get(element.catalog_id) if element.catalog_id is not None else None
+        if catalog is None:
+            draft.skipped.append(
+                _skip(
+                    "catalog_element",
+                    "catalog_deleted",
+                    f"список #{element.catalog_id} не найден",
+                    f"catalog #{element.catalog_id} not found",
+                    element.id,
+                )
+            )
+        elif rule.catalogs != "all" and catalog.id not in rule.catalogs:
+            draft.skipped.append(_not_selected("catalog_element", element.id, catalog.name))
+        elif not anonymise.keeps_catalog(rule, catalog):
+            draft.skipped.append(anonymise.anonymised("catalog_element", "catalog", element.id, catalog.name))
+        else:
+            draft.links.append(
+                CatalogLink(
+                    element_id=element.id,
+                    catalog_id=catalog.id,
+                    quantity=element.quantity,
+                    price_id=element.price_id,
+                )
+            )
+    draft.summary["catalog_elements"] = len(draft.links)
+
+
+def _name(source: SourceLead, rule: CopyRule, metadata: AccountMetadata, ctx: PlanContext) -> str:
+    template = anonymise.name_template(rule, ctx.lang)
+    if template is None:
+        return source.name
+    pipeline = metadata.pipelines[rule.pipeline_id].name if rule.pipeline_id in metadata.pipelines else ""
+    return render_name(template, name=source.name, lead_id=source.id, pipeline=pipeline, now=ctx.now, tz=rule.timezone)
+
+
+def build_plan(
+    source: SourceLead,
+    rule: CopyRule,
+    metadata: AccountMetadata,
+    actor_user_id: int,
+    context: PlanContext,
+    request_id: str | None = None,
+) -> CopyPlan:
+    """The plan of one copy. Rule and rights are checked by the caller; this raises only
+    `ResponsibleUnavailable` (the responsible user the rule points to cannot own a lead)."""
+    draft = _Draft()
+    responsible = _responsible(rule, source, metadata, actor_user_id)
+    _plan_fields(draft, source, rule, metadata)
+    _plan_source_link(draft, source, rule, metadata, context)
+    _plan_people(draft, source, rule)
+    _plan_budget_and_tags(draft, source, rule)
+    _plan_catalogs(draft, source, rule, metadata)
+    name = _name(source, rule, metadata, context)
+    payload: dict[str, Any] = {
+        **({"name": name} if name else {}),
+        **draft.payload,
+        "pipeline_id": rule.pipeline_id,
+        "status_id": rule.status_id,
+        "responsible_user_id": responsible,
+    }
+    if draft.fields:
+        payload["custom_fields_values"] = draft.fields
+    if draft.embedded:
+        payload["_embedded"] = draft.embedded
+    return CopyPlan(
+        request_id=request_id or f"copy-{source.id}",
+        source_id=source.id,
+        actor_user_id=actor_user_id,
+        payload=payload,
+        catalog_links=draft.links,
+        copied=CopiedSummary(fields=draft.copied_fields, **draft.summary),
+        skipped=draft.skipped,
+        source_link_field_id=rule.source_link_field_id if draft.summary.get("source_link") else None,
+    )

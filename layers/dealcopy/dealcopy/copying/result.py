@@ -1,0 +1,58 @@
+"""What a copy carried and what it left out, in terms the user understands (Russian and English).
+
+Pydantic models, so plans and results survive a checkpoint (`model_dump(mode="json")`).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Skip(BaseModel):
+    """One thing not copied. `code` is stable for programs; the reasons are for people.
+
+    Codes: not_selected, anonymised, field_deleted, catalog_deleted, empty, not_copyable,
+    rejected_by_amocrm, links_failed, notes_failed.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    what: str  # field | contacts | company | budget | tags | catalog_element | catalog | links | notes
+    code: str
+    reason_ru: str
+    reason_en: str
+    ref: int | None = None  # field id, element id, catalog id...
+    name: str | None = None
+
+
+class CopiedField(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    name: str
+    type: str
+
+
+class CopiedSummary(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    fields: list[CopiedField] = []
+    contacts: int = 0
+    main_contact_id: int | None = None
+    company_id: int | None = None
+    catalog_elements: int = 0
+    budget: int | None = None
+    tags: list[str] = []
+    source_link: bool = False
+
+
+class CopyResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    source_id: int
+    lead_id: int
+    url: str
+    copied: CopiedSummary
+    skipped: list[Skip] = []
+    links_written: bool = True
+    notes_written: bool = True

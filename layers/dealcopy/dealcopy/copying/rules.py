@@ -1,0 +1,246 @@
+"""The copy rule: what a copy takes from its source and where it lands.
+
+Two levels of validation. The model itself (pydantic) checks shapes and anything that
+needs no account data (template placeholders, anonymise vs `{name}`); `CopyRule.check`
+checks ids against the account's metadata. Both report `RuleProblem`s with paths such
+as `status_id`, `responsible.user_id` or `fields[2]`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from dealcopy.copying.errors import RuleInvalid, RuleProblem
+from dealcopy.copying.metadata import AccountMetadata
+from dealcopy.copying.naming import DEFAULT_TIMEZONE, TemplateError, placeholders, zone
+
+Selection = Literal["all"] | list[int]
+
+
+def _rule_error(message_ru: str, message_en: str, loc: str | None = None) -> PydanticCustomError:
+    """A validation error with both languages; `loc` overrides the path pydantic would report."""
+    ctx = {"en": message_en, "ru": message_ru} | ({"loc": loc} if loc else {})
+    return PydanticCustomError("copy_rule", "{en}", ctx)
+
+
+class Responsible(BaseModel):
+    """Who owns the copy: the source's responsible, a fixed user, or the user who copies."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mode: Literal["source", "fixed", "actor"] = "source"
+    user_id: int | None = None
+
+    @model_validator(mode="after")
+    def _fixed_needs_user(self) -> Responsible:
+        if self.mode == "fixed" and self.user_id is None:
+            raise _rule_error("укажите пользователя", "choose a user", "responsible.user_id")
+        return self
+
+
+class CopyRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pipeline_id: int
+    status_id: int
+    responsible: Responsible = Responsible()
+    name_template: str | None = None  # None keeps the source's name
+    copy_budget: bool = True
+    copy_tags: bool = True
+    copy_contacts: bool = True
+    copy_company: bool = True
+    fields: Selection = "all"  # custom field ids to carry
+    catalogs: Selection = "all"  # catalog ids whose linked elements are carried
+    anonymise: bool = False
+    anonymise_extra_field_ids: list[int] = Field(default_factory=list)
+    source_link_field_id: int | None = None  # a url field of the copy that gets the source's link
+    add_tags: list[str] = Field(default_factory=list)
+    timezone: str = DEFAULT_TIMEZONE  # for {date}
+
+    @field_validator("name_template")
+    @classmethod
+    def _known_placeholders(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.strip():
+            raise _rule_error("шаблон названия пуст", "the name template is empty")
+        try:
+            placeholders(value)
+        except TemplateError as err:
+            raise _rule_error(err.message_ru, err.message_en) from err
+        return value
+
+    @field_validator("add_tags")
+    @classmethod
+    def _clean_tags(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(tag.strip() for tag in value if tag.strip()))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zone(value)
+        except Exception as err:
+            raise _rule_error(f"неизвестный часовой пояс {value}", f"unknown time zone {value}") from err
+        return value
+
+    @model_validator(mode="after")
+    def _anonymous_name(self) -> CopyRule:
+        if self.anonymise and self.name_template and "name" in placeholders(self.name_template):
+            raise _rule_error(
+                "в обезличенной копии нельзя использовать {name}: название может раскрыть клиента",
+                "an anonymised copy cannot use {name}: the source's name may identify the client",
+                "name_template",
+            )
+        return self
+
+    # --- validation against the account -------------------------------------------------------
+
+    def check(self, metadata: AccountMetadata) -> list[RuleProblem]:
+        """Every reference the account does not know; `stale` ones (deleted fields/catalogs) can be skipped."""
+        return [
+            *self._check_target(metadata),
+            *self._check_responsible(metadata),
+            *_stale_ids("fields", self.fields, metadata.fields, "поле", "field"),
+            *_stale_ids("anonymise_extra_field_ids", self.anonymise_extra_field_ids, metadata.fields, "поле", "field"),
+            *_stale_ids("catalogs", self.catalogs, metadata.catalogs, "список", "catalog"),
+            *self._check_source_link(metadata),
+        ]
+
+    def _check_target(self, metadata: AccountMetadata) -> list[RuleProblem]:
+        pipeline = metadata.pipelines.get(self.pipeline_id)
+        if pipeline is None:
+            return [
+                RuleProblem(
+                    "pipeline_id", f"воронка #{self.pipeline_id} не найдена", f"pipeline #{self.pipeline_id} not found"
+                )
+            ]
+        status = pipeline.statuses.get(self.status_id)
+        if status is None:
+            return [
+                RuleProblem(
+                    "status_id",
+                    f"этап #{self.status_id} не найден в воронке «{pipeline.name}»",
+                    f"stage #{self.status_id} is not in pipeline '{pipeline.name}'",
+                )
+            ]
+        if status.is_incoming:
+            return [
+                RuleProblem(
+                    "status_id",
+                    "в «Неразобранное» сделки через API не создаются: выберите другой этап",
+                    "leads cannot be created in the incoming (unsorted) stage: choose another stage",
+                )
+            ]
+        return []
+
+    def _check_responsible(self, metadata: AccountMetadata) -> list[RuleProblem]:
+        if self.responsible.mode != "fixed":
+            return []
+        uid = self.responsible.user_id
+        user = metadata.users.get(uid) if uid is not None else None
+        if user is None:
+            return [RuleProblem("responsible.user_id", f"пользователь #{uid} не найден", f"user #{uid} not found")]
+        if not user.is_active:
+            return [
+                RuleProblem(
+                    "responsible.user_id",
+                    f"пользователь «{user.name}» деактивирован: выберите другого ответственного",
+                    f"user '{user.name}' is deactivated: choose another responsible user",
+                )
+            ]
+        return []
+
+    def _check_source_link(self, metadata: AccountMetadata) -> list[RuleProblem]:
+        fid = self.source_link_field_id
+        if fid is None:
+            return []
+        field = metadata.fields.get(fid)
+        if field is None:
+            return [RuleProblem("source_link_field_id", f"поле #{fid} не найдено", f"field #{fid} not found", True)]
+        if field.type != "url":
+            return [
+                RuleProblem(
+                    "source_link_field_id",
+                    f"поле «{field.name}» должно иметь тип «Ссылка» (url), а не {field.type}",
+                    f"field '{field.name}' must be of type url, not {field.type}",
+                )
+            ]
+        return []
+
+
+def _stale_ids(path: str, ids: Selection, known: Mapping[int, Any], noun_ru: str, noun_en: str) -> list[RuleProblem]:
+    if ids == "all":
+        return []
+    return [
+        RuleProblem(f"{path}[{i}]", f"{noun_ru} #{ref} не найдено в аккаунте", f"{noun_en} #{ref} not found", True)
+        for i, ref in enumerate(ids)
+        if ref not in known
+    ]
+
+
+# --- parsing with readable problems -----------------------------------------------------------
+
+_MESSAGES = {
+    "missing": ("обязательный параметр", "required"),
+    "extra_forbidden": ("неизвестный параметр", "unknown setting"),
+    "int_type": ("ожидается целое число", "an integer is expected"),
+    "int_parsing": ("ожидается целое число", "an integer is expected"),
+    "int_from_float": ("ожидается целое число", "an integer is expected"),
+    "bool_type": ("ожидается да/нет", "true or false is expected"),
+    "bool_parsing": ("ожидается да/нет", "true or false is expected"),
+    "string_type": ("ожидается строка", "a string is expected"),
+    "list_type": ("ожидается список", "a list is expected"),
+    "literal_error": ("недопустимое значение", "unexpected value"),
+    "model_type": ("ожидается объект", "an object is expected"),
+}
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    """('fields', 'list[int]', 2) -> 'fields[2]'; union member tags are dropped."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif "[" in part or "(" in part:
+            continue
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def problems_of(error: ValidationError) -> list[RuleProblem]:
+    """pydantic errors as `RuleProblem`s, one per path, the most specific path winning."""
+    found: dict[str, RuleProblem] = {}
+    for err in error.errors():
+        ctx = err.get("ctx") or {}
+        path = ctx.get("loc") or _path(err["loc"])
+        ru, en = (
+            (ctx["ru"], ctx["en"]) if "ru" in ctx else _MESSAGES.get(err["type"], ("недопустимое значение", err["msg"]))
+        )
+        found.setdefault(path, RuleProblem(path, ru, en))
+    return [p for path, p in found.items() if not any(o.startswith((f"{path}[", f"{path}.")) for o in found)]
+
+
+def parse_rule(data: Mapping[str, Any] | str | bytes) -> CopyRule:
+    """A `CopyRule` from JSON or a mapping; raises `RuleInvalid` with paths on any problem."""
+    try:
+        if isinstance(data, (str, bytes)):
+            return CopyRule.model_validate(json.loads(data))
+        return CopyRule.model_validate(dict(data))
+    except ValidationError as err:
+        raise RuleInvalid(problems_of(err)) from err
+    except ValueError as err:  # not JSON at all
+        raise RuleInvalid([RuleProblem("", "настройки не в формате JSON", "the rule is not valid JSON")]) from err
+
+
+def validate_rule(rule: CopyRule, metadata: AccountMetadata, *, allow_stale: bool = False) -> None:
+    """Raise `RuleInvalid` unless the rule fits the account (stale references pass with `allow_stale`)."""
+    problems = [p for p in rule.check(metadata) if not (allow_stale and p.stale)]
+    if problems:
+        raise RuleInvalid(problems)

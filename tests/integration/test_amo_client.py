@@ -1,0 +1,102 @@
+"""The shared amoCRM client against the emulator: throttle, retries, typed errors, pagination."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from dealcopy.amo.errors import AmoAmbiguousWrite, AmoForbidden, AmoValidationError
+from dealcopy.amo.ratelimit import SlidingWindowLimiter
+from tests.integration.amo_helpers import client
+from tests.integration.conftest import unique
+
+
+@pytest.fixture
+def demo(emulator):
+    """A demo account of its own (fresh request log, window and faults) plus a token."""
+    connected = emulator.control.connect(unique("c"), client_id=unique("client"), demo=True)
+    return connected["account"]["id"], connected["tokens"]["access_token"]
+
+
+def _burst(api, count: int, threads: int = 4) -> list:
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(lambda _: api.get("/api/v4/account"), range(count)))
+
+
+@pytest.mark.slow
+def test_200_requests_from_4_threads_never_exceed_7_per_second(emulator, demo):
+    account_id, token = demo
+    api = client(emulator.url, token, limiter=SlidingWindowLimiter(rate=7))
+    started = time.monotonic()
+    answers = _burst(api, 200)
+    elapsed = time.monotonic() - started
+    stats = emulator.control.stats(account_id)
+    assert all(a["id"] == account_id for a in answers)
+    assert stats["api_total"] == 200
+    assert stats["max_per_second"] <= 7
+    assert stats["status_429"] == 0
+    assert elapsed < 200 / 7 * 1.25  # throttled, but not needlessly slow
+
+
+@pytest.mark.slow
+def test_200_requests_survive_30_percent_injected_faults(emulator, demo):
+    account_id, token = demo
+    emulator.control.add_fault(account_id, rate=0.3, kinds=["429", "500", "503", "504", "timeout"], seed=7, delay=2)
+    api = client(emulator.url, token, timeout=1.0, deadline=60, attempts=10)
+    answers = _burst(api, 200)
+    stats = emulator.control.stats(account_id)
+    assert len(answers) == 200 and all(a["id"] == account_id for a in answers)
+    assert stats["faults"] > 30  # the storm really happened
+    assert stats["max_per_second"] <= 7
+
+
+def test_permanent_403_stops_at_once_with_a_clear_error(emulator, demo):
+    account_id, token = demo
+    emulator.control.add_fault(account_id, kind="403", count=100)
+    api = client(emulator.url, token)
+    with pytest.raises(AmoForbidden) as err:
+        api.get("/api/v4/account")
+    assert err.value.status == 403 and str(err.value)
+    assert emulator.control.stats(account_id)["api_total"] == 1
+
+
+def test_429_is_retried_after_the_retry_after_the_body_asks_for(emulator, demo):
+    account_id, token = demo
+    emulator.control.add_fault(account_id, kind="429", count=1)
+    api = client(emulator.url, token)
+    started = time.monotonic()
+    assert api.get("/api/v4/account")["id"] == account_id
+    assert time.monotonic() - started >= 1.0  # the emulator says retry_after: 1
+    assert emulator.control.stats(account_id)["api_total"] == 2
+
+
+def test_a_create_that_timed_out_is_not_blindly_repeated(emulator, demo):
+    account_id, token = demo
+    emulator.control.add_fault(account_id, kind="504_after_commit", count=1, path_prefix="/api/v4/leads", method="POST")
+    api = client(emulator.url, token)
+    pipeline = api.get("/api/v4/leads/pipelines")["_embedded"]["pipelines"][0]
+    status = next(s["id"] for s in pipeline["_embedded"]["statuses"] if s["type"] == 0)
+    before = len(emulator.control.state(account_id)["leads"])
+    with pytest.raises(AmoAmbiguousWrite):
+        api.post("/api/v4/leads", [{"name": "x", "pipeline_id": pipeline["id"], "status_id": status}])
+    assert len(emulator.control.state(account_id)["leads"]) == before + 1  # it did happen, exactly once
+
+
+def test_validation_errors_arrive_typed_with_the_field_path(emulator, demo):
+    _, token = demo
+    api = client(emulator.url, token)
+    with pytest.raises(AmoValidationError) as err:
+        api.post("/api/v4/leads", [{"name": "x", "pipeline_id": 8000001, "status_id": 999, "request_id": "r1"}])
+    issue = err.value.issues[0]
+    assert (issue.request_id, issue.path, issue.code) == ("r1", "status_id", "NotSupportedChoice")
+
+
+def test_empty_answers_are_none_and_pages_are_followed(emulator, demo):
+    _, token = demo
+    api = client(emulator.url, token)
+    assert api.get("/api/v4/leads", {"filter[id][]": [987654321]}) is None
+    users = list(api.paginate("/api/v4/users", "users", limit=3))
+    assert len(users) == 8 and len({u["id"] for u in users}) == 8
+    assert list(api.paginate("/api/v4/leads", "leads", {"filter[id][]": [987654321]})) == []
