@@ -16,8 +16,8 @@ from typing import Any
 
 import boto3
 import httpx
-from amo_emulator.server import EmulatorServer, ThreadedAsgiServer
 
+from amo_emulator.server import EmulatorServer, ThreadedAsgiServer
 from devstack.functions import FunctionRegistry
 from devstack.gateway import create_gateway
 from devstack.moto_server import MotoServer

@@ -2,6 +2,7 @@
 
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 from dealcopy.observability import logger, metrics
 
 # FIFO: stop at the first failure of a message group so later jobs never overtake it.

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from amo_emulator.control import EmulatorControl
 from amo_emulator.server import EmulatorServer
 

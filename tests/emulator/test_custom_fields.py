@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from amo_emulator.custom_fields import API_READ_ONLY_TYPES, FIELD_TYPES
 from amo_emulator.seed_demo import FIELD, MANUAL_LEAD_ID
 

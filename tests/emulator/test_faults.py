@@ -6,6 +6,7 @@ import time
 
 import httpx
 import pytest
+
 from amo_emulator.control import EmulatorControl
 
 from .conftest import Connected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import jwt
+
 from amo_emulator.control import EmulatorControl
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI

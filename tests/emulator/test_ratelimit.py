@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import httpx
+
 from amo_emulator.control import EmulatorControl
 from amo_emulator.ratelimit import LimitConfig, RateLimiter
 

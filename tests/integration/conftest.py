@@ -17,9 +17,9 @@ from types import SimpleNamespace
 
 import boto3
 import pytest
+
 from amo_emulator.control import EmulatorControl
 from amo_emulator.server import EmulatorServer
-
 from devstack.moto_server import MotoServer
 from devstack.provision import provision
 from devstack.template import Template
@@ -78,8 +78,14 @@ def stack():
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("AWS_ENDPOINT_URL", None)
     proc = subprocess.Popen(  # noqa: S603 - our own module
-        [sys.executable, "-m", "devstack", "up", "--gateway-port", "0", "--emulator-port", "0", "--moto-port", "0"]
-        + ["--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "devstack",
+            "up",
+            "--quiet",
+            *("--gateway-port", "0", "--emulator-port", "0", "--moto-port", "0"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

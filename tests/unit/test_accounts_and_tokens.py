@@ -3,6 +3,7 @@
 import time
 
 import pytest
+
 from dealcopy.accounts import AccountStatus
 from dealcopy.amo.errors import ReinstallRequired
 from dealcopy.amo.oauth import OAuthGrantRejected, TokenPair

@@ -1,4 +1,5 @@
 import pytest
+
 from dealcopy.web.cors import PatternCORSConfig
 
 PATTERNS = ["https://*.amocrm.ru", "https://*.kommo.com"]

@@ -1,4 +1,5 @@
 import pytest
+
 from dealcopy.install import (
     InstallRejected,
     UninstallRejected,
