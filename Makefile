@@ -36,7 +36,32 @@ build: $(STAMP) ## sam build (no Docker)
 unit: $(STAMP) ## Fast tests only
 	$(PY) -m pytest -q tests -m "not slow"
 
-test: lint validate build ## Install, lint, validate, build and run every test
+# The Lambda runtime is 3.13, but the shared code must also run on 3.11.
+PY311 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3.11) $(shell command -v python3.11 2>/dev/null))
+VENV311 := .venv-py311
+$(VENV311)/.installed: requirements-dev.txt layers/dealcopy/requirements.txt
+	@test -n "$(PY311)" || { echo "python3.11 not found (set PY311=/path/to/python3.11)"; exit 1; }
+	test -x $(VENV311)/bin/python || $(PY311) -m venv $(VENV311)
+	$(VENV311)/bin/python -m pip install -q -r layers/dealcopy/requirements.txt \
+		$$(grep -E '^(boto3|moto|pytest|pytest-timeout|starlette|uvicorn|PyYAML)' requirements-dev.txt)
+	touch $@
+
+compat: $(VENV311)/.installed ## Unit tests on Python 3.11
+	$(VENV311)/bin/python -m pytest -q -p no:cacheprovider tests/unit tests/copying
+
+test: lint validate build compat ## Install, lint, validate, build and run every test
 	$(PY) -m pytest -q tests
 
-.PHONY: help venv lint validate build unit test
+demo: $(STAMP) ## Start the local stack, install through OAuth, call amoCRM (emulated), stop
+	$(PY) -m devstack demo
+
+dev: $(STAMP) ## Keep the local stack running on 127.0.0.1 (gateway :8800, emulator :8801, moto :8802)
+	$(PY) -m devstack up --demo-account
+
+bench: $(STAMP) ## Measure amoCRM requests, drain time at 7 req/s, latency, cold start -> BENCHMARKS.md
+	$(PY) -m tools.bench
+
+clean: ## Remove build output and virtualenvs
+	rm -rf .aws-sam $(VENV) $(VENV311) .pytest_cache .ruff_cache
+
+.PHONY: help venv lint validate build unit compat test demo dev bench clean

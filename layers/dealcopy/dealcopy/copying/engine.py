@@ -1,0 +1,248 @@
+"""`CopyEngine`: runs copy plans against one account, a single copy being a batch of one.
+
+Steps a job runner can checkpoint between (each is one request for any batch size up to
+amoCRM's limits): `read_sources` -> `plan` (no I/O) -> `create` -> `link` -> `write_notes`.
+Cost with warm metadata: read + create + link + notes = 4 requests (3 without catalog
+elements), for one copy or for fifty; cold metadata adds exactly 4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from dealcopy.amo.errors import AmoError, AmoNotFound, AmoUnavailable, AmoValidationError
+from dealcopy.copying.batching import chunked, send_isolated
+from dealcopy.copying.creating import CREATE_CHUNK, CreatedCopy, create_copies
+from dealcopy.copying.errors import CopyError, CopyIncomplete, CopyRejected, RuleInvalid, SourceNotFound
+from dealcopy.copying.metadata import AccountMetadata, AmoApi, MetadataCache, default_cache, load_metadata
+from dealcopy.copying.notes import copy_notes, language_of, lead_url
+from dealcopy.copying.plan import CopyPlan, PlanContext, build_plan
+from dealcopy.copying.result import CopyResult, Skip
+from dealcopy.copying.rights import check_copy_rights
+from dealcopy.copying.rules import CopyRule, validate_rule
+from dealcopy.copying.source import SOURCE_WITH, SourceLead
+
+READ_CHUNK = 250  # amoCRM's page limit for GET /api/v4/leads
+# Paths of validation issues that mean our cached metadata is out of date.
+_STALE_METADATA_PATHS = ("pipeline_id", "status_id", "responsible_user_id")
+
+
+@dataclass(frozen=True)
+class CopyJob:
+    """One copy to make: which lead, by which rule, on behalf of which user."""
+
+    source_id: int
+    rule: CopyRule
+    actor_user_id: int
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class CopyEngine:
+    """Copies leads of one account through an `AmoClient`-like `api`."""
+
+    def __init__(
+        self,
+        api: AmoApi,
+        *,
+        account_domain: str,
+        account_key: str | None = None,
+        cache: MetadataCache | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+        lang: str | None = None,
+        create_chunk: int = CREATE_CHUNK,
+    ) -> None:
+        self.api = api
+        self.domain = account_domain
+        self.account_key = account_key or account_domain
+        self.cache = cache if cache is not None else default_cache
+        self.clock = clock
+        self.lang = lang or language_of(account_domain)
+        self.create_chunk = create_chunk
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def metadata(self) -> AccountMetadata:
+        return self.cache.get(self.account_key, lambda: load_metadata(self.api))
+
+    def read_source(self, lead_id: int) -> SourceLead:
+        """One `GET /api/v4/leads/{id}`; a 204 (or 404) is `SourceNotFound`."""
+        try:
+            body = self.api.get(f"/api/v4/leads/{lead_id}", {"with": SOURCE_WITH})
+        except AmoNotFound:
+            body = None
+        if not body:
+            raise SourceNotFound(lead_id)
+        return SourceLead.from_api(body)
+
+    def read_sources(self, lead_ids: Sequence[int]) -> dict[int, SourceLead]:
+        """All sources in one request per 250 ids; missing or deleted leads are absent from the answer."""
+        ids = list(dict.fromkeys(lead_ids))
+        if len(ids) == 1:
+            try:
+                return {ids[0]: self.read_source(ids[0])}
+            except SourceNotFound:
+                return {}
+        found: dict[int, SourceLead] = {}
+        for part in chunked(ids, READ_CHUNK):
+            params = {"filter[id][]": part, "with": SOURCE_WITH, "limit": READ_CHUNK}
+            body = self.api.get("/api/v4/leads", params) or {}
+            for raw in (body.get("_embedded") or {}).get("leads") or []:
+                found[int(raw["id"])] = SourceLead.from_api(raw)
+        return found
+
+    # --- planning (no requests once metadata is warm) --------------------------------------------
+
+    def check_rule(self, rule: CopyRule) -> None:
+        """`RuleInvalid` unless the rule fits the account; deleted fields/catalogs are only skipped."""
+        validate_rule(rule, self.metadata(), allow_stale=True)
+
+    def plan(self, source: SourceLead, rule: CopyRule, actor_user_id: int, request_id: str | None = None) -> CopyPlan:
+        """Check rule and rights, then plan. Raises `RuleInvalid`, `CopyForbidden`, `ResponsibleUnavailable`."""
+        metadata = self.metadata()
+        validate_rule(rule, metadata, allow_stale=True)
+        check_copy_rights(metadata, actor_user_id, source.ref, rule.pipeline_id, rule.status_id)
+        context = PlanContext(domain=self.domain, now=self.clock(), lang=self.lang)
+        return build_plan(source, rule, metadata, actor_user_id, context, request_id)
+
+    # --- writes -------------------------------------------------------------------------------
+
+    def create(self, plans: Sequence[CopyPlan]) -> list[CreatedCopy | CopyRejected]:
+        """One `POST /api/v4/leads` per 50 plans (plus one retry when fields are refused)."""
+        outcomes = create_copies(self.api, plans, self.create_chunk)
+        if any(isinstance(o, CopyRejected) and _metadata_suspect(o) for o in outcomes):
+            self.cache.invalidate(self.account_key)
+        return outcomes
+
+    def link(self, created: Sequence[CreatedCopy]) -> list[CreatedCopy]:
+        """One `POST /api/v4/leads/link` for every copy's catalog elements; none when nothing to link."""
+        return self._step(
+            created, "links", "/api/v4/leads/link", lambda c: [ln.link_item(c.lead_id) for ln in c.plan.catalog_links]
+        )
+
+    def write_notes(self, created: Sequence[CreatedCopy]) -> list[CreatedCopy]:
+        """One `POST /api/v4/leads/notes` with both notes of every copy."""
+        return self._step(
+            created,
+            "notes",
+            "/api/v4/leads/notes",
+            lambda c: copy_notes(c.plan.source_id, c.lead_id, self.domain, self.lang),
+        )
+
+    def _step(
+        self,
+        created: Sequence[CreatedCopy],
+        step: str,
+        path: str,
+        items: Callable[[CreatedCopy], list[dict[str, Any]]],
+    ) -> list[CreatedCopy]:
+        """Run a follow-up write for the copies that have not had it; refusals are isolated per copy.
+
+        Sent as idempotent: re-linking only re-sets quantities, and a retried timeout that
+        duplicates a service note is better than a copy without its link to the source.
+        """
+        flag = f"{step}_written"
+        todo = [(i, items(c)) for i, c in enumerate(created) if getattr(c, flag) is None]
+        failures = send_isolated([g for g in todo if g[1]], lambda body: self.api.post(path, body, idempotent=True))
+        pending = {i for i, _ in todo}
+        return [_step_done(c, step, failures.get(i)) if i in pending else c for i, c in enumerate(created)]
+
+    def result(self, created: CreatedCopy) -> CopyResult:
+        plan = created.plan
+        copied = plan.copied
+        if created.links_written is False:
+            copied = copied.model_copy(update={"catalog_elements": 0})
+        return CopyResult(
+            source_id=plan.source_id,
+            lead_id=created.lead_id,
+            url=lead_url(self.domain, created.lead_id),
+            copied=copied,
+            skipped=[*plan.skipped, *created.problems],
+            links_written=created.links_written is not False,
+            notes_written=created.notes_written is not False,
+        )
+
+    # --- whole copies -------------------------------------------------------------------------
+
+    def copy_one(self, source_id: int, rule: CopyRule, actor_user_id: int) -> CopyResult:
+        """Copy one lead. Raises a `CopyError` (nothing written, or `CopyIncomplete` after the create)."""
+        self.check_rule(rule)
+        plan = self.plan(self.read_source(source_id), rule, actor_user_id)
+        (outcome,) = self.create([plan])
+        if isinstance(outcome, CopyRejected):
+            raise outcome
+        (done,) = self._follow_up([outcome])
+        if isinstance(done, CopyIncomplete):
+            raise done
+        return self.result(done)
+
+    def copy_many(self, jobs: Sequence[CopyJob]) -> list[CopyResult | CopyError]:
+        """Copy many leads of this account with 4 requests in all (warm); the answer is aligned with `jobs`.
+
+        A failed copy is a `CopyError` in its slot and never prevents the others.
+        `AmoAmbiguousWrite`/`AmoUnavailable` during the create propagate for the job layer.
+        """
+        out: list[CopyResult | CopyError | None] = [None] * len(jobs)
+        ready = []
+        for i, job in enumerate(jobs):
+            try:
+                self.check_rule(job.rule)
+                ready.append(i)
+            except RuleInvalid as err:
+                out[i] = err
+        sources = self.read_sources([jobs[i].source_id for i in ready]) if ready else {}
+        planned: list[tuple[int, CopyPlan]] = []
+        for i in ready:
+            job = jobs[i]
+            try:
+                source = sources.get(job.source_id)
+                if source is None:
+                    raise SourceNotFound(job.source_id)
+                planned.append((i, self.plan(source, job.rule, job.actor_user_id, f"copy-{job.source_id}-{i}")))
+            except CopyError as err:
+                out[i] = err
+        created: list[tuple[int, CreatedCopy]] = []
+        for (i, _), outcome in zip(planned, self.create([p for _, p in planned]), strict=True):
+            if isinstance(outcome, CopyRejected):
+                out[i] = outcome
+            else:
+                created.append((i, outcome))
+        for (i, _), done in zip(created, self._follow_up([c for _, c in created]), strict=True):
+            out[i] = done if isinstance(done, CopyIncomplete) else self.result(done)
+        return [item for item in out if item is not None]
+
+    def _follow_up(self, created: list[CreatedCopy]) -> list[CreatedCopy | CopyIncomplete]:
+        """Links then notes; a transient failure leaves the copies as `CopyIncomplete` (they exist)."""
+        step = "links"
+        try:
+            linked = self.link(created)
+            step = "notes"
+            return list(self.write_notes(linked))
+        except (AmoError, AmoUnavailable) as err:
+            return [CopyIncomplete(c.plan.source_id, c.lead_id, step, err) for c in created]
+
+
+def _metadata_suspect(rejected: CopyRejected) -> bool:
+    return any(issue.path.split(".")[0] in _STALE_METADATA_PATHS for issue in rejected.issues)
+
+
+def _step_done(created: CreatedCopy, step: str, failure: AmoValidationError | None) -> CreatedCopy:
+    flag = f"{step}_written"
+    if failure is None:
+        return created.model_copy(update={flag: True})
+    detail = "; ".join(f"{i.path}: {i.detail or i.code}" for i in failure.issues) or failure.detail
+    problem = Skip(
+        what=step,
+        code=f"{step}_failed",
+        reason_ru=f"amoCRM не принял {'товары и элементы списков' if step == 'links' else 'примечания'}: {detail}",
+        reason_en=f"amoCRM refused the {'catalog elements' if step == 'links' else 'notes'}: {detail}",
+    )
+    return created.model_copy(update={flag: False, "problems": [*created.problems, problem]})
+
+
+__all__ = ["CopyEngine", "CopyJob"]
