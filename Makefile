@@ -21,16 +21,21 @@ $(STAMP): requirements-dev.txt layers/dealcopy/requirements.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
+SAM_STAMP := $(VENV)/.installed-sam
+$(SAM_STAMP): $(STAMP) requirements-sam.txt
+	$(PY) -m pip install -q -r requirements-sam.txt
+	touch $@
+
 venv: $(STAMP) ## Create .venv and install the dev dependencies
 
 lint: $(STAMP) ## Ruff lint + format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-validate: $(STAMP) ## sam validate --lint (offline)
+validate: $(SAM_STAMP) ## sam validate --lint (offline)
 	$(BIN)/sam validate --lint --template template.yaml
 
-build: $(STAMP) ## sam build (no Docker)
+build: $(SAM_STAMP) ## sam build (no Docker)
 	$(BIN)/sam build --template template.yaml --build-dir .aws-sam/build
 
 unit: $(STAMP) ## Fast tests only

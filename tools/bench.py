@@ -66,7 +66,6 @@ def cold_starts() -> list[tuple[str, float, float]]:
 def request_burst(count: int = 200, threads: int = 4) -> dict[str, float]:
     from amo_emulator.control import EmulatorControl
     from amo_emulator.server import EmulatorServer
-
     from dealcopy.amo.client import AmoClient
     from dealcopy.amo.counting import RequestCounter
     from dealcopy.amo.ratelimit import SlidingWindowLimiter

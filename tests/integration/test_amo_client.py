@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from dealcopy.amo.counting import RequestCounter
 from dealcopy.amo.errors import AmoAmbiguousWrite, AmoForbidden, AmoValidationError
 from dealcopy.amo.ratelimit import SlidingWindowLimiter
 from tests.integration.amo_helpers import client
@@ -65,11 +66,13 @@ def test_permanent_403_stops_at_once_with_a_clear_error(emulator, demo):
 def test_429_is_retried_after_the_retry_after_the_body_asks_for(emulator, demo):
     account_id, token = demo
     emulator.control.add_fault(account_id, kind="429", count=1)
-    api = client(emulator.url, token)
+    counter = RequestCounter()
+    api = client(emulator.url, token, counter=counter)
     started = time.monotonic()
     assert api.get("/api/v4/account")["id"] == account_id
     assert time.monotonic() - started >= 1.0  # the emulator says retry_after: 1
     assert emulator.control.stats(account_id)["api_total"] == 2
+    assert counter.total("test") == 2 and counter.by_status() == {429: 1, 200: 1}
 
 
 def test_a_create_that_timed_out_is_not_blindly_repeated(emulator, demo):
