@@ -1,0 +1,1 @@
+"""Authentication of widget calls (amoCRM one-time tokens)."""
