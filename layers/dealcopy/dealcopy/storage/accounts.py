@@ -91,6 +91,30 @@ class AccountRepository:
             raise
         return True
 
+    def extend_paid(self, account_id: int, days: int, now: int | None = None) -> Account:
+        """Operator action: paid-until moves `days` past the later of now and the current end."""
+        account = self.get(account_id, consistent=True)
+        if account is None:
+            raise KeyError(account_id)
+        start = max(int(now or time.time()), account.paid_until or 0, account.trial_until or 0)
+        result = self._table.update_item(
+            Key={"account_id": account_id},
+            UpdateExpression="SET paid_until = :until, updated_at = :now",
+            ExpressionAttributeValues={":until": start + days * DAY, ":now": int(now or time.time())},
+            ReturnValues="ALL_NEW",
+        )
+        return _account(plain(result["Attributes"]))
+
+    def scan(self) -> list[Account]:
+        """Every account (operator listing; small table)."""
+        items, kwargs = [], {}
+        while True:
+            page = self._table.scan(**kwargs)
+            items.extend(page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return [_account(plain(item)) for item in items]
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     def mark_reinstall_required(self, account_id: int) -> None:
         self._table.update_item(
             Key={"account_id": account_id},
