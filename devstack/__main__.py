@@ -18,6 +18,7 @@ def up(args: argparse.Namespace) -> int:
         moto_port=args.moto_port,
         emulator_port=args.emulator_port,
     )
+    config.extra_origins = args.allow_origin
     if args.client_id:
         config.client_id = args.client_id
     if args.client_secret:
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--moto-port", type=int, default=8802)
     run.add_argument("--client-id", default="")
     run.add_argument("--client-secret", default="")
+    run.add_argument(
+        "--allow-origin", action="append", default=[], help="extra CORS origin (pattern) for widget routes"
+    )
     run.add_argument("--demo-account", action="store_true", help="create the emulator's demo account")
     run.add_argument("--quiet", action="store_true")
     sub.add_parser("demo", help="run the end-to-end demo and stop")

@@ -45,6 +45,7 @@ class StackConfig:
     client_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     retry_delay: int = 1
+    extra_origins: list[str] = field(default_factory=list)  # e.g. a local widget harness page
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -142,6 +143,8 @@ class LocalStack:
         env: dict[str, str] = {}
         for name in self.template.of_type("AWS::Serverless::Function"):
             env.update(self.template.function_environment(name, resolve))
+        if self.config.extra_origins:
+            env["ALLOWED_ORIGINS"] = ",".join([env["ALLOWED_ORIGINS"], *self.config.extra_origins])
         env.update(
             {
                 "AMO_BASE_URL_OVERRIDE": self.emulator_url,
