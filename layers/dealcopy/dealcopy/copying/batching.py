@@ -48,13 +48,13 @@ def send_isolated(
     groups: Sequence[tuple[K, list[dict[str, Any]]]],
     send: Callable[[list[dict[str, Any]]], Any],
     max_items: int = 250,
-) -> dict[K, AmoValidationError]:
-    """POST the items of every group in as few bodies as possible; returns the groups amoCRM refused.
+) -> dict[K, list[ValidationIssue]]:
+    """POST the items of every group in as few bodies as possible; returns the refused groups' own issues.
 
     Used for links and notes (items carry no request_id: amoCRM blames them by index).
     Errors other than validation errors propagate.
     """
-    failures: dict[K, AmoValidationError] = {}
+    failures: dict[K, list[ValidationIssue]] = {}
     for chunk in _chunks_by_items(groups, max_items):
         failures |= _send_chunk(chunk, send)
     return failures
@@ -75,8 +75,8 @@ def _chunks_by_items(groups: Sequence[tuple[K, list[dict[str, Any]]]], max_items
 
 def _send_chunk(
     groups: list[tuple[K, list[dict[str, Any]]]], send: Callable[[list[dict[str, Any]]], Any]
-) -> dict[K, AmoValidationError]:
-    failures: dict[K, AmoValidationError] = {}
+) -> dict[K, list[ValidationIssue]]:
+    failures: dict[K, list[ValidationIssue]] = {}
     pending = list(groups)
     while pending:
         owners = [g for g, (_, items) in enumerate(pending) for _ in items]
@@ -85,13 +85,15 @@ def _send_chunk(
             return failures
         except AmoValidationError as err:
             if len(pending) == 1:
-                failures[pending[0][0]] = err
+                failures[pending[0][0]] = list(err.issues) or [ValidationIssue("", "", err.title, err.detail)]
                 return failures
             try:
-                blamed = {owners[pos] for pos in blamed_positions(err.issues, [str(i) for i in range(len(owners))])}
+                by_position = blamed_positions(err.issues, [str(i) for i in range(len(owners))])
             except LookupError:
                 mid = len(pending) // 2
                 return failures | _send_chunk(pending[:mid], send) | _send_chunk(pending[mid:], send)
-            failures |= {pending[g][0]: err for g in blamed}
+            for pos, issues in by_position.items():
+                failures.setdefault(pending[owners[pos]][0], []).extend(issues)
+            blamed = {owners[pos] for pos in by_position}
             pending = [group for g, group in enumerate(pending) if g not in blamed]
     return failures

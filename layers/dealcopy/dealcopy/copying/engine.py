@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from dealcopy.amo.errors import AmoError, AmoNotFound, AmoUnavailable, AmoValidationError
+from dealcopy.amo.errors import AmoError, AmoNotFound, AmoUnavailable, ValidationIssue
 from dealcopy.copying.batching import chunked, send_isolated
 from dealcopy.copying.creating import CREATE_CHUNK, CreatedCopy, create_copies
 from dealcopy.copying.errors import CopyError, CopyIncomplete, CopyRejected, RuleInvalid, SourceNotFound
@@ -231,11 +231,11 @@ def _metadata_suspect(rejected: CopyRejected) -> bool:
     return any(issue.path.split(".")[0] in _STALE_METADATA_PATHS for issue in rejected.issues)
 
 
-def _step_done(created: CreatedCopy, step: str, failure: AmoValidationError | None) -> CreatedCopy:
+def _step_done(created: CreatedCopy, step: str, issues: list[ValidationIssue] | None) -> CreatedCopy:
     flag = f"{step}_written"
-    if failure is None:
+    if issues is None:
         return created.model_copy(update={flag: True})
-    detail = "; ".join(f"{i.path}: {i.detail or i.code}" for i in failure.issues) or failure.detail
+    detail = "; ".join(f"{i.path}: {i.detail or i.code}".strip(": ") for i in issues) or "-"
     problem = Skip(
         what=step,
         code=f"{step}_failed",

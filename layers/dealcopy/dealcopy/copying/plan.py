@@ -59,10 +59,6 @@ class CopyPlan(BaseModel):
     source_link_field_id: int | None = None
     field_retry_used: bool = False  # amoCRM refused fields once already: the next refusal is final
 
-    def field_ids(self) -> list[int]:
-        """Field ids in the order of `payload.custom_fields_values` (amoCRM's error paths index it)."""
-        return [item["field_id"] for item in self.payload.get("custom_fields_values") or []]
-
     def without_fields(self, rejected: dict[int, str]) -> CopyPlan:
         """The plan minus the payload fields amoCRM refused (index -> amoCRM's detail), reported as skipped."""
         values = self.payload.get("custom_fields_values") or []

@@ -62,7 +62,7 @@ class SourceLead(BaseModel):
         return cls(
             id=body["id"],
             name=body.get("name") or "",
-            price=body.get("price"),
+            price=int(body["price"]) if body.get("price") is not None else None,  # amoCRM budgets are whole
             pipeline_id=body["pipeline_id"],
             status_id=body["status_id"],
             responsible_user_id=body.get("responsible_user_id"),
