@@ -19,6 +19,7 @@ def up(args: argparse.Namespace) -> int:
         emulator_port=args.emulator_port,
     )
     config.extra_origins = args.allow_origin
+    config.extra_env = dict(pair.split("=", 1) for pair in args.env)
     if args.client_id:
         config.client_id = args.client_id
     if args.client_secret:
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument(
         "--allow-origin", action="append", default=[], help="extra CORS origin (pattern) for widget routes"
     )
+    run.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="extra function environment")
     run.add_argument("--demo-account", action="store_true", help="create the emulator's demo account")
     run.add_argument("--quiet", action="store_true")
     sub.add_parser("demo", help="run the end-to-end demo and stop")

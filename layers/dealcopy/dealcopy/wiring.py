@@ -19,11 +19,15 @@ from dealcopy.amo.oauth import OAuthClient
 from dealcopy.amo.ratelimit import LimiterRegistry, SlidingWindowLimiter
 from dealcopy.amo.retry import RetryPolicy
 from dealcopy.amo.tokens import StaticToken, TokenProvider
+from dealcopy.auth.one_time_token import OneTimeTokens
 from dealcopy.config import settings
+from dealcopy.copying.engine import CopyEngine
 from dealcopy.install import InstallService
 from dealcopy.storage.accounts import AccountRepository
 from dealcopy.storage.claims import ClaimStore
+from dealcopy.storage.presets import PresetRepository
 from dealcopy.storage.tokens import DynamoTokenProvider
+from dealcopy.web.session import WidgetSession, open_session
 
 _lock = threading.Lock()
 
@@ -139,3 +143,23 @@ def install_service() -> InstallService:
         api_domains=cfg.api_domains,
         trial_days=cfg.trial_days,
     )
+
+
+@cache
+def presets() -> PresetRepository:
+    return PresetRepository(table(settings().presets_table))
+
+
+@cache
+def one_time_tokens() -> OneTimeTokens:
+    cfg = settings()
+    return OneTimeTokens(claims(), client_secret, redirect_uri=cfg.redirect_uri, client_id=cfg.client_id)
+
+
+def widget_session(headers: dict[str, str], *, require_licence: bool = False) -> WidgetSession:
+    return open_session(headers, one_time_tokens(), accounts(), require_licence=require_licence)
+
+
+def copy_engine(account: Account) -> CopyEngine:
+    """The copy engine for an account; its metadata cache lives as long as the process."""
+    return CopyEngine(client_for(account), account_domain=account.domain, account_key=str(account.account_id))

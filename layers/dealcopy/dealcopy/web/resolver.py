@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from dealcopy.config import settings
 from dealcopy.observability import logger
 from dealcopy.web.cors import PatternCORSConfig
+from dealcopy.web.errors import MAPPERS
 from dealcopy.web.problems import Problem, problem_response
 
 
@@ -23,9 +24,11 @@ def api_resolver(*, widget_cors: bool = False) -> APIGatewayHttpResolver:
     )
     app = APIGatewayHttpResolver(cors=cors)
 
-    @app.exception_handler(Problem)
-    def _problem(problem: Problem) -> Response:
+    def answer(problem: Problem) -> Response:
         logger.info("request refused", extra={"status": problem.status, "code": problem.code})
         return problem_response(problem, app.current_event.headers.get("accept-language"))
 
+    app.exception_handler(Problem)(answer)
+    for exc_type, to_problem in MAPPERS:
+        app.exception_handler(exc_type)(lambda err, to_problem=to_problem: answer(to_problem(err)))
     return app

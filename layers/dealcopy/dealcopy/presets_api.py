@@ -1,0 +1,48 @@
+"""Request shapes and checks of the presets routes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dealcopy.copying.rules import CopyRule
+from dealcopy.manual_copy import PRESET_ID_PATTERN
+from dealcopy.storage.presets import Preset
+from dealcopy.web.problems import Problem
+
+Found = TypeVar("Found")
+
+
+class PresetBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    rule: dict[str, Any]
+
+    def to_preset(self, preset_id: str, rule: CopyRule, user_id: int) -> Preset:
+        return Preset(
+            preset_id=valid_preset_id(preset_id),
+            name=self.name.strip(),
+            rule=rule.model_dump(mode="json"),
+            updated_by=user_id,
+        )
+
+
+def valid_preset_id(preset_id: str) -> str:
+    if not re.fullmatch(PRESET_ID_PATTERN, preset_id):
+        raise Problem(
+            400,
+            "bad-preset-id",
+            "Идентификатор шаблона: латиница, цифры, «-» и «_», до 64 символов.",
+            "A preset id is 1-64 letters, digits, '-' or '_'.",
+            errors=[{"path": "preset_id", "message_ru": "неверный идентификатор", "message_en": "invalid id"}],
+        )
+    return preset_id
+
+
+def preset_id_or_404(found: Found | None, preset_id: str) -> Found:
+    if found is None:
+        raise Problem(404, "preset-not-found", f"Шаблон «{preset_id}» не найден.", f"Preset '{preset_id}' not found.")
+    return found

@@ -1,0 +1,73 @@
+"""What the widget needs to draw its forms: one payload built from cached account metadata."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from dealcopy.copying.fields import WRITERS, sensitivity
+from dealcopy.copying.metadata import AccountMetadata
+from dealcopy.licence import Licence
+from dealcopy.storage.presets import Preset
+from dealcopy.web.session import WidgetSession
+
+# Standard lead fields the rule can carry (their switches in CopyRule), in the widget's order.
+STANDARD_FIELDS = [
+    {"key": "name", "rule": "name_template", "name_ru": "Название", "name_en": "Name"},
+    {"key": "price", "rule": "copy_budget", "name_ru": "Бюджет", "name_en": "Budget"},
+    {"key": "tags", "rule": "copy_tags", "name_ru": "Теги", "name_en": "Tags"},
+    {"key": "contacts", "rule": "copy_contacts", "name_ru": "Контакты", "name_en": "Contacts"},
+    {"key": "company", "rule": "copy_company", "name_ru": "Компания", "name_en": "Company"},
+]
+
+
+def licence_view(licence: Licence, now: float | None = None) -> dict[str, Any]:
+    return {
+        "kind": licence.kind,
+        "valid_until": time.strftime("%Y-%m-%d", time.gmtime(licence.valid_until)),
+        "days_left": licence.days_left(now),
+        "active": licence.active(now),
+    }
+
+
+def settings_payload(
+    session: WidgetSession, metadata: AccountMetadata, presets: list[Preset], licence: Licence
+) -> dict[str, Any]:
+    return {
+        "account": {
+            "id": session.account.account_id,
+            "subdomain": session.account.subdomain,
+            "domain": session.account.domain,
+        },
+        "user": {"id": session.caller.user_id, "is_admin": session.caller.is_admin},
+        "licence": licence_view(licence),
+        "pipelines": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "is_main": p.is_main,
+                # The incoming (unsorted) stage cannot receive a copy.
+                "statuses": [
+                    {"id": s.id, "name": s.name, "type": s.type} for s in p.statuses.values() if not s.is_incoming
+                ],
+            }
+            for p in metadata.pipelines.values()
+        ],
+        "users": [{"id": u.id, "name": u.name} for u in metadata.users.values() if u.is_active],
+        "lead_fields": {
+            "standard": STANDARD_FIELDS,
+            "custom": [
+                {
+                    "id": f.id,
+                    "name": f.name,
+                    "type": f.type,
+                    "code": f.code,
+                    "copyable": f.type in WRITERS,
+                    "sensitivity": sensitivity(f),
+                }
+                for f in metadata.fields.values()
+            ],
+        },
+        "catalogs": [{"id": c.id, "name": c.name, "type": c.type} for c in metadata.catalogs.values()],
+        "presets": [p.model_dump(mode="json") for p in sorted(presets, key=lambda p: p.name.lower())],
+    }

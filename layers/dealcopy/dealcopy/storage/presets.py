@@ -1,0 +1,67 @@
+"""Presets table: named copy rules per account (the widget's preset picker and DP rules)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from pydantic import BaseModel
+
+from dealcopy.storage.dynamo import plain
+
+
+class Preset(BaseModel):
+    preset_id: str
+    name: str
+    rule: dict[str, Any]
+    updated_at: int = 0
+    updated_by: int | None = None
+
+
+class PresetRepository:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def list(self, account_id: int) -> list[Preset]:
+        items, kwargs = [], {}
+        while True:
+            page = self._table.query(
+                KeyConditionExpression="account_id = :a", ExpressionAttributeValues={":a": account_id}, **kwargs
+            )
+            items.extend(page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return [_preset(plain(item)) for item in items]
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def get(self, account_id: int, preset_id: str) -> Preset | None:
+        item = self._table.get_item(Key={"account_id": account_id, "preset_id": preset_id}).get("Item")
+        return _preset(plain(item)) if item else None
+
+    def put(self, account_id: int, preset: Preset) -> Preset:
+        stored = preset.model_copy(update={"updated_at": int(time.time())})
+        item = {
+            "account_id": account_id,
+            "preset_id": stored.preset_id,
+            "name": stored.name,
+            "rule": json.dumps(stored.rule, ensure_ascii=False),  # as a string: no Decimal round trips
+            "updated_at": stored.updated_at,
+        }
+        if stored.updated_by is not None:
+            item["updated_by"] = stored.updated_by
+        self._table.put_item(Item=item)
+        return stored
+
+    def delete(self, account_id: int, preset_id: str) -> bool:
+        answer = self._table.delete_item(Key={"account_id": account_id, "preset_id": preset_id}, ReturnValues="ALL_OLD")
+        return "Attributes" in answer
+
+
+def _preset(item: dict[str, Any]) -> Preset:
+    return Preset(
+        preset_id=item["preset_id"],
+        name=item["name"],
+        rule=json.loads(item["rule"]),
+        updated_at=item.get("updated_at", 0),
+        updated_by=item.get("updated_by"),
+    )
