@@ -32,7 +32,17 @@ def test_other_origins_get_no_cors_headers(stack, origin):
     assert "access-control-allow-origin" not in answer.headers
 
 
-@pytest.mark.parametrize(("method", "path"), [*WIDGET_ROUTES, ("POST", "/dp/hook")])
+@pytest.mark.parametrize(("method", "path"), WIDGET_ROUTES)
+def test_widget_routes_without_a_token_are_401_in_the_callers_language(stack, method, path):
+    english = httpx.request(method, f"{stack.gateway_url}{path}", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert english.status_code == 401
+    assert english.headers["content-type"] == "application/problem+json"
+    assert "not authenticated" in english.json()["detail"]
+    russian = httpx.request(method, f"{stack.gateway_url}{path}", headers={"Accept-Language": "ru"})
+    assert "не подтверждён" in russian.json()["detail"]
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/dp/hook")])
 def test_routes_not_built_yet_answer_a_clear_501(stack, method, path):
     answer = httpx.request(method, f"{stack.gateway_url}{path}", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert answer.status_code == 501
