@@ -1,83 +1,191 @@
-"""`make demo`: install the integration into the emulator's demo account through the real
-OAuth handler, make real API calls through the shared client, then uninstall."""
+"""`make demo`: the product end to end on the local stack, in a minute.
+
+1. the emulator's demo account (the manual's pipelines, users, catalogs, deal #24002811);
+2. an admin installs the widget: the real OAuth handler, called twice as amoCRM does;
+3. real amoCRM calls through the shared client;
+4. manual copies through the gateway with a signed one-time token (manual 6.1, 6.2+6.3, 6.7),
+   printed side by side with their source;
+5. the uninstall hook, forged and genuine.
+"""
 
 from __future__ import annotations
 
 import sys
 import time
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 
+from devstack.one_time_token import mint
 from devstack.stack import LocalStack
 
+SOURCE_LEAD = 24002811
+Out = Callable[[str], None]
 
-def run_demo(out: Callable[[str], None] = print) -> int:
+
+def run_demo(out: Out = print) -> int:
     started = time.monotonic()
     with LocalStack() as stack:
         from amo_emulator.control import EmulatorControl
-        from dealcopy import wiring
-        from dealcopy.install import uninstall_signature
 
         info = stack.describe()
-        gateway = info["gateway_url"]
-        out(f"Local stack up: gateway {gateway}, amoCRM emulator {info['emulator_url']}, moto {info['moto_url']}")
+        out(
+            f"Local stack up: gateway {info['gateway_url']}, "
+            f"amoCRM emulator {info['emulator_url']}, moto {info['moto_url']}"
+        )
         control = EmulatorControl(info["emulator_url"])
         account = control.create_account("demo", demo=True)
-        account_id = account["id"]
-        out(f"1. Emulator account «{account['subdomain']}» (id {account_id}) with the manual's demo data")
-
-        grant = control.install(account_id, info["client_id"])
-        params = {
-            "code": grant["code"],
-            "referer": grant["referer"],
-            "client_id": info["client_id"],
-            "from_widget": 1,
-        }
-        first = httpx.get(f"{gateway}/oauth/callback", params=params)
-        second = httpx.get(f"{gateway}/oauth/callback", params=params)  # amoCRM's webhook repeats the call
-        out(
-            f"2. Admin installs the widget: /oauth/callback -> {first.status_code}, "
-            f"repeated call -> {second.status_code}"
-        )
-        if first.status_code != 200 or second.status_code != 200:
-            out(first.text)
+        out(f"1. Emulator account «{account['subdomain']}» (id {account['id']}) with the manual's demo data")
+        if not install(info, control, account, out):
             return 1
-
-        stored = wiring.accounts().get(account_id)
-        out(
-            f"3. Stored account {stored.account_id}: {stored.domain}, status {stored.status.value}, "
-            f"trial until {time.strftime('%Y-%m-%d', time.gmtime(stored.trial_until))}"
-        )
-        api = wiring.client_for(stored)
-        amo_account = api.get("/api/v4/account")
-        pipelines = list(api.paginate("/api/v4/leads/pipelines", "pipelines"))
-        users = list(api.paginate("/api/v4/users", "users"))
-        out(f"4. API through the shared client: account «{amo_account['name']}», {len(users)} users, pipelines:")
-        for pipeline in pipelines:
-            stages = ", ".join(s["name"] for s in pipeline["_embedded"]["statuses"])
-            out(f"     {pipeline['name']}: {stages}")
-        stats = control.stats(account_id)
-        out(
-            f"   amoCRM saw {stats.get('total')} requests, max {stats.get('max_per_second')} in any second, "
-            f"{stats.get('rate_limited', 0)} answered 429"
-        )
-
-        signature = uninstall_signature(info["client_secret"], info["client_id"], str(account_id))
-        gone = httpx.get(
-            f"{gateway}/oauth/uninstall",
-            params={"account_id": account_id, "client_uuid": info["client_id"], "signature": signature},
-        )
-        forged = httpx.get(
-            f"{gateway}/oauth/uninstall",
-            params={"account_id": account_id, "client_uuid": info["client_id"], "signature": "0" * 64},
-        )
-        out(
-            f"5. Uninstall hook: forged signature -> {forged.status_code}, genuine -> {gone.status_code}; "
-            f"account is now {wiring.accounts().get(account_id).status.value}"
-        )
+        call_amocrm(control, account["id"], out)
+        if not make_copies(info, control, account, out):
+            return 1
+        uninstall(info, account["id"], out)
     out(f"Done in {time.monotonic() - started:.1f} s; everything stopped.")
     return 0
+
+
+def install(info: dict[str, Any], control: Any, account: dict[str, Any], out: Out) -> bool:
+    from dealcopy import wiring
+
+    grant = control.install(account["id"], info["client_id"])
+    params = {"code": grant["code"], "referer": grant["referer"], "client_id": info["client_id"], "from_widget": 1}
+    first = httpx.get(f"{info['gateway_url']}/oauth/callback", params=params)
+    second = httpx.get(f"{info['gateway_url']}/oauth/callback", params=params)  # amoCRM's webhook repeats it
+    out(f"2. Admin installs the widget: /oauth/callback -> {first.status_code}, repeated call -> {second.status_code}")
+    if (first.status_code, second.status_code) != (200, 200):
+        out(first.text)
+        return False
+    stored = wiring.accounts().get(account["id"])
+    trial = time.strftime("%Y-%m-%d", time.gmtime(stored.trial_until))
+    out(f"   stored account {stored.account_id}: {stored.domain}, status {stored.status.value}, trial until {trial}")
+    return True
+
+
+def call_amocrm(control: Any, account_id: int, out: Out) -> None:
+    from dealcopy import wiring
+
+    api = wiring.client_for(wiring.accounts().get(account_id))
+    amo_account = api.get("/api/v4/account")
+    pipelines = list(api.paginate("/api/v4/leads/pipelines", "pipelines"))
+    users = list(api.paginate("/api/v4/users", "users"))
+    out(f"3. API through the shared client: account «{amo_account['name']}», {len(users)} users, pipelines:")
+    for pipeline in pipelines:
+        stages = ", ".join(s["name"] for s in pipeline["_embedded"]["statuses"] if s["type"] == 0)
+        out(f"     {pipeline['name']}: {stages}")
+    stats = control.stats(account_id)
+    out(
+        f"   amoCRM saw {stats['api_total']} API requests, max {stats['max_per_second']} in any second, "
+        f"{stats['status_429']} answered 429"
+    )
+
+
+def make_copies(info: dict[str, Any], control: Any, account: dict[str, Any], out: Out) -> bool:
+    from amo_emulator.seed_demo import USERS, pipeline_id, status_id
+
+    def target(pipeline: str, stage: str) -> dict[str, int]:
+        return {"pipeline_id": pipeline_id(pipeline), "status_id": status_id(pipeline, stage)}
+
+    scenarios = [
+        ("6.1 same pipeline", {**target("Воронка", "Принимают решение")}),
+        (
+            "6.2+6.3 Яндекс, new responsible",
+            {
+                **target("Яндекс", "Первичный контакт"),
+                "responsible": {"mode": "fixed", "user_id": USERS["Иванов Иван Иванович"]},
+                "catalogs": [],
+                "copy_company": False,
+            },
+        ),
+        (
+            "6.7 anonymised for a partner",
+            {
+                **target("Партнёры", "Новая заявка"),
+                "anonymise": True,
+                "name_template": "Заявка партнёру по сделке #{id}",
+            },
+        ),
+    ]
+    out("4. Manual copies through the gateway (one-time token signed like amoCRM's $authorizedAjax):")
+    columns = [("source", control.lead(account["id"], SOURCE_LEAD))]
+    for title, rule in scenarios:
+        token = mint(
+            secret=info["client_secret"],
+            client_id=info["client_id"],
+            redirect_uri=info["redirect_uri"],
+            account_id=account["id"],
+            subdomain=account["subdomain"],
+            user_id=USERS["Евгений Агеев"],
+            is_admin=True,
+        )
+        answer = httpx.post(
+            f"{info['gateway_url']}/copies",
+            headers={"X-Auth-Token": token, "Accept-Language": "ru"},
+            json={"lead_id": SOURCE_LEAD, "rule": rule, "idempotency_key": str(uuid.uuid4())},
+            timeout=60,
+        )
+        if answer.status_code != 201:
+            out(f"   {title}: HTTP {answer.status_code} {answer.text}")
+            return False
+        result = answer.json()
+        out(f"   {title}: #{result['lead_id']} {result['url']} ({len(result['skipped'])} items skipped with reasons)")
+        columns.append((title.split()[0], control.lead(account["id"], result["lead_id"])))
+    columns[0] = ("source", control.lead(account["id"], SOURCE_LEAD))  # now with a note per copy
+    print_side_by_side(columns, control.state(account["id"]), out)
+    return True
+
+
+def print_side_by_side(columns: list[tuple[str, dict[str, Any]]], state: dict[str, Any], out: Out) -> None:
+    from amo_emulator.seed_demo import PIPELINES, USERS
+
+    pipelines = {pid: name for name, (pid, _) in PIPELINES.items()}
+    statuses = {
+        s["id"]: s["name"] for p in state.get("pipelines", []) for s in p.get("_embedded", {}).get("statuses", [])
+    }
+    users = {uid: name for name, uid in USERS.items()}
+
+    def links(lead: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+        return [link for link in lead.get("links", []) if link["to_entity_type"] == kind]
+
+    rows = [
+        ("name", lambda lead: lead["name"][:34]),
+        ("pipeline", lambda lead: pipelines.get(lead["pipeline_id"], lead["pipeline_id"])),
+        ("stage", lambda lead: statuses.get(lead["status_id"], lead["status_id"])),
+        ("responsible", lambda lead: users.get(lead["responsible_user_id"], lead["responsible_user_id"])),
+        ("budget", lambda lead: lead.get("price") or "—"),
+        (
+            "contacts (main)",
+            lambda lead: (
+                f"{len(links(lead, 'contacts'))} "
+                f"({sum(1 for c in links(lead, 'contacts') if (c.get('metadata') or {}).get('main_contact'))})"
+            ),
+        ),
+        ("company", lambda lead: len(links(lead, "companies")) or "—"),
+        ("catalog elements", lambda lead: len(links(lead, "catalog_elements")) or "—"),
+        ("custom fields", lambda lead: len(lead.get("custom_fields_values") or [])),
+        ("notes", lambda lead: len(lead.get("notes") or [])),
+    ]
+    width = 36
+    out("   " + "".join(f"{name:<{width}}" for name in ["", *[c[0] for c in columns]]))
+    for label, value in rows:
+        out("   " + f"{label:<{width}}" + "".join(f"{value(lead)!s:<{width}}" for _, lead in columns))
+
+
+def uninstall(info: dict[str, Any], account_id: int, out: Out) -> None:
+    from dealcopy import wiring
+    from dealcopy.install import uninstall_signature
+
+    def hook(signature: str) -> int:
+        params = {"account_id": account_id, "client_uuid": info["client_id"], "signature": signature}
+        return httpx.get(f"{info['gateway_url']}/oauth/uninstall", params=params).status_code
+
+    forged = hook("0" * 64)
+    genuine = hook(uninstall_signature(info["client_secret"], info["client_id"], str(account_id)))
+    status = wiring.accounts().get(account_id).status.value
+    out(f"5. Uninstall hook: forged signature -> {forged}, genuine -> {genuine}; account is now {status}")
 
 
 if __name__ == "__main__":

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import time
-import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
-import jwt
 
 from amo_emulator.seed_demo import USERS
+from devstack.one_time_token import mint
 from tests.integration.conftest import unique
 
 ADMIN = USERS["Евгений Агеев"]
@@ -30,23 +27,16 @@ def install(stack, *, demo: bool = True) -> dict[str, Any]:
 
 
 def one_time_token(stack, account: dict[str, Any], user_id: int = ADMIN, secret: str | None = None, **claims) -> str:
-    now = int(time.time())
-    redirect = urlsplit(stack.redirect_uri)
-    payload = {
-        "iss": f"https://{account['subdomain']}.amocrm.ru",
-        "aud": f"{redirect.scheme}://{redirect.netloc}",
-        "jti": str(uuid.uuid4()),
-        "iat": now,
-        "nbf": now,
-        "exp": now + 1800,
-        "account_id": account["id"],
-        "user_id": user_id,
-        "subdomain": account["subdomain"],
-        "client_uuid": stack.client_id,
-        "is_admin": user_id == ADMIN,
+    return mint(
+        secret=secret or stack.client_secret,
+        client_id=stack.client_id,
+        redirect_uri=stack.redirect_uri,
+        account_id=account["id"],
+        subdomain=account["subdomain"],
+        user_id=user_id,
+        is_admin=user_id == ADMIN,
         **claims,
-    }
-    return jwt.encode(payload, secret or stack.client_secret, algorithm="HS256")
+    )
 
 
 def call(
