@@ -10,11 +10,9 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from dealcopy.accounts import Account, AccountStatus, StoredTokens
 from dealcopy.amo.oauth import TokenPair
-from dealcopy.storage.dynamo import is_conditional_failure, plain
+from dealcopy.storage.dynamo import applied, plain
 
 DAY = 86400
 
@@ -71,25 +69,20 @@ class AccountRepository:
 
     def mark_uninstalled(self, account_id: int, now: int | None = None) -> bool:
         """Drop the tokens and flag the account; False if we never knew it."""
-        try:
-            self._table.update_item(
-                Key={"account_id": account_id},
-                UpdateExpression=(
-                    "SET #status = :gone, uninstalled_at = :now, updated_at = :now "
-                    "REMOVE access_token, refresh_token, expires_at, refresh_lock_until, refresh_lock_owner"
-                ),
-                ConditionExpression="attribute_exists(account_id)",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":gone": AccountStatus.UNINSTALLED.value,
-                    ":now": int(now or time.time()),
-                },
-            )
-        except ClientError as err:
-            if is_conditional_failure(err):
-                return False
-            raise
-        return True
+        return applied(
+            self._table.update_item,
+            Key={"account_id": account_id},
+            UpdateExpression=(
+                "SET #status = :gone, uninstalled_at = :now, updated_at = :now "
+                "REMOVE access_token, refresh_token, expires_at, refresh_lock_until, refresh_lock_owner"
+            ),
+            ConditionExpression="attribute_exists(account_id)",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={
+                ":gone": AccountStatus.UNINSTALLED.value,
+                ":now": int(now or time.time()),
+            },
+        )
 
     def extend_paid(self, account_id: int, days: int, now: int | None = None) -> Account:
         """Operator action: paid-until moves `days` past the later of now and the current end."""
@@ -130,66 +123,54 @@ class AccountRepository:
     def acquire_refresh_lock(self, account_id: int, owner: str, rejected_token: str, lease: float) -> bool:
         """Take the refresh lease iff the stored token is still the rejected one and nobody holds it."""
         now = time.time()
-        try:
-            self._table.update_item(
-                Key={"account_id": account_id},
-                UpdateExpression="SET refresh_lock_until = :until, refresh_lock_owner = :owner",
-                ConditionExpression=(
-                    "#status = :active AND access_token = :rejected AND "
-                    "(attribute_not_exists(refresh_lock_until) OR refresh_lock_until < :now)"
-                ),
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":active": AccountStatus.ACTIVE.value,
-                    ":rejected": rejected_token,
-                    ":now": _num(now),
-                    ":until": _num(now + lease),
-                    ":owner": owner,
-                },
-            )
-        except ClientError as err:
-            if is_conditional_failure(err):
-                return False
-            raise
-        return True
+        return applied(
+            self._table.update_item,
+            Key={"account_id": account_id},
+            UpdateExpression="SET refresh_lock_until = :until, refresh_lock_owner = :owner",
+            ConditionExpression=(
+                "#status = :active AND access_token = :rejected AND "
+                "(attribute_not_exists(refresh_lock_until) OR refresh_lock_until < :now)"
+            ),
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={
+                ":active": AccountStatus.ACTIVE.value,
+                ":rejected": rejected_token,
+                ":now": _num(now),
+                ":until": _num(now + lease),
+                ":owner": owner,
+            },
+        )
 
     def store_refreshed(self, account_id: int, owner: str, tokens: TokenPair) -> bool:
         """Write the new pair and release the lease; False if our lease was lost meanwhile."""
-        try:
-            self._table.update_item(
-                Key={"account_id": account_id},
-                UpdateExpression=(
-                    "SET access_token = :at, refresh_token = :rt, expires_at = :exp, "
-                    "token_version = token_version + :one, updated_at = :now "
-                    "REMOVE refresh_lock_until, refresh_lock_owner"
-                ),
-                ConditionExpression="refresh_lock_owner = :owner",
-                ExpressionAttributeValues={
-                    ":at": tokens.access_token,
-                    ":rt": tokens.refresh_token,
-                    ":exp": tokens.expires_at,
-                    ":one": 1,
-                    ":now": int(time.time()),
-                    ":owner": owner,
-                },
-            )
-        except ClientError as err:
-            if is_conditional_failure(err):
-                return False
-            raise
-        return True
+        return applied(
+            self._table.update_item,
+            Key={"account_id": account_id},
+            UpdateExpression=(
+                "SET access_token = :at, refresh_token = :rt, expires_at = :exp, "
+                "token_version = token_version + :one, updated_at = :now "
+                "REMOVE refresh_lock_until, refresh_lock_owner"
+            ),
+            ConditionExpression="refresh_lock_owner = :owner",
+            ExpressionAttributeValues={
+                ":at": tokens.access_token,
+                ":rt": tokens.refresh_token,
+                ":exp": tokens.expires_at,
+                ":one": 1,
+                ":now": int(time.time()),
+                ":owner": owner,
+            },
+        )
 
     def release_refresh_lock(self, account_id: int, owner: str) -> None:
-        try:
-            self._table.update_item(
-                Key={"account_id": account_id},
-                UpdateExpression="REMOVE refresh_lock_until, refresh_lock_owner",
-                ConditionExpression="refresh_lock_owner = :owner",
-                ExpressionAttributeValues={":owner": owner},
-            )
-        except ClientError as err:
-            if not is_conditional_failure(err):
-                raise
+        """Give the lease back (a no-op if it already expired and passed to someone else)."""
+        applied(
+            self._table.update_item,
+            Key={"account_id": account_id},
+            UpdateExpression="REMOVE refresh_lock_until, refresh_lock_owner",
+            ConditionExpression="refresh_lock_owner = :owner",
+            ExpressionAttributeValues={":owner": owner},
+        )
 
 
 def _num(value: float) -> Decimal:

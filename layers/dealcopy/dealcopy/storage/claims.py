@@ -9,9 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from dealcopy.storage.dynamo import is_conditional_failure, plain
+from dealcopy.storage.dynamo import applied, plain
 
 
 class ClaimStore:
@@ -25,17 +23,12 @@ class ClaimStore:
     def claim(self, name: str, ttl: int) -> bool:
         """True for the first caller while the claim lives; False for everyone else."""
         now = int(time.time())
-        try:
-            self._table.put_item(
-                Item={**self._key(name), "state": "started", "created_at": now, "expires_at": now + ttl},
-                ConditionExpression="attribute_not_exists(pk) OR expires_at < :now",
-                ExpressionAttributeValues={":now": now},
-            )
-        except ClientError as err:
-            if is_conditional_failure(err):
-                return False
-            raise
-        return True
+        return applied(
+            self._table.put_item,
+            Item={**self._key(name), "state": "started", "created_at": now, "expires_at": now + ttl},
+            ConditionExpression="attribute_not_exists(pk) OR expires_at < :now",
+            ExpressionAttributeValues={":now": now},
+        )
 
     def complete(self, name: str, result: dict[str, Any]) -> None:
         self._table.update_item(

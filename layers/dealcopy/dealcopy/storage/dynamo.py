@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 
 def plain(value: Any) -> Any:
@@ -20,3 +23,14 @@ def plain(value: Any) -> Any:
 def is_conditional_failure(err: Exception) -> bool:
     response = getattr(err, "response", None) or {}
     return response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def applied(write: Callable[..., Any], **request: Any) -> bool:
+    """Run a conditional write; False (not an error) when its condition did not hold."""
+    try:
+        write(**request)
+    except ClientError as err:
+        if is_conditional_failure(err):
+            return False
+        raise
+    return True
