@@ -110,6 +110,17 @@ def _not_selected(what: str, ref: int | None = None, name: str | None = None) ->
     )
 
 
+def _carried(draft: _Draft, rule: CopyRule, what: str, selected: bool, ref: int | None = None) -> bool:
+    """Whether a standard part (contacts, company, budget, tags) goes into the copy; records why not."""
+    if rule.anonymise:
+        draft.skipped.append(anonymise.anonymised(what, what))
+        return False
+    if not selected:
+        draft.skipped.append(_not_selected(what, ref))
+        return False
+    return True
+
+
 def _field_deleted(what: str, ref: int) -> Skip:
     return _skip(
         what, "field_deleted", f"поле #{ref} удалено из аккаунта", f"field #{ref} was deleted from the account", ref
@@ -199,46 +210,25 @@ def _plan_source_link(draft: _Draft, source: SourceLead, rule: CopyRule, metadat
 
 def _plan_people(draft: _Draft, source: SourceLead, rule: CopyRule) -> None:
     """Contacts (main one first and still main) and the company."""
-    if source.contacts:
-        if rule.anonymise:
-            draft.skipped.append(anonymise.anonymised("contacts", "contacts"))
-        elif not rule.copy_contacts:
-            draft.skipped.append(_not_selected("contacts"))
-        else:
-            ordered = sorted(source.contacts, key=lambda c: not c.is_main)
-            draft.embedded["contacts"] = [{"id": c.id, "is_main": c.is_main} for c in ordered]
-            draft.summary["contacts"] = len(ordered)
-            draft.summary["main_contact_id"] = next((c.id for c in ordered if c.is_main), None)
-    if source.company_ids:
-        company_id = source.company_ids[0]
-        if rule.anonymise:
-            draft.skipped.append(anonymise.anonymised("company", "company"))
-        elif not rule.copy_company:
-            draft.skipped.append(_not_selected("company", company_id))
-        else:
-            draft.embedded["companies"] = [{"id": company_id}]
-            draft.summary["company_id"] = company_id
+    if source.contacts and _carried(draft, rule, "contacts", rule.copy_contacts):
+        ordered = sorted(source.contacts, key=lambda c: not c.is_main)
+        draft.embedded["contacts"] = [{"id": c.id, "is_main": c.is_main} for c in ordered]
+        draft.summary["contacts"] = len(ordered)
+        draft.summary["main_contact_id"] = next((c.id for c in ordered if c.is_main), None)
+    if source.company_ids and _carried(draft, rule, "company", rule.copy_company, source.company_ids[0]):
+        draft.embedded["companies"] = [{"id": source.company_ids[0]}]
+        draft.summary["company_id"] = source.company_ids[0]
 
 
 def _plan_budget_and_tags(draft: _Draft, source: SourceLead, rule: CopyRule) -> None:
-    if source.price:
-        if rule.anonymise:
-            draft.skipped.append(anonymise.anonymised("budget", "budget"))
-        elif not rule.copy_budget:
-            draft.skipped.append(_not_selected("budget"))
-        else:
-            draft.payload["price"] = source.price
-            draft.summary["budget"] = source.price
+    if source.price and _carried(draft, rule, "budget", rule.copy_budget):
+        draft.payload["price"] = source.price
+        draft.summary["budget"] = source.price
     tags: list[dict[str, Any]] = []
     names: list[str] = []
-    if source.tags:
-        if rule.anonymise:
-            draft.skipped.append(anonymise.anonymised("tags", "tags"))
-        elif not rule.copy_tags:
-            draft.skipped.append(_not_selected("tags"))
-        else:
-            tags = [{"id": t.id} if t.id is not None else {"name": t.name} for t in source.tags]
-            names = [t.name for t in source.tags]
+    if source.tags and _carried(draft, rule, "tags", rule.copy_tags):
+        tags = [{"id": t.id} if t.id is not None else {"name": t.name} for t in source.tags]
+        names = [t.name for t in source.tags]
     for extra in rule.add_tags:
         if extra not in names:
             tags.append({"name": extra})
