@@ -54,7 +54,7 @@ $(VENV311)/.installed: requirements-dev.txt layers/dealcopy/requirements.txt
 compat: $(VENV311)/.installed ## Unit tests on Python 3.11
 	$(VENV311)/bin/python -m pytest -q -p no:cacheprovider tests/unit tests/copying
 
-test: lint validate build compat ## Install, lint, validate, build and run every test
+test: lint validate build compat chromium widget-harness widget ## Install, lint, validate, build and run every test
 	$(PY) -m pytest -q tests
 
 demo: $(STAMP) ## Start the local stack, install through OAuth, call amoCRM (emulated), stop
@@ -66,7 +66,31 @@ dev: $(STAMP) ## Keep the local stack running on 127.0.0.1 (gateway :8800, emula
 bench: $(STAMP) ## Measure amoCRM requests, drain time at 7 req/s, latency, cold start -> BENCHMARKS.md
 	$(PY) -m tools.bench
 
+# --- the amoCRM widget ----------------------------------------------------------------------
+# BACKEND_URL=https://<api> puts the deployed API into the archive (default address, dp.webhook_url).
+BACKEND_URL ?=
+HARNESS := widget/harness
+HARNESS_STAMP := $(HARNESS)/node_modules/.installed
+
+widget: $(STAMP) ## Build and check dist/widget.zip for upload to amoCRM (BACKEND_URL=https://<api>)
+	$(PY) widget/tools/build.py $(if $(BACKEND_URL),--backend-url $(BACKEND_URL))
+
+$(HARNESS_STAMP): $(HARNESS)/package.json $(HARNESS)/package-lock.json
+	cd $(HARNESS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+widget-harness: $(HARNESS_STAMP) ## Install the harness page's jQuery, RequireJS and Twig (npm ci)
+
+chromium: ## Install Debian's chromium for the browser tests (nothing to do if /usr/bin/chromium exists)
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+browser: $(STAMP) chromium widget-harness widget ## Browser tests of the widget only (Playwright + chromium)
+	$(PY) -m pytest -q tests/browser -m browser
+
+dev-widget: $(STAMP) widget-harness widget ## Serve the widget harness on 127.0.0.1:8810 against a fresh local stack
+	$(PY) -m widget.harness.server
+
 clean: ## Remove build output and virtualenvs
 	rm -rf .aws-sam $(VENV) $(VENV311) .pytest_cache .ruff_cache
 
-.PHONY: help venv lint validate build unit compat test demo dev bench clean
+.PHONY: help venv lint validate build unit compat test demo dev bench clean widget widget-harness chromium browser dev-widget

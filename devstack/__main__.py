@@ -19,6 +19,7 @@ def up(args: argparse.Namespace) -> int:
         emulator_port=args.emulator_port,
     )
     config.extra_origins = args.allow_origin
+    config.schedule_interval = args.schedule_interval
     config.extra_env = dict(pair.split("=", 1) for pair in args.env)
     if args.client_id:
         config.client_id = args.client_id
@@ -59,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="extra function environment")
     run.add_argument("--demo-account", action="store_true", help="create the emulator's demo account")
+    run.add_argument(
+        "--schedule-interval",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="period of scheduled functions (default: the template's rate; 0: only POST /_devstack/schedule/{id})",
+    )
     run.add_argument("--quiet", action="store_true")
     sub.add_parser("demo", help="run the end-to-end demo and stop")
     args = parser.parse_args(argv)

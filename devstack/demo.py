@@ -5,7 +5,10 @@
 3. real amoCRM calls through the shared client;
 4. manual copies through the gateway with a signed one-time token (manual 6.1, 6.2+6.3, 6.7),
    printed side by side with their source;
-5. the uninstall hook, forged and genuine.
+5. a Digital Pipeline copy (manual 6.6): the admin's rule signed by the backend, the action put on
+   a stage, a manager moves the deal there, amoCRM (the emulator) posts the hook, the hook goes to
+   the SQS FIFO queue, the worker copies; the same hook again changes nothing;
+6. the uninstall hook, forged and genuine.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ def run_demo(out: Out = print) -> int:
             return 1
         call_amocrm(control, account["id"], out)
         if not make_copies(info, control, account, out):
+            return 1
+        if not digital_pipeline(info, control, account, out):
             return 1
         uninstall(info, account["id"], out)
     out(f"Done in {time.monotonic() - started:.1f} s; everything stopped.")
@@ -174,6 +179,89 @@ def print_side_by_side(columns: list[tuple[str, dict[str, Any]]], state: dict[st
         out("   " + f"{label:<{width}}" + "".join(f"{value(lead)!s:<{width}}" for _, lead in columns))
 
 
+def digital_pipeline(info: dict[str, Any], control: Any, account: dict[str, Any], out: Out) -> bool:
+    from amo_emulator.seed_demo import CATALOGS, FIELD, PIPELINES, USERS, pipeline_id, status_id
+    from dealcopy import wiring
+
+    trigger = {"pipeline_id": pipeline_id("Воронка"), "status_id": status_id("Воронка", "Оплачен счёт")}
+    target = {"pipeline_id": pipeline_id("Выполнение"), "status_id": status_id("Выполнение", "В работе")}
+    rule = {
+        **target,
+        "responsible": {"mode": "fixed", "user_id": USERS["Артем Иванович"]},
+        "fields": sorted(FIELD[n] for n in ("Спецификация", "Услуги", "Срочно", "Дата отгрузки", "Адрес")),
+        "catalogs": [CATALOGS["Товары"]],
+        "copy_tags": False,
+    }
+    token = mint(
+        secret=info["client_secret"],
+        client_id=info["client_id"],
+        redirect_uri=info["redirect_uri"],
+        account_id=account["id"],
+        subdomain=account["subdomain"],
+        user_id=USERS["Евгений Агеев"],
+        is_admin=True,
+    )
+    answer = httpx.post(
+        f"{info['gateway_url']}/widget/dp/sign", headers={"X-Auth-Token": token}, json={"rule": rule}, timeout=30
+    )
+    if answer.status_code != 200:
+        out(f"5. /widget/dp/sign: HTTP {answer.status_code} {answer.text}")
+        return False
+    signed = answer.json()
+    out(
+        "5. Digital Pipeline (manual 6.6): the admin's rule signed by /widget/dp/sign "
+        f"(signature {signed['signature'][:12]}…); the action is put on «Воронка / Оплачен счёт»"
+    )
+    control.add_dp_trigger(
+        account["id"], **trigger, url=f"{info['gateway_url']}/dp/hook", settings=signed, encoding="form"
+    )
+    store = wiring.job_store()
+    started = time.monotonic()
+    control.move_lead(account["id"], SOURCE_LEAD, *trigger.values())
+    out(f"   a manager moves deal #{SOURCE_LEAD} to «Оплачен счёт»: amoCRM posts the hook, form-encoded")
+    record = None
+    give_up = time.monotonic() + 30
+    while record is None and time.monotonic() < give_up:
+        record = next((r for r in store.list_jobs(account["id"], "dp-") if r.terminal), None)
+        time.sleep(0.1)
+    hooks = control.dp_hooks(account["id"])
+    if record is None or record.state.value != "done" or not hooks:
+        out(f"   the DP job did not finish: {record}")
+        return False
+    elapsed = time.monotonic() - started
+    copy = control.lead(account["id"], record.copy_id)
+    stages = {pid: name for name, (pid, _) in PIPELINES.items()}
+    users = {uid: name for name, uid in USERS.items()}
+    out(
+        f"   hook -> {hooks[-1]['status_code']} at once -> SQS FIFO (group {account['id']}) -> worker -> "
+        f"copy #{copy['id']} in «{stages[copy['pipeline_id']]}», responsible {users[copy['responsible_user_id']]}, "
+        f"{len(copy['links'])} links, {len(copy.get('custom_fields_values') or [])} fields, "
+        f"{len(copy.get('notes') or [])} note; {elapsed:.1f} s from the move"
+    )
+    form = {
+        "event[type]": "15",
+        "event[type_code]": "lead_appeared_in_status",
+        "event[data][id]": str(SOURCE_LEAD),
+        "event[data][element_type]": "2",
+        "event[data][status_id]": str(trigger["status_id"]),
+        "event[data][pipeline_id]": str(trigger["pipeline_id"]),
+        "event[time]": str(hooks[-1]["time"]),
+        "action[settings][widget][settings][rule]": signed["rule"],
+        "action[settings][widget][settings][signature]": signed["signature"],
+        "subdomain": account["subdomain"],
+        "account_id": str(account["id"]),
+    }
+    again = [httpx.post(f"{info['gateway_url']}/dp/hook", data=form, timeout=30).status_code for _ in range(3)]
+    time.sleep(1.5)
+    copies = [
+        lead
+        for lead in control.state(account["id"])["leads"]
+        if lead["pipeline_id"] == target["pipeline_id"] and lead["name"] == copy["name"]
+    ]
+    out(f"   the same hook three more times (amoCRM may repeat it) -> {again}; copies of the deal there: {len(copies)}")
+    return len(copies) == 1
+
+
 def uninstall(info: dict[str, Any], account_id: int, out: Out) -> None:
     from dealcopy import wiring
     from dealcopy.install import uninstall_signature
@@ -185,7 +273,7 @@ def uninstall(info: dict[str, Any], account_id: int, out: Out) -> None:
     forged = hook("0" * 64)
     genuine = hook(uninstall_signature(info["client_secret"], info["client_id"], str(account_id)))
     status = wiring.accounts().get(account_id).status.value
-    out(f"5. Uninstall hook: forged signature -> {forged}, genuine -> {genuine}; account is now {status}")
+    out(f"6. Uninstall hook: forged signature -> {forged}, genuine -> {genuine}; account is now {status}")
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def to_response(result: Any) -> Response:
     return response
 
 
-def create_gateway(template: Template, functions: FunctionRegistry) -> Starlette:
+def create_gateway(template: Template, functions: FunctionRegistry, scheduler: Any = None) -> Starlette:
     routes = template.routes()
 
     async def dispatch(request: Request) -> Response:
@@ -114,10 +114,23 @@ def create_gateway(template: Template, functions: FunctionRegistry) -> Starlette
     async def health(_: Request) -> Response:
         return JSONResponse({"ok": True, "routes": [f"{r.method} {r.path}" for r in routes]})
 
+    async def run_schedule(request: Request) -> Response:
+        """Invoke a scheduled function now (what EventBridge would do at its next tick)."""
+        name = request.path_params["name"]
+        if scheduler is None or name not in scheduler.functions:
+            return JSONResponse({"message": f"no scheduled function {name}"}, status_code=404)
+        try:
+            result = await run_in_threadpool(scheduler.run_now, name)
+        except Exception as err:
+            logging.getLogger("devstack.gateway").exception("%s raised", name)
+            return JSONResponse({"message": f"{type(err).__name__}: {err}"}, status_code=500)
+        return JSONResponse({"function": name, "result": result})
+
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
     return Starlette(
         routes=[
             StarletteRoute("/_devstack/health", health, methods=["GET"]),
+            StarletteRoute("/_devstack/schedule/{name}", run_schedule, methods=["POST"]),
             StarletteRoute("/{path:path}", dispatch, methods=methods),
         ]
     )

@@ -7,7 +7,9 @@ requests restores the guarantee our refresh lease and claims rely on.
 
 from __future__ import annotations
 
+import argparse
 import logging
+import signal
 import threading
 from typing import Any
 
@@ -59,3 +61,26 @@ class MotoServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m devstack.moto_server --port N`: the same server in a process of its own.
+
+    The benchmark runs moto and the emulator out of the stack's process, as AWS and amoCRM
+    are in reality, so their CPU does not compete with the handlers for one interpreter lock.
+    """
+    parser = argparse.ArgumentParser(prog="python -m devstack.moto_server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args(argv)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with MotoServer(args.host, args.port) as server:
+        print(f"READY {server.url}", flush=True)
+        stop.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

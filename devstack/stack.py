@@ -23,6 +23,7 @@ from devstack.gateway import create_gateway
 from devstack.moto_server import MotoServer
 from devstack.poller import SqsPoller
 from devstack.provision import Provisioned, provision
+from devstack.scheduler import Scheduler
 from devstack.template import Template
 
 REGION = "eu-central-1"
@@ -41,12 +42,14 @@ class StackConfig:
     moto_port: int = 0
     emulator_port: int = 0
     emulator_url: str = ""  # use an emulator that is already running instead of starting one
+    moto_url: str = ""  # likewise a moto server (`python -m devstack.moto_server`) already running
     stack_name: str = "dealcopy-local"
     client_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     retry_delay: int = 1
     extra_origins: list[str] = field(default_factory=list)  # e.g. a local widget harness page
     extra_env: dict[str, str] = field(default_factory=dict)
+    schedule_interval: float | None = None  # seconds between scheduled runs; None = the template's rate, 0 = never
 
 
 class LocalStack:
@@ -57,16 +60,20 @@ class LocalStack:
         self._emulator: Any = None
         self._gateway: ThreadedAsgiServer | None = None
         self._pollers: list[SqsPoller] = []
+        self.scheduler: Scheduler | None = None
         self.provisioned: Provisioned | None = None
         self.functions = FunctionRegistry(self.template)
         self.gateway_url = ""
         self.emulator_url = ""
+        self.moto_url = ""
 
     # -- lifecycle ----------------------------------------------------------------
     def start(self) -> LocalStack:
         cfg = self.config
-        self._moto = MotoServer(cfg.host, cfg.moto_port).start()
-        self._aws_environment(self._moto.url)
+        if not cfg.moto_url:
+            self._moto = MotoServer(cfg.host, cfg.moto_port).start()
+        self.moto_url = cfg.moto_url or self._moto.url
+        self._aws_environment(self.moto_url)
         gateway_port = cfg.gateway_port or free_port(cfg.host)
         self.gateway_url = f"http://{cfg.host}:{gateway_port}"
         self.emulator_url = cfg.emulator_url or self._start_emulator()
@@ -87,12 +94,16 @@ class LocalStack:
             region=REGION,
         )
         os.environ.update(self._function_environment(params))
-        gateway_app = create_gateway(self.template, self.functions)
+        self.scheduler = Scheduler(self.template, self.functions.invoke, interval=cfg.schedule_interval, region=REGION)
+        gateway_app = create_gateway(self.template, self.functions, self.scheduler)
         self._gateway = ThreadedAsgiServer(gateway_app, cfg.host, gateway_port).start()
         self._start_pollers()
+        self.scheduler.start()
         return self
 
     def stop(self) -> None:
+        if self.scheduler:
+            self.scheduler.stop()
         for poller in self._pollers:
             poller.stop()
         if self._gateway:
@@ -110,7 +121,7 @@ class LocalStack:
 
     # -- pieces -------------------------------------------------------------------
     def client(self, service: str) -> Any:
-        return boto3.client(service, region_name=REGION, endpoint_url=self._moto.url)
+        return boto3.client(service, region_name=REGION, endpoint_url=self.moto_url)
 
     def _aws_environment(self, endpoint: str) -> None:
         os.environ.update(
@@ -150,6 +161,11 @@ class LocalStack:
                 "AMO_BASE_URL_OVERRIDE": self.emulator_url,
                 "POWERTOOLS_METRICS_DISABLED": "true",
                 "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+                # Local differences for copy jobs: the emulator settles a create at once, the catch-up
+                # may look at events of this very second, and tests may inject worker crashes.
+                "JOB_SETTLE_SECONDS": "1",
+                "CATCHUP_GRACE_SECONDS": "0",
+                "TEST_SEAMS": "true",
                 **self.config.extra_env,
             }
         )
@@ -181,7 +197,7 @@ class LocalStack:
         return {
             "gateway_url": self.gateway_url,
             "emulator_url": self.emulator_url,
-            "moto_url": self._moto.url if self._moto else "",
+            "moto_url": self.moto_url,
             "region": REGION,
             "client_id": self.config.client_id,
             "client_secret": self.config.client_secret,

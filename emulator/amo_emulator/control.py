@@ -117,7 +117,7 @@ class EmulatorControl:
         return self._call("GET", f"/accounts/{account_id}/stats")
 
     def add_fault(self, account_id: int, **spec: Any) -> Any:
-        """``kind=, count=, delay=, path_prefix=, method=`` or ``rate=, kinds=, seed=, delay=``."""
+        """``kind=, count=, delay=, path_prefix=, path=, method=`` or ``rate=, kinds=, seed=, delay=, ...``."""
         return self._call("POST", f"/accounts/{account_id}/faults", {k: v for k, v in spec.items() if v is not None})
 
     def clear_faults(self, account_id: int) -> Any:
@@ -126,6 +126,47 @@ class EmulatorControl:
     def set_limits(self, account_id: int, **limits: Any) -> Any:
         """``rate, window, block_after, block_window, block_seconds, retry_after_header, unblock``."""
         return self._call("PUT", f"/accounts/{account_id}/limits", limits)
+
+    # Digital Pipeline
+    def add_dp_trigger(
+        self,
+        account_id: int,
+        *,
+        pipeline_id: int,
+        status_id: int,
+        url: str,
+        settings: dict[str, str],
+        encoding: str = "form",
+        drop_next: int = 0,
+        drop_rate: float = 0.0,
+        seed: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Put the widget's DP action on a stage: a lead entering it makes amoCRM POST a hook to `url`."""
+        body = {
+            "pipeline_id": pipeline_id,
+            "status_id": status_id,
+            "url": url,
+            "settings": settings,
+            "encoding": encoding,
+            "drop_next": drop_next,
+            "drop_rate": drop_rate,
+            "seed": seed,
+        }
+        return self._call("POST", f"/accounts/{account_id}/dp/triggers", body)
+
+    def update_dp_trigger(self, account_id: int, trigger_id: int, **changes: Any) -> list[dict[str, Any]]:
+        return self._call("PATCH", f"/accounts/{account_id}/dp/triggers/{trigger_id}", changes)
+
+    def clear_dp_triggers(self, account_id: int) -> Any:
+        return self._call("DELETE", f"/accounts/{account_id}/dp/triggers")
+
+    def dp_hooks(self, account_id: int) -> list[dict[str, Any]]:
+        return self._call("GET", f"/accounts/{account_id}/dp/hooks")
+
+    def move_lead(self, account_id: int, lead_id: int, pipeline_id: int, status_id: int, **extra: Any) -> Any:
+        """Move a lead into a stage (an event is recorded and DP triggers fire)."""
+        body = {"pipeline_id": pipeline_id, "status_id": status_id, **extra}
+        return self._call("POST", f"/accounts/{account_id}/leads/{lead_id}/move", body)
 
     # OAuth and API helpers
     def exchange(self, **params: Any) -> httpx.Response:

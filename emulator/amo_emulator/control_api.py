@@ -305,6 +305,42 @@ def limits(request: Request, state: EmulatorState, body: Body, account: Account 
     return {**account.limits.as_dict(), "blocked_until": account.limiter.blocked_until or None}
 
 
+def dp_triggers(request: Request, state: EmulatorState, body: Body, account: Account | None) -> Any:
+    """Digital Pipeline widget actions of the account (what an admin sets up in amoCRM's DP editor)."""
+    assert account is not None
+    if request.method == "DELETE":
+        account.dp.clear()
+    elif request.method == "POST":
+        account.dp.add(body)
+    elif request.method == "PATCH":
+        try:
+            account.dp.update(int(request.path_params["trigger_id"]), body)
+        except StopIteration as err:
+            raise ControlError("trigger not found", 404) from err
+    return [t.describe() for t in account.dp.triggers]
+
+
+def dp_hooks(request: Request, state: EmulatorState, body: Body, account: Account | None) -> Any:
+    """Hooks the triggers sent or lost: `{trigger_id, lead_id, time, dropped, status_code?, error?, done?}`."""
+    assert account is not None
+    return list(account.dp.hooks)
+
+
+def move_lead(request: Request, state: EmulatorState, body: Body, account: Account | None) -> Any:
+    """Move a lead to a stage as a user would (records the event, fires DP triggers); test plumbing."""
+    from .lead_writer import update_lead, validate_item
+
+    assert account is not None
+    lead = account.leads[_lead_id(request, account)]
+    item = {k: body[k] for k in ("pipeline_id", "status_id", "responsible_user_id") if k in body}
+    draft, errors = validate_item(account, item, 0, current=lead)
+    if draft is None:
+        raise ControlError(f"cannot move the lead: {errors.errors}")
+    user = int(body.get("user_id") or account.admin_user_id)
+    update_lead(account, draft, user, state.clock.now_int())
+    return _lead_snapshot(account, lead.id, _base(request))
+
+
 _A = "/accounts/{account_id:int}"
 ROUTES = [
     _route("/reset", reset, ["POST"]),
@@ -330,4 +366,8 @@ ROUTES = [
     _route(f"{_A}/stats", stats, ["GET"]),
     _route(f"{_A}/faults", faults, ["GET", "POST", "DELETE"]),
     _route(f"{_A}/limits", limits, ["GET", "PUT"]),
+    _route(f"{_A}/dp/triggers", dp_triggers, ["GET", "POST", "DELETE"]),
+    _route(f"{_A}/dp/triggers/{{trigger_id:int}}", dp_triggers, ["PATCH"]),
+    _route(f"{_A}/dp/hooks", dp_hooks, ["GET"]),
+    _route(f"{_A}/leads/{{lead_id:int}}/move", move_lead, ["POST"]),
 ]

@@ -34,6 +34,14 @@ def record(
         value_before=value_before or [],
     )
     account.events.append(event)
+    if entity_type == "lead" and type_ in ("lead_added", "lead_status_changed"):
+        # A Digital Pipeline trigger on the stage the lead just entered fires its hook.
+        for value in value_after:
+            status = value.get("lead_status")
+            if status:
+                account.dp.lead_entered(
+                    account.id, account.subdomain, entity_id, status["pipeline_id"], status["id"], created_at
+                )
     return event
 
 

@@ -43,9 +43,12 @@ class CountedRule:
     delay: float | None = None
     path_prefix: str | None = None
     method: str | None = None
+    path: str | None = None  # exact path (``/api/v4/leads`` but not ``/api/v4/leads/notes``)
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method.upper() != method.upper():
+            return False
+        if self.path and self.path != path:
             return False
         return not (self.path_prefix and not path.startswith(self.path_prefix))
 
@@ -58,6 +61,7 @@ class RandomRule:
     delay: float | None = None
     path_prefix: str | None = None
     method: str | None = None
+    path: str | None = None
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -75,8 +79,8 @@ class FaultBook:
         self.random: RandomRule | None = None
 
     def add(self, spec: dict[str, Any]) -> None:
-        """``{kind, count, delay?, path_prefix?, method?}`` or ``{rate, kinds, seed, delay?}``."""
-        common = {k: spec.get(k) for k in ("delay", "path_prefix", "method")}
+        """``{kind, count, delay?, path_prefix?, path?, method?}`` or ``{rate, kinds, seed, delay?, ...}``."""
+        common = {k: spec.get(k) for k in ("delay", "path_prefix", "method", "path")}
         if "rate" in spec:
             rate = float(spec["rate"])
             kinds = [_check_kind(str(k)) for k in spec.get("kinds") or ["500"]]
@@ -114,6 +118,8 @@ class FaultBook:
             return None
         if rnd.path_prefix and not path.startswith(rnd.path_prefix):
             return None
+        if rnd.path and rnd.path != path:
+            return None
         if rnd.rng.random() >= rnd.rate:
             return None
         kind = rnd.rng.choice(rnd.kinds)
@@ -124,7 +130,9 @@ class FaultBook:
         rnd = self.random
         random_desc = None
         if rnd is not None:
-            random_desc = {k: getattr(rnd, k) for k in ("rate", "kinds", "seed", "delay", "path_prefix", "method")}
+            random_desc = {
+                k: getattr(rnd, k) for k in ("rate", "kinds", "seed", "delay", "path_prefix", "method", "path")
+            }
         return {"counted": counted, "random": random_desc}
 
 

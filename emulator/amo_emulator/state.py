@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .clock import Clock
+from .dp import DpBook
 from .faults import FaultBook
 from .ratelimit import LimitConfig, RateLimiter
 from .requestlog import RequestLog
@@ -341,6 +342,7 @@ class Account:
     limiter: RateLimiter = field(init=False)
     faults: FaultBook = field(default_factory=FaultBook)
     log: RequestLog = field(default_factory=RequestLog)
+    dp: DpBook = field(default_factory=DpBook)
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.limits)

@@ -15,4 +15,5 @@ def test_demo_runs_end_to_end_and_exits_0():
     out = done.stdout
     assert "/oauth/callback -> 200, repeated call -> 200" in out
     assert "6.7 anonymised for a partner: #" in out
+    assert "hook -> 200 at once -> SQS FIFO" in out and "copies of the deal there: 1" in out
     assert "forged signature -> 401, genuine -> 200; account is now uninstalled" in out

@@ -1,4 +1,4 @@
-"""Routes, CORS for amoCRM account pages, and the clear 501s of features still to come."""
+"""Routes, CORS for amoCRM account pages, and clear problem+json refusals."""
 
 import httpx
 import pytest
@@ -42,15 +42,14 @@ def test_widget_routes_without_a_token_are_401_in_the_callers_language(stack, me
     assert "не подтверждён" in russian.json()["detail"]
 
 
-@pytest.mark.parametrize(("method", "path"), [("POST", "/dp/hook")])
-def test_routes_not_built_yet_answer_a_clear_501(stack, method, path):
-    answer = httpx.request(method, f"{stack.gateway_url}{path}", headers={"Accept-Language": "en-US,en;q=0.9"})
-    assert answer.status_code == 501
+def test_an_empty_dp_hook_is_a_400_in_the_callers_language(stack):
+    """The DP hook is built (tests/dp cover it); an empty one is refused with a reason, nothing queued."""
+    answer = httpx.post(f"{stack.gateway_url}/dp/hook", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert answer.status_code == 400
     assert answer.headers["content-type"] == "application/problem+json"
-    body = answer.json()
-    assert body["status"] == 501 and "not implemented" in body["detail"]
-    russian = httpx.request(method, f"{stack.gateway_url}{path}", headers={"Accept-Language": "ru"})
-    assert "ещё не реализована" in russian.json()["detail"]
+    assert answer.json()["code"] == "empty-body" and "empty" in answer.json()["detail"]
+    russian = httpx.post(f"{stack.gateway_url}/dp/hook", headers={"Accept-Language": "ru"})
+    assert russian.json()["detail"] == "Пустой запрос."
 
 
 def test_actual_widget_answer_carries_cors_for_the_account_origin(stack):

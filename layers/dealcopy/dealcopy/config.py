@@ -23,6 +23,7 @@ class Settings(BaseModel):
     jobs_table: str = "dealcopy-jobs"
     idempotency_table: str = "dealcopy-idempotency"
     copy_queue_url: str = ""
+    copy_dlq_url: str = ""
 
     client_id: str = ""
     redirect_uri: str = ""
@@ -40,6 +41,16 @@ class Settings(BaseModel):
     refresh_lock_seconds: float = 15.0
 
     trial_days: int = 14
+
+    # Copy jobs (worker, DP hook, catch-up); see README "Digital Pipeline".
+    job_max_attempts: int = 5  # must equal the copy queue's maxReceiveCount (a unit test checks it)
+    job_retry_base_seconds: int = 30  # SQS-level backoff: base * 2^(attempt-1), capped at the visibility timeout
+    job_settle_seconds: float = 30.0  # wait this long after an uncertain create before trusting a search
+    dp_max_depth: int = 3  # how deep automatic copies of copies may chain
+    dp_dedup_window: int = 60  # seconds: the same lead, stage and rule within this window is one event
+    catchup_grace_seconds: int = 60  # the catch-up leaves events this fresh to their hooks
+    catchup_overlap_seconds: int = 300  # and re-reads this much before its checkpoint
+    test_seams: bool = False  # local stack only: lets tests inject worker crashes (never set in template.yaml)
 
     @field_validator("allowed_origins", "api_domains", mode="before")
     @classmethod

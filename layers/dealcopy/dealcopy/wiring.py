@@ -163,3 +163,69 @@ def widget_session(headers: dict[str, str], *, require_licence: bool = False) ->
 def copy_engine(account: Account) -> CopyEngine:
     """The copy engine for an account; its metadata cache lives as long as the process."""
     return CopyEngine(client_for(account), account_domain=account.domain, account_key=str(account.account_id))
+
+
+# --- copy jobs (DP hook, bulk, worker, catch-up); imported lazily: only those functions pay for them ---
+
+
+@cache
+def sqs() -> Any:
+    return boto3.client("sqs")
+
+
+@cache
+def job_store() -> Any:
+    from dealcopy.storage.jobs import JobStore
+
+    return JobStore(table(settings().jobs_table), dynamodb())
+
+
+def job_queue() -> Any:
+    from dealcopy.jobs.queue import JobQueue
+
+    cfg = settings()
+    return JobQueue(sqs(), cfg.copy_queue_url, cfg.copy_dlq_url)
+
+
+def job_policy() -> Any:
+    from dealcopy.jobs.runner import JobPolicy
+
+    cfg = settings()
+    return JobPolicy(
+        max_attempts=cfg.job_max_attempts,
+        settle_seconds=cfg.job_settle_seconds,
+        max_depth=cfg.dp_max_depth,
+        dedup_window=cfg.dp_dedup_window,
+    )
+
+
+@cache
+def copy_worker() -> Any:
+    """The SQS worker with its collaborators (one per process)."""
+    from dealcopy.jobs.seams import Seams
+    from dealcopy.jobs.worker import CopyWorker
+
+    cfg = settings()
+    return CopyWorker(
+        store=job_store(),
+        queue=job_queue(),
+        account_of=lambda account_id: accounts().get(account_id),
+        engine_for=copy_engine,
+        policy=job_policy(),
+        seams=Seams(job_store(), cfg.test_seams) if cfg.test_seams else None,
+        retry_base_seconds=cfg.job_retry_base_seconds,
+    )
+
+
+def catch_up() -> Any:
+    from dealcopy.dp.catchup import CatchUp
+
+    cfg = settings()
+    return CatchUp(
+        store=job_store(),
+        queue=job_queue(),
+        account_of=lambda account_id: accounts().get(account_id),
+        client_for=client_for,
+        grace=cfg.catchup_grace_seconds,
+        overlap=cfg.catchup_overlap_seconds,
+    )

@@ -1,0 +1,1 @@
+"""Digital Pipeline: signed DP rules, the webhook's parsing and the catch-up of missed hooks."""

@@ -1,0 +1,184 @@
+"""Catch-up: finds DP events no hook brought (amoCRM may send a hook once and never retry).
+
+Runs on a schedule. For every DP rule learned from hooks (`JobStore.learn_rule`) it asks
+amoCRM which leads entered the rule's trigger stage, and queues a job for each event that
+has none yet; the job id is the one the hook would have produced, so the queue's
+de-duplication and the job records make a hook plus the catch-up one copy.
+
+Two documented reads per account and run, whatever the number of rules:
+- `GET /api/v4/events?filter[type]=lead_status_changed&filter[value_after][leads_statuses][i][...]`
+  with `filter[created_at][from|to]`: leads moved into a trigger stage;
+- `GET /api/v4/leads?filter[statuses][i][...]&filter[created_at][from|to]`: leads created right in
+  a trigger stage (and still there: one created there and moved on before the run is missed).
+
+Which events a rule may catch up: only those between the first and the latest event a hook
+brought for it (minus a grace period for hooks still in flight). amoCRM has no API to list DP
+triggers, so a later hook is the only proof the trigger still exists: a trigger the admin
+removed is never acted on by the catch-up. The price: an event missed after the last hook of
+a quiet stage waits until the next hook for that rule arrives. Assumption (U): an event's
+`created_at` equals the hook's `event[time]`; the worker also treats the same lead, stage and
+rule within `dp_dedup_window` seconds as one event, should they differ slightly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dealcopy.accounts import Account
+from dealcopy.amo.errors import AmoError, AmoTokenError, AmoUnavailable
+from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
+from dealcopy.observability import logger
+
+EVENTS_PAGE = 100  # amoCRM's limit for /api/v4/events
+
+
+@dataclass
+class CatchUpReport:
+    accounts: int = 0
+    rules: int = 0
+    events: int = 0
+    queued: int = 0
+    failed_accounts: list[int] = field(default_factory=list)
+    queued_jobs: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "accounts": self.accounts,
+            "rules": self.rules,
+            "events": self.events,
+            "queued": self.queued,
+            "failed_accounts": self.failed_accounts,
+            "queued_jobs": self.queued_jobs,
+        }
+
+
+@dataclass(frozen=True)
+class Found:
+    lead_id: int
+    pipeline_id: int
+    status_id: int
+    time: int
+
+
+class CatchUp:
+    def __init__(
+        self,
+        *,
+        store: Any,
+        queue: Any,
+        account_of: Callable[[int], Account | None],
+        client_for: Callable[[Account], Any],
+        grace: int = 60,
+        overlap: int = 300,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.queue = queue
+        self.account_of = account_of
+        self.client_for = client_for
+        self.grace = grace
+        self.overlap = overlap
+        self.clock = clock
+
+    def run(self) -> CatchUpReport:
+        report = CatchUpReport()
+        by_account: dict[int, list[dict[str, Any]]] = {}
+        for rule in self.store.dp_rules():
+            by_account.setdefault(int(rule["account_id"]), []).append(rule)
+        for account_id, rules in sorted(by_account.items()):
+            account = self.account_of(account_id)
+            if account is None or not account.is_active:
+                continue
+            report.accounts += 1
+            try:
+                self._account(account, rules, report)
+            except (AmoUnavailable, AmoError, AmoTokenError):
+                logger.exception("catch-up failed for an account", extra={"account_id": account_id})
+                report.failed_accounts.append(account_id)
+        return report
+
+    def _window(self, rule: dict[str, Any], now: float) -> tuple[int, int] | None:
+        first = int(rule.get("first_event_time") or 0)
+        last = int(rule.get("last_event_time") or 0)
+        checkpoint = int(rule.get("caught_up_to") or first)
+        low = max(first, checkpoint - self.overlap)
+        high = min(last, int(now) - self.grace)
+        return (low, high) if high >= low else None
+
+    def _account(self, account: Account, rules: list[dict[str, Any]], report: CatchUpReport) -> None:
+        now = self.clock()
+        windows = {rule["sk"]: w for rule in rules if (w := self._window(rule, now)) is not None}
+        active = [rule for rule in rules if rule["sk"] in windows]
+        if not active:
+            return
+        report.rules += len(active)
+        low = min(w[0] for w in windows.values())
+        high = max(w[1] for w in windows.values())
+        stages = sorted({(int(r["pipeline_id"]), int(r["status_id"])) for r in active})
+        found = self._read(self.client_for(account), stages, low, high)
+        report.events += len(found)
+        messages: dict[str, JobMessage] = {}
+        for rule in active:
+            lo, hi = windows[rule["sk"]]
+            for event in found:
+                if (event.pipeline_id, event.status_id) != (int(rule["pipeline_id"]), int(rule["status_id"])):
+                    continue
+                if not lo <= event.time <= hi:
+                    continue
+                message = _message(account.account_id, rule, event)
+                messages[message.jobs[0].job_id] = message
+        known = self.store.get_jobs(account.account_id, list(messages))
+        missing = [m for job_id, m in messages.items() if job_id not in known]
+        if missing:
+            self.queue.send(missing)
+            logger.info(
+                "catch-up queued missed DP events", extra={"account_id": account.account_id, "count": len(missing)}
+            )
+        report.queued += len(missing)
+        report.queued_jobs.extend(m.jobs[0].job_id for m in missing)
+        for rule in active:
+            self.store.set_caught_up(rule["sk"], windows[rule["sk"]][1])
+
+    def _read(self, api: Any, stages: list[tuple[int, int]], low: int, high: int) -> list[Found]:
+        found: set[Found] = set()
+        wanted = set(stages)
+        params: dict[str, Any] = {
+            "filter[type]": "lead_status_changed",
+            "filter[created_at][from]": low,
+            "filter[created_at][to]": high,
+        }
+        for i, (pipeline_id, status_id) in enumerate(stages):
+            params[f"filter[value_after][leads_statuses][{i}][pipeline_id]"] = pipeline_id
+            params[f"filter[value_after][leads_statuses][{i}][status_id]"] = status_id
+        for event in api.paginate("/api/v4/events", "events", params, limit=EVENTS_PAGE):
+            for value in event.get("value_after") or []:
+                status = (value or {}).get("lead_status") or {}
+                pair = (int(status.get("pipeline_id") or 0), int(status.get("id") or 0))
+                if pair in wanted and event.get("entity_id"):
+                    found.add(Found(int(event["entity_id"]), *pair, int(event.get("created_at") or 0)))
+        lead_params: dict[str, Any] = {"filter[created_at][from]": low, "filter[created_at][to]": high}
+        for i, (pipeline_id, status_id) in enumerate(stages):
+            lead_params[f"filter[statuses][{i}][pipeline_id]"] = pipeline_id
+            lead_params[f"filter[statuses][{i}][status_id]"] = status_id
+        for lead in api.paginate("/api/v4/leads", "leads", lead_params):
+            pair = (int(lead.get("pipeline_id") or 0), int(lead.get("status_id") or 0))
+            if pair in wanted:
+                found.add(Found(int(lead["id"]), *pair, int(lead.get("created_at") or 0)))
+        return sorted(found, key=lambda f: (f.time, f.lead_id))
+
+
+def _message(account_id: int, rule: dict[str, Any], event: Found) -> JobMessage:
+    digest = str(rule["rule_hash"])
+    job_id = dp_job_id(account_id, event.lead_id, event.pipeline_id, event.status_id, event.time, digest)
+    return JobMessage(
+        account_id=account_id,
+        trigger="dp",
+        origin="catchup",
+        rule=str(rule["rule"]),
+        rule_hash=digest,
+        event=DpEvent(pipeline_id=event.pipeline_id, status_id=event.status_id, time=event.time, type="catchup"),
+        jobs=[JobRef(job_id=job_id, lead_id=event.lead_id)],
+    )

@@ -1,0 +1,132 @@
+"""Accepting a DP hook: which account, is the rule ours, then exactly one queued job.
+
+Checks, in order, each with its own answer (nothing is queued unless all pass):
+400 malformed / missing or mistyped fields; 422 not a lead (customers: element_type 12);
+404 unknown account; 410 uninstalled account (or one that must be reinstalled);
+401 subdomain of another account, rule or signature missing, or a signature that does not
+match the rule for this account.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from dealcopy.accounts import Account, AccountStatus
+from dealcopy.copying.errors import RuleInvalid
+from dealcopy.copying.rules import parse_rule
+from dealcopy.dp.hook import DpHook, HookRejected
+from dealcopy.dp.signing import rule_hash, verified_rule
+from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
+from dealcopy.observability import logger
+
+
+class AccountCache:
+    """Installed accounts, remembered for a few seconds: a burst of hooks reads the table once.
+
+    Only found accounts are kept (a fresh install is seen at once); an uninstall reaches a warm
+    hook function within `ttl` seconds, and the worker checks the account again anyway.
+    """
+
+    def __init__(self, load: Callable[[int], Account | None], ttl: float = 5.0) -> None:
+        self._load = load
+        self._ttl = ttl
+        self._seen: dict[int, tuple[float, Account]] = {}
+
+    def get(self, account_id: int) -> Account | None:
+        now = time.monotonic()
+        hit = self._seen.get(account_id)
+        if hit is not None and now - hit[0] < self._ttl:
+            return hit[1]
+        account = self._load(account_id)
+        if account is not None:
+            self._seen[account_id] = (now, account)
+        return account
+
+
+def check_account(hook: DpHook, account: Account | None) -> Account:
+    if account is None:
+        raise HookRejected(
+            404,
+            "unknown-account",
+            f"Аккаунт {hook.account_id} не устанавливал виджет «Копия сделки».",
+            f"Account {hook.account_id} has not installed the Deal Copy widget.",
+        )
+    if account.status is not AccountStatus.ACTIVE:
+        code = "uninstalled" if account.status is AccountStatus.UNINSTALLED else "reinstall-required"
+        raise HookRejected(
+            410,
+            code,
+            "Виджет «Копия сделки» удалён или отключён в этом аккаунте; копия не создаётся.",
+            "The Deal Copy widget is uninstalled or disabled in this account; no copy is made.",
+        )
+    if hook.subdomain and hook.subdomain.lower() != account.subdomain.lower():
+        raise HookRejected(
+            401,
+            "account-mismatch",
+            "Поддомен хука не совпадает с аккаунтом.",
+            "The hook's subdomain does not belong to its account.",
+        )
+    return account
+
+
+def verified(hook: DpHook, client_secret: str) -> str:
+    """The signed rule string of the hook, or 401."""
+    if not hook.rule or not hook.signature:
+        raise HookRejected(
+            401,
+            "unsigned",
+            "В настройках действия цифровой воронки нет подписанного правила: откройте настройки виджета "
+            "в цифровой воронке и сохраните их заново.",
+            "The Digital Pipeline action has no signed rule: open the widget's DP settings and save them again.",
+        )
+    rule = verified_rule(client_secret, hook.account_id, hook.rule, hook.signature)
+    if rule is None:
+        raise HookRejected(
+            401,
+            "bad-signature",
+            "Подпись правила неверна (правило изменено вне виджета или подписано для другого аккаунта).",
+            "The rule's signature does not match (edited outside the widget, or signed for another account).",
+        )
+    try:
+        parse_rule(rule)
+    except RuleInvalid as err:
+        raise HookRejected(400, "bad-rule", err.message_ru, err.message_en) from err
+    return rule
+
+
+def job_message(hook: DpHook, rule: str) -> JobMessage:
+    digest = rule_hash(rule)
+    job_id = dp_job_id(hook.account_id, hook.lead_id, hook.pipeline_id, hook.status_id, hook.event_time, digest)
+    return JobMessage(
+        account_id=hook.account_id,
+        trigger="dp",
+        origin="hook",
+        rule=rule,
+        rule_hash=digest,
+        event=DpEvent(
+            pipeline_id=hook.pipeline_id, status_id=hook.status_id, time=hook.event_time, type=hook.event_type
+        ),
+        jobs=[JobRef(job_id=job_id, lead_id=hook.lead_id)],
+    )
+
+
+def accept(hook: DpHook, account: Account | None, client_secret: str, queue: Any, store: Any) -> JobMessage:
+    """Queue the hook's job (once: its de-duplication id is the job id) and remember the rule for the catch-up."""
+    check_account(hook, account)
+    rule = verified(hook, client_secret)
+    message = job_message(hook, rule)
+    queue.send([message])
+    try:  # the job is queued: bookkeeping for the catch-up must not turn that into an error
+        store.learn_rule(
+            account_id=hook.account_id,
+            pipeline_id=hook.pipeline_id,
+            status_id=hook.status_id,
+            rule=rule,
+            rule_hash=message.rule_hash,
+            event_time=hook.event_time,
+        )
+    except Exception:
+        logger.warning("could not record the DP rule for the catch-up", exc_info=True)
+    return message

@@ -1,0 +1,56 @@
+"""Signed DP rules: what proves that a Digital Pipeline hook comes from a rule our widget configured.
+
+amoCRM's DP hook carries no signature of its own (facts file: U), only the values of the
+widget's DP settings inputs. So the backend normalises a rule, serialises it canonically and
+signs that string with a key of the account; the widget stores both strings in the inputs
+`rule` and `signature`, and amoCRM sends them back in every hook. A hook is accepted only if
+the signature matches the rule string for the hook's `account_id`, so a rule signed for one
+account is useless in another, and nobody without our client secret can forge one.
+
+Key: HMAC-SHA256(client_secret, "dp-rule|{account_id}"); signature: hex HMAC-SHA256(key, rule).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import json
+
+from dealcopy.copying.rules import CopyRule
+
+
+def canonical_rule(rule: CopyRule) -> str:
+    """The rule's normalised JSON: sorted keys, no spaces, ASCII only.
+
+    ASCII (`\\uXXXX` escapes) because the string travels through amoCRM's settings storage
+    and a form-encoded hook; nothing in it can be re-encoded on the way.
+    """
+    return json.dumps(rule.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def rule_hash(canonical: str) -> str:
+    """A short stable id of a rule (job ids, dedup ids, catch-up bookkeeping)."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def account_key(client_secret: str, account_id: int) -> bytes:
+    return hmac.new(client_secret.encode("utf-8"), f"dp-rule|{account_id}".encode(), hashlib.sha256).digest()
+
+
+def sign(client_secret: str, account_id: int, canonical: str) -> str:
+    return hmac.new(account_key(client_secret, account_id), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def verified_rule(client_secret: str, account_id: int, rule: str, signature: str) -> str | None:
+    """The rule string the signature covers, or None.
+
+    Also tried: the HTML-unescaped string, in case amoCRM stores settings values escaped
+    (`&quot;`); that behaviour is undocumented (U), and unescaping cannot forge anything
+    because the signature must still match the result.
+    """
+    signature = signature.strip().lower()
+    for candidate in dict.fromkeys([rule, html.unescape(rule)]):
+        if hmac.compare_digest(sign(client_secret, account_id, candidate), signature):
+            return candidate
+    return None

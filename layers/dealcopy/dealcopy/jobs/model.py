@@ -1,0 +1,143 @@
+"""Job messages (what the queue carries) and job records (what the jobs table remembers).
+
+State machine of a job record (terminal states in capitals):
+
+    (no record) -> queued -> creating -> created -> linked -> DONE
+         |           |          |           \\-> (links refused: reported, still linked)
+         |           |          \\-> (uncertain create: stays `creating` until a search
+         |           |               finds the lead -> created, or proves it absent -> create again)
+         |           \\-> FAILED (permanent error, or the last attempt ran out) + note + DLQ
+         \\-> STOPPED (loop guard: too deep or a cycle) + note
+         \\-> DUPLICATE (the same DP event already has a job)
+
+`failed_from` keeps the state a job failed in, so a re-drive resumes there (never re-creates
+a lead that exists).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from dealcopy.copying.creating import CreatedCopy
+from dealcopy.copying.plan import CopyPlan
+
+TriggerKind = Literal["manual", "dp", "bulk"]
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    CREATING = "creating"
+    CREATED = "created"
+    LINKED = "linked"
+    DONE = "done"
+    FAILED = "failed"
+    STOPPED = "stopped"
+    DUPLICATE = "duplicate"
+
+
+TERMINAL = frozenset({JobState.DONE, JobState.FAILED, JobState.STOPPED, JobState.DUPLICATE})
+
+
+class DpEvent(BaseModel):
+    """The DP event a job answers: the lead entered `status_id` of `pipeline_id` at `time`."""
+
+    pipeline_id: int
+    status_id: int
+    time: int
+    type: str = ""
+
+
+class JobRef(BaseModel):
+    job_id: str
+    lead_id: int
+
+
+class JobMessage(BaseModel):
+    """One SQS message: one DP job, or up to 50 jobs of a bulk copy (same rule, same account)."""
+
+    v: int = 1
+    account_id: int
+    trigger: Literal["dp", "bulk"]
+    origin: str = "hook"  # hook | catchup | bulk | recycle | redrive
+    rule: str  # canonical JSON of the rule (signed for DP)
+    rule_hash: str
+    actor_user_id: int | None = None  # bulk: the user who asked; DP: resolved by the worker
+    batch_id: str | None = None
+    event: DpEvent | None = None
+    jobs: list[JobRef]
+    failure: dict[str, Any] | None = None  # set on dead-lettered messages: why
+
+    def dedup_id(self) -> str:
+        """Deterministic per content, so a repeated hook or catch-up is dropped by SQS itself (5 min)."""
+        if len(self.jobs) == 1:
+            return self.jobs[0].job_id
+        digest = hashlib.sha256("|".join(j.job_id for j in self.jobs).encode()).hexdigest()[:40]
+        return f"{self.trigger}-{digest}"
+
+
+def dp_job_id(account_id: int, lead_id: int, pipeline_id: int, status_id: int, event_time: int, rule_hash: str) -> str:
+    """The id of the job answering one DP event (also its SQS dedup id): hook and catch-up compute the same."""
+    raw = f"{account_id}|{lead_id}|{pipeline_id}|{status_id}|{event_time}|{rule_hash}"
+    return "dp-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def bulk_job_id(batch_id: str, lead_id: int) -> str:
+    return f"bulk-{batch_id}-{lead_id}"
+
+
+class JobError(BaseModel):
+    code: str
+    message_ru: str
+    message_en: str
+
+
+class JobRecord(BaseModel):
+    """Everything the worker needs to resume a job after a crash at any step."""
+
+    account_id: int
+    job_id: str
+    state: JobState = JobState.QUEUED
+    trigger: TriggerKind
+    origin: str = "hook"
+    lead_id: int
+    rule_hash: str
+    batch_id: str | None = None
+    event: DpEvent | None = None
+    attempts: int = 0
+    depth: int = 1  # DP: 1 = an automatic copy of a lead no automation made; bulk/manual copies: 0
+    chain: list[str] = Field(default_factory=list)  # DP rule hashes from the chain's start down to this copy
+    plan: CopyPlan | None = None
+    attempt_at: float | None = None  # when the create was sent (uncertain until a checkpoint says otherwise)
+    created: CreatedCopy | None = None
+    result: dict[str, Any] | None = None  # CopyResult as JSON
+    error: JobError | None = None  # why it failed or stopped (terminal states only)
+    last_error: JobError | None = None  # the transient error the job last waited on
+    failed_from: JobState | None = None
+    note_written: bool | None = None
+    dead_lettered: bool = False
+    created_at: float = Field(default_factory=time.time)
+    updated_at: float = Field(default_factory=time.time)
+
+    @property
+    def terminal(self) -> bool:
+        return self.state in TERMINAL
+
+    @property
+    def copy_id(self) -> int | None:
+        return self.created.lead_id if self.created else None
+
+
+class Lineage(BaseModel):
+    """A lead we created: which lead it copies, how deep in a chain, by which rules."""
+
+    lead_id: int
+    source_id: int
+    depth: int
+    chain: list[str]
+    job_id: str
+    trigger: TriggerKind

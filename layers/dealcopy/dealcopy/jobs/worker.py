@@ -1,0 +1,191 @@
+"""The SQS worker: a batch of copy-job messages in, one partial-failure answer out.
+
+How a batch is handled, deliberately:
+
+1. Every message is parsed; the jobs are grouped by account (= message group).
+2. For each account, *all* its jobs of the batch run together (`JobRunner`): one read, one
+   create, one link and one notes call for the lot. The outcome of every job is known
+   before anything is reported.
+3. The outcomes are reported per record through powertools' `SqsFifoPartialProcessor` with
+   `skip_group_on_error`: the first record of a group with a pending job fails, and so does
+   every later record of that group (FIFO order holds); other groups are unaffected. A later
+   record failed that way may have finished its jobs: its job records say so, and its next
+   delivery is a no-op. A batch where every record fails is reported item by item rather
+   than raised (it is an expected state while amoCRM is down, not a worker error).
+4. Failed records get an exponential visibility backoff (`job_retry_base_seconds` x 2^n).
+5. On the last delivery (ApproximateReceiveCount = maxReceiveCount) no record is reported as
+   failed: jobs out of attempts were finished by the runner (note on the source + DLQ record
+   sent by us, with the reason); jobs that still have attempts (their earlier deliveries were
+   skipped behind a failing record) are queued again as a fresh message. Only a crash on the
+   last delivery leaves the move to the DLQ to SQS itself (the DLQ alarm reports it).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from pydantic import ValidationError
+
+from dealcopy.accounts import Account
+from dealcopy.copying.engine import CopyEngine
+from dealcopy.jobs.model import JobError, JobMessage
+from dealcopy.jobs.queue import JobQueue
+from dealcopy.jobs.runner import JobPolicy, JobRunner
+from dealcopy.jobs.seams import Seams, SimulatedCrash
+from dealcopy.observability import logger, metrics
+from dealcopy.storage.jobs import JobStore
+
+MAX_VISIBILITY_BACKOFF = 600
+
+
+class JobRetry(Exception):
+    """A record whose jobs are not finished: the queue delivers it again."""
+
+
+class FifoBatchProcessor(SqsFifoPartialProcessor):
+    """FIFO partial failures per message group; an all-failed batch is reported, not raised."""
+
+    def __init__(self) -> None:
+        super().__init__(skip_group_on_error=True)
+        self.raise_on_entire_batch_failure = False
+
+
+@dataclass
+class Delivery:
+    raw: dict[str, Any]
+    message: JobMessage | None
+    receive_count: int
+    retry: JobError | None = None
+
+    @property
+    def message_id(self) -> str:
+        return str(self.raw.get("messageId"))
+
+
+class CopyWorker:
+    def __init__(
+        self,
+        *,
+        store: JobStore,
+        queue: JobQueue,
+        account_of: Callable[[int], Account | None],
+        engine_for: Callable[[Account], CopyEngine],
+        policy: JobPolicy,
+        seams: Seams | None = None,
+        retry_base_seconds: int = 30,
+    ) -> None:
+        self.store = store
+        self.queue = queue
+        self.account_of = account_of
+        self.engine_for = engine_for
+        self.policy = policy
+        self.seams = seams
+        self.retry_base = retry_base_seconds
+        self.processor = FifoBatchProcessor()
+
+    def handle(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        deliveries = [self._parse(raw) for raw in event.get("Records") or []]
+        time_left = _time_left(context)
+        if self.seams is not None:
+            self.seams.begin()
+        by_account: dict[int, list[Delivery]] = {}
+        for delivery in deliveries:
+            if delivery.message is not None:
+                by_account.setdefault(delivery.message.account_id, []).append(delivery)
+        for account_id, group in by_account.items():
+            try:
+                self._run_account(account_id, group, time_left)
+            except SimulatedCrash:
+                raise
+            except Exception as err:  # a bug or AWS trouble: retried; SQS dead-letters it after the last try
+                logger.exception("copy jobs of an account failed", extra={"account_id": account_id})
+                for delivery in group:
+                    delivery.retry = JobError(code="internal", message_ru=str(err), message_en=str(err))
+        pending = {d.message_id: d.retry for d in deliveries}
+
+        def record_handler(record: SQSRecord) -> None:
+            error = pending.get(record.message_id)
+            if error is not None:
+                raise JobRetry(f"{error.code}: {error.message_en}")
+
+        answer = process_partial_response(
+            event=event, record_handler=record_handler, processor=self.processor, context=context
+        )
+        self._back_off(deliveries, answer)
+        return answer
+
+    # --- steps -------------------------------------------------------------------------------------
+
+    def _parse(self, raw: dict[str, Any]) -> Delivery:
+        count = int((raw.get("attributes") or {}).get("ApproximateReceiveCount") or 1)
+        try:
+            return Delivery(raw, JobMessage.model_validate_json(raw.get("body") or ""), count)
+        except ValidationError:
+            # Never processable: straight to the DLQ so it is seen, and acknowledged.
+            logger.error("unreadable copy-job message", extra={"message_id": raw.get("messageId")})
+            group = (raw.get("attributes") or {}).get("MessageGroupId") or "unknown"
+            self.queue.dead_letter_raw(raw.get("body") or "", group, str(raw.get("messageId")))
+            metrics.add_metric(name="JobsDeadLettered", unit=MetricUnit.Count, value=1)
+            return Delivery(raw, None, count)
+
+    def _run_account(self, account_id: int, group: list[Delivery], time_left: Callable[[], float]) -> None:
+        account = self.account_of(account_id)
+        engine = self.engine_for(account) if account is not None and account.is_active else None
+        runner = JobRunner(
+            account_id=account_id,
+            account=account,
+            store=self.store,
+            engine=engine,
+            dead_letter=self.queue.dead_letter,
+            policy=self.policy,
+            seams=self.seams,
+            time_left=time_left,
+        )
+        entries = [(d.message, ref) for d in group if d.message is not None for ref in d.message.jobs]
+        last = {
+            ref.job_id
+            for d in group
+            if d.message is not None and d.receive_count >= self.policy.max_attempts
+            for ref in d.message.jobs
+        }
+        report = runner.run(entries, last)
+        done = sum(1 for error in report.outcomes.values() if error is None)
+        metrics.add_metric(name="JobsFinished", unit=MetricUnit.Count, value=done)
+        if report.dead_letters:
+            metrics.add_metric(name="JobsDeadLettered", unit=MetricUnit.Count, value=len(report.dead_letters))
+        for delivery in group:
+            assert delivery.message is not None
+            waiting = [ref for ref in delivery.message.jobs if report.pending(ref.job_id)]
+            if not waiting:
+                continue
+            if delivery.receive_count >= self.policy.max_attempts:
+                # Attempts left, deliveries not: a fresh message (its earlier deliveries were skipped).
+                self.queue.recycle(delivery.message.model_copy(update={"jobs": waiting}))
+                continue
+            delivery.retry = report.outcomes[waiting[0].job_id]
+            metrics.add_metric(name="JobsRetried", unit=MetricUnit.Count, value=len(waiting))
+
+    def _back_off(self, deliveries: list[Delivery], answer: dict[str, Any]) -> None:
+        failed = {item["itemIdentifier"] for item in answer.get("batchItemFailures") or []}
+        for delivery in deliveries:
+            if delivery.message_id not in failed:
+                continue
+            seconds = min(MAX_VISIBILITY_BACKOFF, self.retry_base * 2 ** max(0, delivery.receive_count - 1))
+            try:
+                self.queue.delay(str(delivery.raw.get("receiptHandle")), int(seconds))
+            except Exception:  # the default visibility timeout applies instead
+                logger.warning("could not set the retry backoff", extra={"message_id": delivery.message_id})
+
+
+def _time_left(context: Any) -> Callable[[], float]:
+    getter = getattr(context, "get_remaining_time_in_millis", None)
+    if getter is None:
+        started = time.monotonic()
+        return lambda: 120.0 - (time.monotonic() - started)
+    return lambda: getter() / 1000.0

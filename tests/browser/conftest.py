@@ -1,0 +1,157 @@
+"""Browser tests: the built widget archive in Debian's chromium (Playwright), hosted by the harness page.
+
+One local stack (gateway, emulator, moto) for the session, started with the harness origin
+allowed on widget routes; one harness server serving dist-like widget.zip built for the run;
+one chromium. Each test installs a fresh emulator demo account through the real OAuth callback.
+Nothing of the backend is stubbed: the page mints one-time tokens through the harness server
+and calls the gateway across origins, like a widget on an amoCRM account page.
+
+Select them with `-m browser`; `make chromium` installs the browser (Debian package).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+import pytest
+
+from amo_emulator.control import EmulatorControl
+from widget.harness.server import HarnessConfig, HarnessServer, StackInfo, install_demo_account, start_stack
+
+ROOT = Path(__file__).resolve().parents[2]
+WIDGET = ROOT / "widget"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+NETWORK_NOISE = re.compile(r"^Failed to load resource|^Access to XMLHttpRequest at .* blocked by CORS policy")
+ADMIN = 11_000_001
+_accounts = itertools.count(1)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives the widget in chromium through the harness page")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def widget_zip(tmp_path_factory) -> Path:
+    """The archive amoCRM would get, built and checked for this run: the page loads it, not the sources."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("widget_build", WIDGET / "tools" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    out = tmp_path_factory.mktemp("widget") / "widget.zip"
+    problems = build.build(WIDGET, out)
+    assert problems == [], problems
+    return out
+
+
+@pytest.fixture(scope="session")
+def harness_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture(scope="session")
+def stack(harness_port):
+    proc, info = start_stack(f"http://127.0.0.1:{harness_port}")
+    try:
+        yield SimpleNamespace(**info, info=StackInfo.from_ready(info), control=EmulatorControl(info["emulator_url"]))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def harness(stack, widget_zip, harness_port):
+    node_modules = WIDGET / "harness" / "node_modules"
+    if not (node_modules / "requirejs" / "require.js").exists():
+        pytest.fail("the harness libraries are missing: run `make widget-harness` (npm ci in widget/harness)")
+    with HarnessServer(HarnessConfig(stack=stack.info, widget=widget_zip), port=harness_port) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def account(stack):
+    """A fresh demo account (the manual's pipelines, users and lead 24002811), installed through OAuth."""
+    return install_demo_account(stack.info, f"b{os.getpid()}x{next(_accounts)}")
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1360, "height": 1000}, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.js_errors = errors
+    yield page
+    context.close()
+    # A widget that throws or logs errors inside amoCRM is broken even if the test clicked through.
+    # Failed requests are the browser's own console lines; the widget shows them and tests assert that.
+    unexpected = [e for e in errors if not NETWORK_NOISE.search(e)]
+    assert unexpected == [], unexpected
+
+
+def open_area(page, harness, account, area: str, *, lang: str = "ru", user: int = ADMIN, **extra) -> None:
+    query = {"area": area, "lang": lang, "account": account["id"], "subdomain": account["subdomain"], "user": user}
+    query.update({k: v for k, v in extra.items() if v is not None})
+    page.goto(f"{harness.url}/harness/index.html?{urlencode(query)}")
+    page.wait_for_function("window.harness && window.harness.ready === true")
+
+
+def screenshot(target, name: str) -> Path:
+    """Saves a PNG under test-artifacts/screenshots/ for a person (or an image viewer) to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    target.screenshot(path=str(path))
+    return path
+
+
+def wait_for(predicate, timeout: float = 30, interval: float = 0.3, what: str = "condition"):
+    give_up = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > give_up:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(interval)

@@ -1,0 +1,173 @@
+"""What the DP tests do over HTTP: install, sign a rule, set a DP trigger, send hooks, wait, look."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import httpx
+from boto3.dynamodb.conditions import Key
+
+from amo_emulator.seed_demo import pipeline_id, status_id
+from tests.integration.widget_helpers import ADMIN, call, install  # noqa: F401 - re-exported for the tests
+
+T = TypeVar("T")
+
+
+def stage(pipeline: str, name: str) -> dict[str, int]:
+    return {"pipeline_id": pipeline_id(pipeline), "status_id": status_id(pipeline, name)}
+
+
+def sign(stack, account, rule: dict[str, Any], **kwargs: Any) -> dict[str, str]:
+    answer = call(stack, "POST", "/widget/dp/sign", account, json={"rule": rule}, **kwargs)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def add_trigger(stack, account, where: dict[str, int], signed: dict[str, str], **options: Any) -> dict[str, Any]:
+    """The admin puts our action on a stage (the emulator then posts hooks as amoCRM does); returns the trigger."""
+    return stack.control.add_dp_trigger(
+        account["id"],
+        pipeline_id=where["pipeline_id"],
+        status_id=where["status_id"],
+        url=f"{stack.gateway_url}/dp/hook",
+        settings={"rule": signed["rule"], "signature": signed["signature"]},
+        **options,
+    )[-1]
+
+
+def hook_form(account, lead_id: int, where: dict[str, int], signed: dict[str, str] | None, at: int) -> dict[str, str]:
+    form = {
+        "event[type]": "15",
+        "event[type_code]": "lead_appeared_in_status",
+        "event[data][id]": str(lead_id),
+        "event[data][element_type]": "2",
+        "event[data][status_id]": str(where["status_id"]),
+        "event[data][pipeline_id]": str(where["pipeline_id"]),
+        "event[data][direction_of_movement]": "went_to_trigger",
+        "event[time]": str(at),
+        "subdomain": account["subdomain"],
+        "account_id": str(account["id"]),
+    }
+    if signed:
+        form["action[settings][widget][settings][rule]"] = signed["rule"]
+        form["action[settings][widget][settings][signature]"] = signed["signature"]
+    return form
+
+
+def hook_json(account, lead_id: int, where: dict[str, int], signed: dict[str, str] | None, at: int) -> dict[str, Any]:
+    return {
+        "event": {
+            "type": 15,
+            "type_code": "lead_appeared_in_status",
+            "data": {
+                "id": lead_id,
+                "element_type": 2,
+                "status_id": where["status_id"],
+                "pipeline_id": where["pipeline_id"],
+                "direction_of_movement": "went_to_trigger",
+            },
+            "time": at,
+        },
+        "action": {"settings": {"widget": {"settings": dict(signed or {})}}},
+        "subdomain": account["subdomain"],
+        "account_id": account["id"],
+    }
+
+
+def post_hook(stack, *, form: dict[str, str] | None = None, json: Any = None, **kwargs: Any) -> httpx.Response:
+    return httpx.post(f"{stack.gateway_url}/dp/hook", data=form, json=json, timeout=30, **kwargs)
+
+
+def wait_for(probe: Callable[[], T], *, timeout: float = 30, what: str = "the condition", every: float = 0.2) -> T:
+    give_up = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > give_up:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(every)
+
+
+def jobs(stack, account) -> list[dict[str, Any]]:
+    """The account's job records (as the worker wrote them)."""
+    table = stack.table("JobsTable")
+    items, kwargs = [], {}
+    while True:
+        page = table.query(
+            KeyConditionExpression=Key("pk").eq(f"job#{account['id']}") & Key("sk").begins_with("job#"),
+            ConsistentRead=True,
+            **kwargs,
+        )
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+TERMINAL = {"done", "failed", "stopped", "duplicate"}
+
+
+def settled(stack, account, count: int) -> list[dict[str, Any]] | None:
+    """The job records once `count` of them exist and all are terminal."""
+    found = jobs(stack, account)
+    if len(found) >= count and all(j["state"] in TERMINAL for j in found):
+        return found
+    return None
+
+
+def leads(stack, account) -> list[dict[str, Any]]:
+    return stack.control.state(account["id"])["leads"]
+
+
+def leads_in(stack, account, where: dict[str, int], since_id: int = 24_002_820) -> list[dict[str, Any]]:
+    return [
+        lead
+        for lead in leads(stack, account)
+        if (lead["pipeline_id"], lead["status_id"]) == (where["pipeline_id"], where["status_id"])
+        and lead["id"] > since_id
+    ]
+
+
+def run_catch_up(stack) -> dict[str, Any]:
+    answer = httpx.post(f"{stack.gateway_url}/_devstack/schedule/CatchUpFunction", timeout=60)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["result"]
+
+
+def queue_depth(stack, logical: str) -> int:
+    attrs = stack.sqs.get_queue_attributes(
+        QueueUrl=stack.physical[logical],
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
+
+
+def take_dlq(stack, account) -> list[dict[str, Any]]:
+    """Consume this account's DLQ messages (FIFO: a group's next ones come after its first are deleted)."""
+    import json as _json
+
+    url = stack.physical["CopyJobsDeadLetterQueue"]
+    mine: list[dict[str, Any]] = []
+    others: list[str] = []
+    for _ in range(100):
+        got = stack.sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60, AttributeNames=["MessageGroupId"]
+        ).get("Messages", [])
+        own = [m for m in got if m["Attributes"]["MessageGroupId"] == str(account["id"])]
+        others.extend(m["ReceiptHandle"] for m in got if m not in own)
+        if not own:
+            break
+        for m in own:
+            mine.append(_json.loads(m["Body"]))
+            stack.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    for handle in others:
+        stack.sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
+    return mine
+
+
+def notes_on(stack, account, lead_id: int) -> list[str]:
+    lead = stack.control.lead(account["id"], lead_id)
+    return [(n.get("params") or {}).get("text", "") for n in lead.get("notes") or []]

@@ -1,0 +1,224 @@
+"""The worker's batch semantics, with in-process moto and the real emulator (no mocked client).
+
+Receive counts are set on the records by hand, which is how the queue's last delivery is
+reached without waiting for five real deliveries.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import uuid
+
+import httpx
+import pytest
+
+from amo_emulator.control import EmulatorControl
+from amo_emulator.seed_demo import pipeline_id, status_id
+from amo_emulator.server import EmulatorServer
+from dealcopy.accounts import Account, AccountStatus
+from dealcopy.amo.client import AmoClient
+from dealcopy.amo.counting import RequestCounter
+from dealcopy.amo.ratelimit import SlidingWindowLimiter
+from dealcopy.amo.retry import RetryPolicy
+from dealcopy.amo.tokens import StaticToken
+from dealcopy.copying import CopyEngine, MetadataCache
+from dealcopy.copying.rules import parse_rule
+from dealcopy.dp.signing import canonical_rule, rule_hash
+from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
+from dealcopy.jobs.queue import JobQueue
+from dealcopy.jobs.runner import JobPolicy
+from dealcopy.jobs.worker import CopyWorker
+from dealcopy.storage.jobs import JobStore
+from devstack.lambda_context import LocalContext
+
+_numbers = itertools.count(1)
+TRIGGER = {"pipeline_id": pipeline_id("Воронка"), "status_id": status_id("Воронка", "Оплачен счёт")}
+RULE = canonical_rule(
+    parse_rule(
+        {
+            "pipeline_id": pipeline_id("Выполнение"),
+            "status_id": status_id("Выполнение", "В работе"),
+            "fields": [],
+            "catalogs": [],
+        }
+    )
+)
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with EmulatorServer() as server:
+        yield server, EmulatorControl(server.url)
+
+
+class Harness:
+    def __init__(self, aws, emulator) -> None:
+        server, self.ctl = emulator
+        self.aws = aws
+        self.store = JobStore(aws.table("JobsTable"), aws.dynamodb)
+        self.queue_url = aws.provisioned.physical["CopyJobsQueue"]
+        self.dlq_url = aws.provisioned.physical["CopyJobsDeadLetterQueue"]
+        self.accounts: dict[int, Account] = {}
+        self.engines: dict[int, CopyEngine] = {}
+        self.url = server.url
+        self.worker = CopyWorker(
+            store=self.store,
+            queue=JobQueue(aws.sqs, self.queue_url, self.dlq_url),
+            account_of=self.accounts.get,
+            engine_for=lambda account: self.engines[account.account_id],
+            policy=JobPolicy(max_attempts=5, settle_seconds=0, max_depth=3),
+        )
+
+    def account(self) -> dict:
+        n = next(_numbers)
+        conn = self.ctl.connect(f"wk{n}x{uuid.uuid4().hex[:6]}", f"wk-client-{n}", demo=True, limits={"rate": 10_000})
+        acc = conn["account"]
+        now = int(time.time())
+        self.accounts[acc["id"]] = Account(
+            account_id=acc["id"],
+            subdomain=acc["subdomain"],
+            domain=acc["domain"],
+            status=AccountStatus.ACTIVE,
+            installed_at=now,
+            first_installed_at=now,
+            trial_until=now + 86400,
+        )
+        api = AmoClient(
+            self.url,
+            StaticToken(conn["tokens"]["access_token"]),
+            limiter=SlidingWindowLimiter(rate=1_000),
+            account_key=str(acc["id"]),
+            http=httpx.Client(timeout=5),
+            policy=RetryPolicy(max_attempts=2, base=0.01, cap=0.05, deadline=3),
+            counter=RequestCounter(),
+        )
+        self.engines[acc["id"]] = CopyEngine(api, account_domain=acc["domain"], cache=MetadataCache())
+        return acc
+
+    def message(self, account: dict, lead_id: int, at: int | None = None) -> JobMessage:
+        at = at or int(time.time())
+        digest = rule_hash(RULE)
+        job_id = dp_job_id(account["id"], lead_id, *TRIGGER.values(), at, digest)
+        return JobMessage(
+            account_id=account["id"],
+            trigger="dp",
+            rule=RULE,
+            rule_hash=digest,
+            event=DpEvent(**TRIGGER, time=at),
+            jobs=[JobRef(job_id=job_id, lead_id=lead_id)],
+        )
+
+    def handle(self, deliveries: list[tuple[JobMessage | str, int]]) -> dict:
+        records = []
+        for i, (message, count) in enumerate(deliveries):
+            body = message if isinstance(message, str) else message.model_dump_json()
+            group = str(message.account_id) if isinstance(message, JobMessage) else "1"
+            records.append(
+                {
+                    "messageId": f"m{i}",
+                    "receiptHandle": f"handle-{i}",
+                    "body": body,
+                    "attributes": {"ApproximateReceiveCount": str(count), "MessageGroupId": group},
+                    "messageAttributes": {},
+                    "md5OfBody": "",
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": "arn:aws:sqs:eu-central-1:123456789012:q.fifo",
+                    "awsRegion": "eu-central-1",
+                }
+            )
+        answer = self.worker.handle({"Records": records}, LocalContext("WorkerFunction", timeout_seconds=120))
+        return {"failed": [f["itemIdentifier"] for f in answer["batchItemFailures"]]}
+
+    def job(self, account: dict, message: JobMessage):
+        return self.store.get_jobs(account["id"], [message.jobs[0].job_id]).get(message.jobs[0].job_id)
+
+    def messages(self, url: str) -> list[dict]:
+        got = self.aws.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        return [json.loads(m["Body"]) if m["Body"].startswith("{") else m["Body"] for m in got]
+
+
+@pytest.fixture
+def harness(aws, emulator):
+    return Harness(aws, emulator)
+
+
+def test_a_failing_group_fails_from_its_first_pending_record_and_other_groups_go_on(harness):
+    blocked, healthy = harness.account(), harness.account()
+    harness.ctl.add_fault(blocked["id"], kind="403", count=1)  # amoCRM blocks this account's requests
+    batch = [
+        (harness.message(blocked, 24_002_811), 1),
+        (harness.message(healthy, 24_002_811), 1),
+        (harness.message(blocked, 24_002_812), 1),
+        (harness.message(healthy, 24_002_812), 1),
+    ]
+    answer = harness.handle(batch)
+    assert answer["failed"] == ["m0", "m2"]
+    for message, _ in batch[1::2]:
+        assert harness.job(healthy, message).state.value == "done"
+    record = harness.job(blocked, batch[0][0])
+    assert record.state.value == "queued" and record.attempts == 1 and record.last_error.code == "amocrm_403"
+
+
+def test_a_finished_job_behind_a_pending_one_is_reported_failed_too_and_its_redelivery_is_a_no_op(harness):
+    harness.worker.policy = JobPolicy(max_attempts=5, settle_seconds=60, max_depth=3)  # no inline reconcile
+    account = harness.account()
+    first, second = harness.message(account, 24_002_811), harness.message(account, 24_002_812)
+    harness.ctl.add_fault(account["id"], kind="500", count=1, method="POST", path="/api/v4/leads")
+    assert harness.handle([(first, 1)]) == {"failed": ["m0"]}  # uncertain create: must settle before a search
+    assert harness.job(account, first).state.value == "creating"
+    answer = harness.handle([(first, 2), (second, 1)])
+    assert answer["failed"] == ["m0", "m1"]  # FIFO: nothing overtakes the pending first record...
+    assert harness.job(account, second).state.value == "done"  # ...though the second job is finished
+    copies_before = len(harness.ctl.state(account["id"])["leads"])
+    assert harness.handle([(second, 2)]) == {"failed": []}  # its re-delivery: a no-op
+    assert len(harness.ctl.state(account["id"])["leads"]) == copies_before
+
+
+def test_the_last_delivery_ends_a_job_with_a_note_and_a_dlq_record(harness):
+    account = harness.account()
+    message = harness.message(account, 24_002_811)
+    harness.ctl.add_fault(account["id"], kind="500", count=1000, method="POST", path="/api/v4/leads")
+    for count in range(1, 5):
+        assert harness.handle([(message, count)]) == {"failed": ["m0"]}
+    assert harness.job(account, message).attempts == 4
+    assert harness.handle([(message, 5)]) == {"failed": []}  # not failed: finished by us
+    record = harness.job(account, message)
+    assert record.state.value == "failed" and record.attempts == 5 and record.failed_from.value == "creating"
+    assert record.note_written is True and record.dead_lettered is True
+    notes = harness.ctl.lead(account["id"], 24_002_811)["notes"]
+    assert any("не создана" in n["params"]["text"] and "Попыток: 5" in n["params"]["text"] for n in notes)
+    (dead,) = harness.messages(harness.dlq_url)
+    assert dead["jobs"][0]["job_id"] == message.jobs[0].job_id and dead["failure"]["code"] == "amocrm_uncertain"
+
+
+def test_a_last_delivery_with_attempts_left_is_queued_afresh(harness):
+    """Its earlier deliveries were skipped behind a failing record: it has had only one real attempt."""
+    account = harness.account()
+    message = harness.message(account, 24_002_811)
+    harness.ctl.add_fault(account["id"], kind="403", count=1)
+    assert harness.handle([(message, 5)]) == {"failed": []}
+    assert harness.job(account, message).attempts == 1
+    (again,) = harness.messages(harness.queue_url)
+    assert again["origin"] == "recycle" and again["jobs"] == [{"job_id": message.jobs[0].job_id, "lead_id": 24_002_811}]
+    assert harness.messages(harness.dlq_url) == []
+
+
+def test_an_unreadable_message_goes_to_the_dlq_and_is_acknowledged(harness):
+    assert harness.handle([("not a job", 1)]) == {"failed": []}
+    assert harness.messages(harness.dlq_url) == ["not a job"]
+
+
+def test_an_uninstalled_account_fails_its_jobs_into_the_dlq_without_calling_amocrm(harness):
+    account = harness.account()
+    harness.accounts[account["id"]] = harness.accounts[account["id"]].model_copy(
+        update={"status": AccountStatus.UNINSTALLED}
+    )
+    message = harness.message(account, 24_002_811)
+    assert harness.handle([(message, 1)]) == {"failed": []}
+    record = harness.job(account, message)
+    assert record.state.value == "failed" and record.error.code == "account_inactive" and record.note_written is None
+    assert harness.ctl.stats(account["id"])["api_total"] == 0
+    (dead,) = harness.messages(harness.dlq_url)
+    assert dead["failure"]["code"] == "account_inactive"
