@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from devstack.one_time_token import mint
+from devstack.client import StackInfo, call_widget, dp_hook_form, install_via_oauth, post_dp_hook
 from devstack.stack import LocalStack
 
 SOURCE_LEAD = 24002811
@@ -38,28 +38,27 @@ def run_demo(out: Out = print) -> int:
             f"Local stack up: gateway {info['gateway_url']}, "
             f"amoCRM emulator {info['emulator_url']}, moto {info['moto_url']}"
         )
+        ready = StackInfo.from_ready(info)
         control = EmulatorControl(info["emulator_url"])
         account = control.create_account("demo", demo=True)
         out(f"1. Emulator account «{account['subdomain']}» (id {account['id']}) with the manual's demo data")
-        if not install(info, control, account, out):
+        if not install(ready, control, account, out):
             return 1
         call_amocrm(control, account["id"], out)
-        if not make_copies(info, control, account, out):
+        if not make_copies(ready, control, account, out):
             return 1
-        if not digital_pipeline(info, control, account, out):
+        if not digital_pipeline(ready, control, account, out):
             return 1
-        uninstall(info, account["id"], out)
+        uninstall(ready, account["id"], out)
     out(f"Done in {time.monotonic() - started:.1f} s; everything stopped.")
     return 0
 
 
-def install(info: dict[str, Any], control: Any, account: dict[str, Any], out: Out) -> bool:
+def install(stack: StackInfo, control: Any, account: dict[str, Any], out: Out) -> bool:
     from dealcopy import wiring
 
-    grant = control.install(account["id"], info["client_id"])
-    params = {"code": grant["code"], "referer": grant["referer"], "client_id": info["client_id"], "from_widget": 1}
-    first = httpx.get(f"{info['gateway_url']}/oauth/callback", params=params)
-    second = httpx.get(f"{info['gateway_url']}/oauth/callback", params=params)  # amoCRM's webhook repeats it
+    # amoCRM's webhook repeats the redirect: the second call must succeed too.
+    first, second = install_via_oauth(stack, control, account, calls=2, from_widget=1)
     out(f"2. Admin installs the widget: /oauth/callback -> {first.status_code}, repeated call -> {second.status_code}")
     if (first.status_code, second.status_code) != (200, 200):
         out(first.text)
@@ -88,7 +87,7 @@ def call_amocrm(control: Any, account_id: int, out: Out) -> None:
     )
 
 
-def make_copies(info: dict[str, Any], control: Any, account: dict[str, Any], out: Out) -> bool:
+def make_copies(stack: StackInfo, control: Any, account: dict[str, Any], out: Out) -> bool:
     from amo_emulator.seed_demo import USERS, pipeline_id, status_id
 
     def target(pipeline: str, stage: str) -> dict[str, int]:
@@ -117,20 +116,12 @@ def make_copies(info: dict[str, Any], control: Any, account: dict[str, Any], out
     out("4. Manual copies through the gateway (one-time token signed like amoCRM's $authorizedAjax):")
     columns = [("source", control.lead(account["id"], SOURCE_LEAD))]
     for title, rule in scenarios:
-        token = mint(
-            secret=info["client_secret"],
-            client_id=info["client_id"],
-            redirect_uri=info["redirect_uri"],
-            account_id=account["id"],
-            subdomain=account["subdomain"],
-            user_id=USERS["Евгений Агеев"],
-            is_admin=True,
-        )
-        answer = httpx.post(
-            f"{info['gateway_url']}/copies",
-            headers={"X-Auth-Token": token, "Accept-Language": "ru"},
+        answer = call_widget(
+            stack,
+            "POST",
+            "/copies",
+            account,
             json={"lead_id": SOURCE_LEAD, "rule": rule, "idempotency_key": str(uuid.uuid4())},
-            timeout=60,
         )
         if answer.status_code != 201:
             out(f"   {title}: HTTP {answer.status_code} {answer.text}")
@@ -179,7 +170,7 @@ def print_side_by_side(columns: list[tuple[str, dict[str, Any]]], state: dict[st
         out("   " + f"{label:<{width}}" + "".join(f"{value(lead)!s:<{width}}" for _, lead in columns))
 
 
-def digital_pipeline(info: dict[str, Any], control: Any, account: dict[str, Any], out: Out) -> bool:
+def digital_pipeline(stack: StackInfo, control: Any, account: dict[str, Any], out: Out) -> bool:
     from amo_emulator.seed_demo import CATALOGS, FIELD, PIPELINES, USERS, pipeline_id, status_id
     from dealcopy import wiring
 
@@ -192,18 +183,7 @@ def digital_pipeline(info: dict[str, Any], control: Any, account: dict[str, Any]
         "catalogs": [CATALOGS["Товары"]],
         "copy_tags": False,
     }
-    token = mint(
-        secret=info["client_secret"],
-        client_id=info["client_id"],
-        redirect_uri=info["redirect_uri"],
-        account_id=account["id"],
-        subdomain=account["subdomain"],
-        user_id=USERS["Евгений Агеев"],
-        is_admin=True,
-    )
-    answer = httpx.post(
-        f"{info['gateway_url']}/widget/dp/sign", headers={"X-Auth-Token": token}, json={"rule": rule}, timeout=30
-    )
+    answer = call_widget(stack, "POST", "/widget/dp/sign", account, json={"rule": rule}, timeout=30)
     if answer.status_code != 200:
         out(f"5. /widget/dp/sign: HTTP {answer.status_code} {answer.text}")
         return False
@@ -213,7 +193,7 @@ def digital_pipeline(info: dict[str, Any], control: Any, account: dict[str, Any]
         f"(signature {signed['signature'][:12]}…); the action is put on «Воронка / Оплачен счёт»"
     )
     control.add_dp_trigger(
-        account["id"], **trigger, url=f"{info['gateway_url']}/dp/hook", settings=signed, encoding="form"
+        account["id"], **trigger, url=f"{stack.gateway_url}/dp/hook", settings=signed, encoding="form"
     )
     store = wiring.job_store()
     started = time.monotonic()
@@ -238,20 +218,8 @@ def digital_pipeline(info: dict[str, Any], control: Any, account: dict[str, Any]
         f"{len(copy['links'])} links, {len(copy.get('custom_fields_values') or [])} fields, "
         f"{len(copy.get('notes') or [])} note; {elapsed:.1f} s from the move"
     )
-    form = {
-        "event[type]": "15",
-        "event[type_code]": "lead_appeared_in_status",
-        "event[data][id]": str(SOURCE_LEAD),
-        "event[data][element_type]": "2",
-        "event[data][status_id]": str(trigger["status_id"]),
-        "event[data][pipeline_id]": str(trigger["pipeline_id"]),
-        "event[time]": str(hooks[-1]["time"]),
-        "action[settings][widget][settings][rule]": signed["rule"],
-        "action[settings][widget][settings][signature]": signed["signature"],
-        "subdomain": account["subdomain"],
-        "account_id": str(account["id"]),
-    }
-    again = [httpx.post(f"{info['gateway_url']}/dp/hook", data=form, timeout=30).status_code for _ in range(3)]
+    form = dp_hook_form(account, SOURCE_LEAD, trigger, signed, hooks[-1]["time"])
+    again = [post_dp_hook(stack, form=form).status_code for _ in range(3)]
     time.sleep(1.5)
     copies = [
         lead
@@ -262,16 +230,16 @@ def digital_pipeline(info: dict[str, Any], control: Any, account: dict[str, Any]
     return len(copies) == 1
 
 
-def uninstall(info: dict[str, Any], account_id: int, out: Out) -> None:
+def uninstall(stack: StackInfo, account_id: int, out: Out) -> None:
     from dealcopy import wiring
     from dealcopy.install import uninstall_signature
 
     def hook(signature: str) -> int:
-        params = {"account_id": account_id, "client_uuid": info["client_id"], "signature": signature}
-        return httpx.get(f"{info['gateway_url']}/oauth/uninstall", params=params).status_code
+        params = {"account_id": account_id, "client_uuid": stack.client_id, "signature": signature}
+        return httpx.get(f"{stack.gateway_url}/oauth/uninstall", params=params).status_code
 
     forged = hook("0" * 64)
-    genuine = hook(uninstall_signature(info["client_secret"], info["client_id"], str(account_id)))
+    genuine = hook(uninstall_signature(stack.client_secret, stack.client_id, str(account_id)))
     status = wiring.accounts().get(account_id).status.value
     out(f"6. Uninstall hook: forged signature -> {forged}, genuine -> {genuine}; account is now {status}")
 

@@ -107,29 +107,13 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def _install(info: dict, control, subdomain: str) -> dict:
-    import httpx
+def _install(stack, control, subdomain: str) -> dict:
+    from devstack.client import install_via_oauth
 
     account = control.create_account(subdomain, demo=True, limits={"rate": 7})
-    grant = control.install(account["id"], info["client_id"])
-    params = {"code": grant["code"], "referer": grant["referer"], "client_id": info["client_id"]}
-    httpx.get(f"{info['gateway_url']}/oauth/callback", params=params, timeout=30).raise_for_status()
+    (answer,) = install_via_oauth(stack, control, account)
+    answer.raise_for_status()
     return account
-
-
-def _token(info: dict, account: dict) -> str:
-    from amo_emulator.seed_demo import USERS
-    from devstack.one_time_token import mint
-
-    return mint(
-        secret=info["client_secret"],
-        client_id=info["client_id"],
-        redirect_uri=info["redirect_uri"],
-        account_id=account["id"],
-        subdomain=account["subdomain"],
-        user_id=USERS["Евгений Агеев"],
-        is_admin=True,
-    )
 
 
 def _cold_metadata(account_id: int) -> None:
@@ -137,15 +121,6 @@ def _cold_metadata(account_id: int) -> None:
     from dealcopy.copying.metadata import default_cache
 
     default_cache.invalidate(str(account_id))
-
-
-def _api_since(control, account_id: int, seq: int) -> list[dict]:
-    return [e for e in control.requests(account_id, seq) if e["path"].startswith("/api/")]
-
-
-def _last_seq(control, account_id: int) -> int:
-    entries = control.requests(account_id)
-    return entries[-1]["seq"] if entries else 0
 
 
 def _out_of_process(args: list[str], ready: str) -> tuple[subprocess.Popen, str]:
@@ -191,11 +166,10 @@ def dp_burst_and_manual_copies() -> tuple[dict[str, float], dict[str, float]]:
 
 
 def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[str, float], dict[str, float]]:
-    import httpx
-
     from amo_emulator.control import EmulatorControl
     from amo_emulator.seed_demo import CATALOGS, CONTACTS, FIELD, USERS, pipeline_id, status_id
     from dealcopy import wiring
+    from devstack.client import StackInfo, api_requests, call_widget, dp_hook_form, request_log_mark
     from devstack.stack import LocalStack, StackConfig
 
     trigger = {"pipeline_id": pipeline_id("Воронка"), "status_id": status_id("Воронка", "Оплачен счёт")}
@@ -206,29 +180,31 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
     )
     with LocalStack(config) as stack:
         info = stack.describe()
+        ready = StackInfo.from_ready(info)
         control = EmulatorControl(info["emulator_url"])
         gateway = info["gateway_url"]
 
         # amoCRM requests of one manual copy (products, no fields): cold metadata, then warm.
-        account = _install(info, control, "bench-manual")
+        account = _install(ready, control, "bench-manual")
         manual = {}
         rule = {**target, "fields": [], "catalogs": [CATALOGS["Товары"]]}
         for label in ("cold", "warm"):
             if label == "cold":
                 _cold_metadata(account["id"])
             time.sleep(1.2)  # a fresh rate window, so the count is not mixed with the install's calls
-            mark = _last_seq(control, account["id"])
-            answer = httpx.post(
-                f"{gateway}/copies",
-                headers={"X-Auth-Token": _token(info, account)},
+            mark = request_log_mark(control, account["id"])
+            answer = call_widget(
+                ready,
+                "POST",
+                "/copies",
+                account,
                 json={"lead_id": 24_002_811, "rule": rule, "idempotency_key": f"bench-{label}-{time.time_ns()}"},
-                timeout=60,
             )
             answer.raise_for_status()
-            manual[label] = len(_api_since(control, account["id"], mark))
+            manual[label] = len(api_requests(control, account["id"], mark))
 
         # A burst of DP hooks into one fresh account: 200 leads entering the trigger stage at once.
-        account = _install(info, control, "bench-dp")
+        account = _install(ready, control, "bench-dp")
         specs = [
             {
                 "name": f"Заказ №{i:03d}",
@@ -246,33 +222,20 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
             for i in range(1, DP_HOOKS + 1)
         ]
         sources = control.seed(account["id"], {"leads": specs})["leads"]
-        signed = httpx.post(
-            f"{gateway}/widget/dp/sign",
-            headers={"X-Auth-Token": _token(info, account)},
+        signed = call_widget(
+            ready,
+            "POST",
+            "/widget/dp/sign",
+            account,
             json={"rule": {**target, "responsible": {"mode": "source"}}},
             timeout=30,
         ).json()
         _cold_metadata(account["id"])  # the worker starts cold, like a new Lambda process
         time.sleep(1.2)
-        mark = _last_seq(control, account["id"])
+        mark = request_log_mark(control, account["id"])
         at = int(time.time())
 
-        hooks = [
-            {
-                "event[type]": "15",
-                "event[type_code]": "lead_appeared_in_status",
-                "event[data][id]": str(lead),
-                "event[data][element_type]": "2",
-                "event[data][status_id]": str(trigger["status_id"]),
-                "event[data][pipeline_id]": str(trigger["pipeline_id"]),
-                "event[time]": str(at),
-                "action[settings][widget][settings][rule]": signed["rule"],
-                "action[settings][widget][settings][signature]": signed["signature"],
-                "subdomain": account["subdomain"],
-                "account_id": str(account["id"]),
-            }
-            for lead in sources
-        ]
+        hooks = [dp_hook_form(account, lead, trigger, signed, at) for lead in sources]
         # amoCRM's side sends from a process of its own, like the real service.
         sender = subprocess.Popen(  # noqa: S603 - our own module
             [sys.executable, "-m", "tools.bench", "send-hooks", f"{gateway}/dp/hook"],
@@ -297,7 +260,7 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
             time.sleep(0.1)
         elapsed = time.time() - started_wall
         records = store.list_jobs(account["id"], "dp-")
-        api = _api_since(control, account["id"], mark)
+        api = api_requests(control, account["id"], mark)
         stats = control.stats(account["id"])
         done = sum(1 for r in records if r.state.value == "done")
     requests = len(api)

@@ -13,7 +13,6 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "layers" / "dealcopy"), str(ROOT / "emulator")]
@@ -82,6 +81,7 @@ def _preflight(path: str, method: str) -> dict:
 
 
 def build() -> dict[str, dict]:
+    from amo_emulator.dp import form_body, hook_payload
     from amo_emulator.seed_demo import CATALOGS, FIELD, USERS, pipeline_id, status_id
     from dealcopy.copying.rules import parse_rule
     from dealcopy.dp.hook import DpHook
@@ -100,33 +100,15 @@ def build() -> dict[str, dict]:
     canonical = canonical_rule(parse_rule(rule))
     signature = sign(SAMPLE_CLIENT_SECRET, ACCOUNT_ID, canonical)
     trigger = {"pipeline_id": pipeline_id("Воронка"), "status_id": status_id("Воронка", "Оплачен счёт")}
-    hook = {
-        "event": {
-            "type": 15,
-            "type_code": "lead_appeared_in_status",
-            "data": {
-                "id": 24_002_811,
-                "element_type": 2,
-                "status_id": trigger["status_id"],
-                "pipeline_id": trigger["pipeline_id"],
-                "direction_of_movement": "went_to_trigger",
-            },
-            "time": EVENT_TIME,
-        },
-        "action": {"settings": {"widget": {"settings": {"rule": canonical, "signature": signature}}}},
-        "subdomain": SUBDOMAIN,
-        "account_id": ACCOUNT_ID,
-    }
-    pairs: list[tuple[str, str]] = []
-
-    def flatten(prefix: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                flatten(f"{prefix}[{key}]" if prefix else key, item)
-        else:
-            pairs.append((prefix, str(value)))
-
-    flatten("", hook)
+    hook = hook_payload(
+        account_id=ACCOUNT_ID,
+        subdomain=SUBDOMAIN,
+        lead_id=24_002_811,
+        pipeline_id=trigger["pipeline_id"],
+        status_id=trigger["status_id"],
+        settings={"rule": canonical, "signature": signature},
+        at=EVENT_TIME,
+    )
     amo = {"user-agent": "amoCRM-Webhooks/3.0"}
     message = job_message(
         DpHook(
@@ -174,7 +156,7 @@ def build() -> dict[str, dict]:
         "dp_hook_form.json": _http(
             "POST",
             "/dp/hook",
-            body=urlencode(pairs),
+            body=form_body(hook),
             **amo,
             **{"content-type": "application/x-www-form-urlencoded"},
         ),

@@ -801,6 +801,45 @@ define(['jquery'], function ($) {
       }
     }
 
+    /**
+     * A panel in amoCRM's right column: a spinner until its templates and the account metadata
+     * load, then `build($root, meta)`; a failure offers a retry that draws the panel afresh.
+     */
+    function renderPanel(prefix, templates, build) {
+      var rootId = nextUid(prefix);
+      self.render_template({
+        caption: { class_name: 'dealcopy-caption' },
+        body: '',
+        render: '<div class="dealcopy dealcopy-root" id="' + rootId + '"></div>'
+      });
+      var $root = $('#' + rootId);
+      loadingInto($root);
+      $.when(loadTemplates(FORM_TEMPLATES.concat(templates)), loadMeta()).then(
+        function (_, meta) {
+          build($root, meta);
+        },
+        function (problem) {
+          failedInto($root, problem, function () {
+            $root.remove();
+            renderPanel(prefix, templates, build);
+          });
+        }
+      );
+    }
+
+    /** The copy button of a panel: editing the rule clears the last problem; a disabled button ignores clicks. */
+    function onCopy(form, $button, $error, copy) {
+      form.onChange(function () {
+        form.clearErrors();
+        hideProblem($error);
+      });
+      $button.on('click', function () {
+        if (!$button.prop('disabled')) {
+          copy();
+        }
+      });
+    }
+
     /** Remembers the last request body so a retry of the same choice reuses its idempotency key. */
     function keyKeeper(prefix) {
       var last = null;
@@ -848,25 +887,7 @@ define(['jquery'], function ($) {
     }
 
     function renderCardPanel() {
-      var rootId = nextUid('card');
-      self.render_template({
-        caption: { class_name: 'dealcopy-caption' },
-        body: '',
-        render: '<div class="dealcopy dealcopy-root" id="' + rootId + '"></div>'
-      });
-      var $root = $('#' + rootId);
-      loadingInto($root);
-      $.when(loadTemplates(FORM_TEMPLATES.concat(['panel', 'result'])), loadMeta()).then(
-        function (_, meta) {
-          buildCardPanel($root, meta);
-        },
-        function (problem) {
-          failedInto($root, problem, function () {
-            $root.remove();
-            renderCardPanel();
-          });
-        }
-      );
+      renderPanel('card', ['panel', 'result'], buildCardPanel);
     }
 
     function buildCardPanel($root, meta) {
@@ -884,15 +905,7 @@ define(['jquery'], function ($) {
       var keys = keyKeeper('card');
       licenceLine($root.find('[data-slot="licence"]'), meta.licence);
 
-      form.onChange(function () {
-        form.clearErrors();
-        hideProblem($error);
-      });
-
-      $button.on('click', function () {
-        if ($button.prop('disabled')) {
-          return;
-        }
+      onCopy(form, $button, $error, function () {
         if (!leadId) {
           showProblem($error, { detail: t('panel.no_lead'), errors: [] });
           return;
@@ -963,25 +976,7 @@ define(['jquery'], function ($) {
     }
 
     function renderBulkPanel() {
-      var rootId = nextUid('bulk');
-      self.render_template({
-        caption: { class_name: 'dealcopy-caption' },
-        body: '',
-        render: '<div class="dealcopy dealcopy-root" id="' + rootId + '"></div>'
-      });
-      var $root = $('#' + rootId);
-      loadingInto($root);
-      $.when(loadTemplates(FORM_TEMPLATES.concat(['bulk', 'bulk_rows'])), loadMeta()).then(
-        function (_, meta) {
-          buildBulkPanel($root, meta);
-        },
-        function (problem) {
-          failedInto($root, problem, function () {
-            $root.remove();
-            renderBulkPanel();
-          });
-        }
-      );
+      renderPanel('bulk', ['bulk', 'bulk_rows'], buildBulkPanel);
     }
 
     function buildBulkPanel($root, meta) {
@@ -1063,15 +1058,7 @@ define(['jquery'], function ($) {
           });
       }
 
-      form.onChange(function () {
-        form.clearErrors();
-        hideProblem($error);
-      });
-
-      $button.on('click', function () {
-        if ($button.prop('disabled')) {
-          return;
-        }
+      onCopy(form, $button, $error, function () {
         if (poll) {
           cancel(poll);
         }

@@ -59,8 +59,17 @@ class DpTrigger:
         }
 
 
-def hook_payload(account_id: int, subdomain: str, trigger: DpTrigger, lead_id: int, at: int) -> dict[str, Any]:
-    """The documented JSON view of a DP hook."""
+def hook_payload(
+    *,
+    account_id: int,
+    subdomain: str,
+    lead_id: int,
+    pipeline_id: int,
+    status_id: int,
+    settings: dict[str, str],
+    at: int,
+) -> dict[str, Any]:
+    """The documented JSON view of a DP hook: `lead_id` entered (`pipeline_id`, `status_id`) at `at`."""
     return {
         "event": {
             "type": 15,
@@ -68,31 +77,36 @@ def hook_payload(account_id: int, subdomain: str, trigger: DpTrigger, lead_id: i
             "data": {
                 "id": lead_id,
                 "element_type": 2,
-                "status_id": trigger.status_id,
-                "pipeline_id": trigger.pipeline_id,
+                "status_id": status_id,
+                "pipeline_id": pipeline_id,
                 "direction_of_movement": "went_to_trigger",
             },
             "time": at,
         },
-        "action": {"settings": {"widget": {"settings": dict(trigger.settings)}}},
+        "action": {"settings": {"widget": {"settings": dict(settings)}}},
         "subdomain": subdomain,
         "account_id": account_id,
     }
 
 
-def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
+def _flatten(prefix: str, value: Any, out: dict[str, str]) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             _flatten(f"{prefix}[{key}]" if prefix else str(key), item, out)
     else:
-        out.append((prefix, str(value)))
+        out[prefix] = str(value)
+
+
+def form_fields(payload: dict[str, Any]) -> dict[str, str]:
+    """The form-encoded view: PHP bracket keys, string values (`event[data][id]`: "123", ...)."""
+    fields: dict[str, str] = {}
+    _flatten("", payload, fields)
+    return fields
 
 
 def form_body(payload: dict[str, Any]) -> str:
-    """PHP bracket keys, string values: `event[data][id]=123&...`."""
-    pairs: list[tuple[str, str]] = []
-    _flatten("", payload, pairs)
-    return urlencode(pairs)
+    """`form_fields` as a request body: `event[data][id]=123&...`."""
+    return urlencode(form_fields(payload))
 
 
 class Dispatcher:
@@ -179,7 +193,15 @@ class DpBook:
         for trigger in self.triggers:
             if (trigger.pipeline_id, trigger.status_id) != (pipeline_id, status_id):
                 continue
-            payload = hook_payload(account_id, subdomain, trigger, lead_id, at)
+            payload = hook_payload(
+                account_id=account_id,
+                subdomain=subdomain,
+                lead_id=lead_id,
+                pipeline_id=trigger.pipeline_id,
+                status_id=trigger.status_id,
+                settings=trigger.settings,
+                at=at,
+            )
             entry: dict[str, Any] = {"trigger_id": trigger.id, "lead_id": lead_id, "time": at, "dropped": False}
             self.hooks.append(entry)
             if trigger.drop_next > 0:

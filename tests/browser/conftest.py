@@ -15,7 +15,6 @@ import itertools
 import os
 import re
 import socket
-import subprocess
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,7 +23,9 @@ from urllib.parse import urlencode
 import pytest
 
 from amo_emulator.control import EmulatorControl
-from widget.harness.server import HarnessConfig, HarnessServer, StackInfo, install_demo_account, start_stack
+from devstack.client import StackInfo
+from devstack.process import stack_process
+from widget.harness.server import HarnessConfig, HarnessServer, install_demo_account
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDGET = ROOT / "widget"
@@ -76,15 +77,8 @@ def harness_port() -> int:
 
 @pytest.fixture(scope="session")
 def stack(harness_port):
-    proc, info = start_stack(f"http://127.0.0.1:{harness_port}")
-    try:
+    with stack_process("--allow-origin", f"http://127.0.0.1:{harness_port}", timeout=90) as info:
         yield SimpleNamespace(**info, info=StackInfo.from_ready(info), control=EmulatorControl(info["emulator_url"]))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="session")

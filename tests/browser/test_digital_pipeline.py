@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from amo_emulator.seed_demo import CATALOGS, FIELD, USERS, pipeline_id, status_id
+from devstack.client import dp_hook_form, post_dp_hook
 from tests.browser.conftest import open_area, screenshot, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,21 +25,8 @@ PARTNER = USERS["Дмитрий Игоревич Бичесловский"]
 
 def dp_hook(stack, account, saved: dict[str, str], lead_id: int) -> httpx.Response:
     """What amoCRM posts when a lead reaches the trigger's stage: form-encoded, bracket keys, strings."""
-    form = {
-        "event[type]": "15",
-        "event[type_code]": "lead_appeared_in_status",
-        "event[data][id]": str(lead_id),
-        "event[data][element_type]": "2",
-        "event[data][status_id]": str(TRIGGER["status"]),
-        "event[data][pipeline_id]": str(TRIGGER["pipeline"]),
-        "event[data][direction_of_movement]": "went_to_trigger",
-        "event[time]": str(int(time.time())),
-        "action[settings][widget][settings][rule]": saved["rule"],
-        "action[settings][widget][settings][signature]": saved["signature"],
-        "subdomain": account["subdomain"],
-        "account_id": str(account["id"]),
-    }
-    return httpx.post(f"{stack.gateway_url}/dp/hook", data=form, timeout=30)
+    where = {"pipeline_id": TRIGGER["pipeline"], "status_id": TRIGGER["status"]}
+    return post_dp_hook(stack, form=dp_hook_form(account, lead_id, where, saved, int(time.time())))
 
 
 def test_anonymised_dp_rule_is_signed_saved_and_fired_by_a_hook(page, harness, stack, account):

@@ -9,7 +9,10 @@ from typing import Any, TypeVar
 import httpx
 from boto3.dynamodb.conditions import Key
 
+from amo_emulator.dp import hook_payload
 from amo_emulator.seed_demo import pipeline_id, status_id
+from devstack.client import dp_hook_form as hook_form  # noqa: F401 - re-exported for the tests
+from devstack.client import post_dp_hook as post_hook  # noqa: F401 - re-exported for the tests
 from tests.integration.widget_helpers import ADMIN, call, install  # noqa: F401 - re-exported for the tests
 
 T = TypeVar("T")
@@ -37,47 +40,16 @@ def add_trigger(stack, account, where: dict[str, int], signed: dict[str, str], *
     )[-1]
 
 
-def hook_form(account, lead_id: int, where: dict[str, int], signed: dict[str, str] | None, at: int) -> dict[str, str]:
-    form = {
-        "event[type]": "15",
-        "event[type_code]": "lead_appeared_in_status",
-        "event[data][id]": str(lead_id),
-        "event[data][element_type]": "2",
-        "event[data][status_id]": str(where["status_id"]),
-        "event[data][pipeline_id]": str(where["pipeline_id"]),
-        "event[data][direction_of_movement]": "went_to_trigger",
-        "event[time]": str(at),
-        "subdomain": account["subdomain"],
-        "account_id": str(account["id"]),
-    }
-    if signed:
-        form["action[settings][widget][settings][rule]"] = signed["rule"]
-        form["action[settings][widget][settings][signature]"] = signed["signature"]
-    return form
-
-
 def hook_json(account, lead_id: int, where: dict[str, int], signed: dict[str, str] | None, at: int) -> dict[str, Any]:
-    return {
-        "event": {
-            "type": 15,
-            "type_code": "lead_appeared_in_status",
-            "data": {
-                "id": lead_id,
-                "element_type": 2,
-                "status_id": where["status_id"],
-                "pipeline_id": where["pipeline_id"],
-                "direction_of_movement": "went_to_trigger",
-            },
-            "time": at,
-        },
-        "action": {"settings": {"widget": {"settings": dict(signed or {})}}},
-        "subdomain": account["subdomain"],
-        "account_id": account["id"],
-    }
-
-
-def post_hook(stack, *, form: dict[str, str] | None = None, json: Any = None, **kwargs: Any) -> httpx.Response:
-    return httpx.post(f"{stack.gateway_url}/dp/hook", data=form, json=json, timeout=30, **kwargs)
+    return hook_payload(
+        account_id=account["id"],
+        subdomain=account["subdomain"],
+        lead_id=lead_id,
+        pipeline_id=where["pipeline_id"],
+        status_id=where["status_id"],
+        settings=signed or {},
+        at=at,
+    )
 
 
 def wait_for(probe: Callable[[], T], *, timeout: float = 30, what: str = "the condition", every: float = 0.2) -> T:

@@ -12,6 +12,7 @@ import pytest
 
 from amo_emulator.seed_demo import USERS
 from tests.dp.helpers import call, install, leads, stage, wait_for
+from tests.integration.widget_helpers import api_requests, log_mark
 
 SUPPORT = stage("Support", "Переговоры")
 RULE = {**SUPPORT, "responsible": {"mode": "fixed", "user_id": USERS["Виктор"]}, "fields": [], "catalogs": "all"}
@@ -21,15 +22,6 @@ SOURCES = list(range(24_002_811, 24_002_821))
 @pytest.fixture(scope="module")
 def account(dp_stack):
     return install(dp_stack)
-
-
-def _api_requests(stack, account, since: int = 0) -> list[dict]:
-    return [e for e in stack.control.requests(account["id"], since) if e["path"].startswith("/api/")]
-
-
-def _mark(stack, account) -> int:
-    entries = stack.control.requests(account["id"])
-    return entries[-1]["seq"] if entries else 0
 
 
 # --- POST /widget/dp/sign ------------------------------------------------------------------------------
@@ -101,7 +93,7 @@ def _progress(stack, account, batch_id):
 
 def test_bulk_copy_of_ten_leads_costs_a_handful_of_requests(dp_stack, account):
     call(dp_stack, "GET", "/widget/settings", account)  # the widget loads its settings first (warm metadata)
-    mark = _mark(dp_stack, account)
+    mark = log_mark(dp_stack, account)
     before = len(leads(dp_stack, account))
     answer = _bulk(dp_stack, account, [*SOURCES, 999_999])
     assert answer.status_code == 202, answer.text
@@ -122,7 +114,7 @@ def test_bulk_copy_of_ten_leads_costs_a_handful_of_requests(dp_stack, account):
     assert missing["state"] == "failed" and missing["copy_id"] is None
     assert missing["error"]["code"] == "source_not_found" and missing["error"]["message_ru"]
     assert len(leads(dp_stack, account)) == before + 10
-    requests = [e["template"] for e in _api_requests(dp_stack, account, mark)]
+    requests = [e["template"] for e in api_requests(dp_stack, account, mark)]
     # One read, one create, one link and one notes call for all ten (plus a re-send if amoCRM refuses an item).
     assert len(requests) <= 6, requests
     assert requests.count("POST /api/v4/leads") == 1 and requests.count("GET /api/v4/leads") == 1

@@ -7,12 +7,7 @@ into this test process.
 from __future__ import annotations
 
 import itertools
-import json
 import os
-import subprocess
-import sys
-import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import boto3
@@ -23,8 +18,8 @@ from amo_emulator.server import EmulatorServer
 from devstack.moto_server import MotoServer
 from devstack.provision import provision
 from devstack.template import Template
+from tests.support.stack import local_stack
 
-ROOT = Path(__file__).resolve().parents[2]
 _ids = itertools.count(1)
 
 
@@ -75,42 +70,5 @@ def tables(moto_url):
 @pytest.fixture(scope="session")
 def stack():
     """`python -m devstack up` on free ports; yields what its READY line describes."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("AWS_ENDPOINT_URL", None)
-    proc = subprocess.Popen(  # noqa: S603 - our own module
-        [
-            sys.executable,
-            "-m",
-            "devstack",
-            "up",
-            "--quiet",
-            *("--gateway-port", "0", "--emulator-port", "0", "--moto-port", "0"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    info = None
-    give_up = time.monotonic() + 60
-    while time.monotonic() < give_up:
-        line = proc.stdout.readline()
-        if line.startswith("READY "):
-            info = json.loads(line[len("READY ") :])
-            break
-        if not line and proc.poll() is not None:
-            break
-    if info is None:
-        proc.kill()
-        pytest.fail("the local stack did not start")
-    resource = boto3.resource("dynamodb", endpoint_url=info["moto_url"])
-    yield SimpleNamespace(
-        **info,
-        control=EmulatorControl(info["emulator_url"]),
-        table=lambda logical: resource.Table(info["physical"][logical]),
-    )
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with local_stack() as stack:
+        yield stack

@@ -27,10 +27,8 @@ import json
 import mimetypes
 import os
 import signal
-import subprocess
 import sys
 import threading
-import time
 import zipfile
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -41,7 +39,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from devstack.one_time_token import mint
+from devstack.client import ADMIN_USER_ID, StackInfo, install_via_oauth, widget_token
+from devstack.process import stack_process
 
 HARNESS = Path(__file__).resolve().parent
 WIDGET = HARNESS.parent
@@ -55,24 +54,6 @@ VENDOR = {
 PAGE_FILES = {"index.html", "host.js", "host.css"}
 PACKAGE_TOP = {"manifest.json", "script.js", "style.css"}
 PACKAGE_DIRS = {"i18n", "images", "templates"}
-ADMIN_USER_ID = 11_000_001  # «Евгений Агеев», the demo account's admin
-
-
-@dataclass
-class StackInfo:
-    """What the harness needs from a running local stack (its READY line)."""
-
-    gateway_url: str
-    emulator_url: str
-    client_id: str
-    client_secret: str
-    redirect_uri: str
-
-    @classmethod
-    def from_ready(cls, info: dict[str, Any]) -> StackInfo:
-        return cls(
-            **{k: info[k] for k in ("gateway_url", "emulator_url", "client_id", "client_secret", "redirect_uri")}
-        )
 
 
 @dataclass
@@ -136,19 +117,10 @@ class HarnessServer:
 
     # --- what the routes answer
     def token(self, body: dict[str, Any]) -> dict[str, Any]:
-        stack = self.config.stack
         user_id = int(body.get("user_id") or ADMIN_USER_ID)
-        return {
-            "token": mint(
-                secret=stack.client_secret,
-                client_id=stack.client_id,
-                redirect_uri=stack.redirect_uri,
-                account_id=int(body["account_id"]),
-                subdomain=str(body["subdomain"]),
-                user_id=user_id,
-                is_admin=bool(body.get("is_admin", user_id == ADMIN_USER_ID)),
-            )
-        }
+        account = {"id": int(body["account_id"]), "subdomain": str(body["subdomain"])}
+        is_admin = bool(body.get("is_admin", user_id == ADMIN_USER_ID))
+        return {"token": widget_token(self.config.stack, account, user_id, is_admin=is_admin)}
 
     def account_view(self, account_id: int) -> dict[str, Any]:
         answer = httpx.get(f"{self.config.stack.emulator_url}/_emulator/accounts/{account_id}/state", timeout=15)
@@ -269,45 +241,13 @@ class _Handler(BaseHTTPRequestHandler):
 # --- make dev-widget: the local stack, an installed demo account and the harness in one command
 
 
-def start_stack(harness_origin: str, timeout: float = 90) -> tuple[subprocess.Popen, dict[str, Any]]:
-    """`python -m devstack up` on free ports, allowing the harness origin on widget routes."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("AWS_ENDPOINT_URL", None)
-    command = [
-        sys.executable,
-        "-m",
-        "devstack",
-        "up",
-        "--quiet",
-        *("--gateway-port", "0", "--emulator-port", "0", "--moto-port", "0"),
-        *("--allow-origin", harness_origin),
-    ]
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)  # noqa: S603
-    give_up = time.monotonic() + timeout
-    while time.monotonic() < give_up:
-        line = proc.stdout.readline()
-        if line.startswith("READY "):
-            return proc, json.loads(line[len("READY ") :])
-        if not line and proc.poll() is not None:
-            break
-    proc.kill()
-    raise RuntimeError("the local stack did not start")
-
-
 def install_demo_account(stack: StackInfo, subdomain: str) -> dict[str, Any]:
     """A fresh emulator demo account with the widget installed through the real OAuth callback."""
-    control = httpx.Client(base_url=stack.emulator_url, timeout=30)
-    account = control.post("/_emulator/accounts", json={"subdomain": subdomain, "demo": True}).raise_for_status().json()
-    grant = (
-        control.post(f"/_emulator/accounts/{account['id']}/install", json={"client_id": stack.client_id})
-        .raise_for_status()
-        .json()
-    )
-    answer = httpx.get(
-        f"{stack.gateway_url}/oauth/callback",
-        params={"code": grant["code"], "referer": grant["referer"], "client_id": stack.client_id},
-        timeout=30,
-    )
+    from amo_emulator.control import EmulatorControl  # importable once devstack has set up sys.path
+
+    with EmulatorControl(stack.emulator_url, timeout=30) as control:
+        account = control.create_account(subdomain, demo=True)
+        (answer,) = install_via_oauth(stack, control, account)
     answer.raise_for_status()
     return {"id": account["id"], "subdomain": account["subdomain"]}
 
@@ -319,8 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--widget", default=str(WIDGET), help="widget folder or built widget.zip")
     args = parser.parse_args(argv)
     origin = f"http://{args.host}:{args.port}"
-    proc, info = start_stack(origin)
-    try:
+    with stack_process("--allow-origin", origin, timeout=90) as info:
         stack = StackInfo.from_ready(info)
         account = install_demo_account(stack, "demo")
         config = HarnessConfig(stack=stack, widget=Path(args.widget), default_account=account)
@@ -337,12 +276,6 @@ def main(argv: list[str] | None = None) -> int:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, lambda *_: stop.set())
             stop.wait()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     return 0
 
 
