@@ -164,6 +164,7 @@ class LocalStack:
                 # Local differences for copy jobs: the emulator settles a create at once, the catch-up
                 # may look at events of this very second, and tests may inject worker crashes.
                 "JOB_SETTLE_SECONDS": "1",
+                "MANUAL_SETTLE_SECONDS": "0.5",
                 "CATCHUP_GRACE_SECONDS": "0",
                 "TEST_SEAMS": "true",
                 **self.config.extra_env,

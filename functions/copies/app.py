@@ -15,10 +15,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 
 from dealcopy import wiring
 from dealcopy.config import settings
-from dealcopy.copying.errors import CopyError
-from dealcopy.jobs.activity import record_manual_copy, record_manual_failure
-from dealcopy.manual_copy import CopyRequest, resolve_rule
-from dealcopy.observability import logger
+from dealcopy.manual_copy import CopyRequest
 from dealcopy.web.entry import http_entry
 from dealcopy.web.problems import Problem
 from dealcopy.web.resolver import api_resolver
@@ -39,23 +36,7 @@ def copy_once(request: dict, session: WidgetSession) -> dict:
     body = CopyRequest.model_validate(request["body"])
     account_id = session.account.account_id
     preset = wiring.presets().get(account_id, body.preset_id) if body.preset_id else None
-    try:
-        result = wiring.copy_engine(session.account).copy_one(
-            body.lead_id, resolve_rule(body, preset), session.caller.user_id
-        )
-    except CopyError as err:
-        _record(record_manual_failure, account_id, body.lead_id, err)
-        raise
-    _record(record_manual_copy, account_id, result)  # once per key: replays return the stored result
-    return result.model_dump(mode="json")
-
-
-def _record(what, *args) -> None:
-    """Activity and lineage are best effort: they must never turn a made copy into an error (and a retry)."""
-    try:
-        what(wiring.job_store(), *args)
-    except Exception:
-        logger.warning("could not record the copy's activity", exc_info=True)
+    return wiring.manual_copier(session.account).run(body, preset, session.caller.user_id)
 
 
 @app.post("/copies")

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from amo_emulator.seed_demo import CATALOGS, USERS, pipeline_id, status_id
+from amo_emulator.seed_demo import CATALOGS, FIELD, USERS, pipeline_id, status_id
 from tests.integration.widget_helpers import ADMIN, api_requests, call, install, log_mark, one_time_token
 
 SOURCE = 24002811  # the manual's deal: products, contacts, company, every field type
@@ -200,3 +200,29 @@ def test_presets_round_trip_and_copy_by_preset_with_overrides(stack, account):
     assert call(stack, "GET", "/widget/presets/support", account).status_code == 404
     missing = copy(stack, account, preset_id="support")
     assert missing.status_code == 400
+
+
+def _fail_next_create(stack, account, kind):
+    stack.control.add_fault(account["id"], kind=kind, count=1, path_prefix="/api/v4/leads", method="POST")
+
+
+def test_a_timed_out_create_that_happened_is_adopted_not_repeated(stack, account):
+    _fail_next_create(stack, account, "504_after_commit")
+    # Without fields amoCRM refuses (tracking data): their refusal would mean no lead was made at all.
+    answer = copy(stack, account, {**SUPPORT, "fields": [FIELD["Спецификация"], FIELD["Город"]]})
+    assert answer.status_code == 201, answer.text
+    leads = leads_of(stack, account)
+    assert len(leads) == 11  # the lead amoCRM made before timing out, and no second one
+    notes = stack.control.lead(account["id"], answer.json()["lead_id"])["notes"]
+    assert any(str(SOURCE) in n["params"].get("text", "") for n in notes)  # the copy was finished
+
+
+def test_a_timed_out_create_that_did_not_happen_is_503_and_a_retry_is_safe(stack, account):
+    _fail_next_create(stack, account, "504")
+    key = str(uuid.uuid4())
+    answer = copy(stack, account, SUPPORT, key=key, lang="en")
+    _assert_nothing_created(stack, account, answer, 503)
+    assert answer.json()["code"] == "amocrm-unavailable"
+    again = copy(stack, account, SUPPORT, key=key)
+    assert again.status_code == 201
+    assert len(leads_of(stack, account)) == 11

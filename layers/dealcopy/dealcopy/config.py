@@ -41,6 +41,7 @@ class Settings(BaseModel):
     refresh_lock_seconds: float = 15.0
 
     trial_days: int = 14
+    manual_settle_seconds: float = 3.0  # a manual copy's uncertain create: wait this long, then search for it
 
     # Copy jobs (worker, DP hook, catch-up); see README "Digital Pipeline".
     job_max_attempts: int = 5  # must equal the copy queue's maxReceiveCount (a unit test checks it)

@@ -8,8 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from dealcopy.copying.rules import CopyRule
-from dealcopy.manual_copy import PRESET_ID_PATTERN
-from dealcopy.storage.presets import Preset
+from dealcopy.storage.presets import PRESET_ID_PATTERN, Preset
 from dealcopy.web.problems import Problem
 
 Found = TypeVar("Found")

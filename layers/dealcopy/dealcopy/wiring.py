@@ -23,6 +23,7 @@ from dealcopy.auth.one_time_token import OneTimeTokens
 from dealcopy.config import settings
 from dealcopy.copying.engine import CopyEngine
 from dealcopy.install import InstallService
+from dealcopy.manual_copy import ManualCopier
 from dealcopy.storage.accounts import AccountRepository
 from dealcopy.storage.claims import ClaimStore
 from dealcopy.storage.presets import PresetRepository
@@ -229,3 +230,7 @@ def catch_up() -> Any:
         grace=cfg.catchup_grace_seconds,
         overlap=cfg.catchup_overlap_seconds,
     )
+
+
+def manual_copier(account: Account) -> ManualCopier:
+    return ManualCopier(copy_engine(account), job_store(), account.account_id, settle=settings().manual_settle_seconds)

@@ -8,12 +8,13 @@ elements), for one copy or for fifty; cold metadata adds exactly 4.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from dealcopy.amo.errors import AmoError, AmoNotFound, AmoUnavailable, ValidationIssue
+from dealcopy.amo.errors import AmoAmbiguousWrite, AmoError, AmoNotFound, AmoUnavailable, ValidationIssue
 from dealcopy.copying.batching import chunked, send_isolated
 from dealcopy.copying.creating import CREATE_CHUNK, CreatedCopy, create_copies
 from dealcopy.copying.errors import CopyError, CopyIncomplete, CopyRejected, RuleInvalid, SourceNotFound
@@ -28,6 +29,10 @@ from dealcopy.copying.source import SOURCE_WITH, SourceLead
 READ_CHUNK = 250  # amoCRM's page limit for GET /api/v4/leads
 # Paths of validation issues that mean our cached metadata is out of date.
 _STALE_METADATA_PATHS = ("pipeline_id", "status_id", "responsible_user_id")
+
+
+# Finds the lead an uncertain create made: (plan, unix time of the attempt) -> the copy, or None.
+Adopt = Callable[[CopyPlan, float], CreatedCopy | None]
 
 
 @dataclass(frozen=True)
@@ -169,11 +174,23 @@ class CopyEngine:
 
     # --- whole copies -------------------------------------------------------------------------
 
-    def copy_one(self, source_id: int, rule: CopyRule, actor_user_id: int) -> CopyResult:
-        """Copy one lead. Raises a `CopyError` (nothing written, or `CopyIncomplete` after the create)."""
+    def copy_one(self, source_id: int, rule: CopyRule, actor_user_id: int, *, adopt: Adopt | None = None) -> CopyResult:
+        """Copy one lead. Raises a `CopyError` (nothing written, or `CopyIncomplete` after the create).
+
+        A create that may or may not have happened (`AmoAmbiguousWrite`) is handed to `adopt`
+        with the plan and the attempt's time: it returns the lead amoCRM did create, or None
+        (the error then propagates). Without `adopt` the error propagates at once.
+        """
         self.check_rule(rule)
         plan = self.plan(self.read_source(source_id), rule, actor_user_id)
-        (outcome,) = self.create([plan])
+        attempted = time.time()
+        try:
+            (outcome,) = self.create([plan])
+        except AmoAmbiguousWrite:
+            adopted = adopt(plan, attempted) if adopt else None
+            if adopted is None:
+                raise
+            outcome = adopted
         if isinstance(outcome, CopyRejected):
             raise outcome
         (done,) = self._follow_up([outcome])

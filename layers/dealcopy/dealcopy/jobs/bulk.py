@@ -15,43 +15,22 @@ import re
 import time
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import Field, PositiveInt
 
 from dealcopy.copying.rules import CopyRule
 from dealcopy.dp.signing import canonical_rule, rule_hash
 from dealcopy.jobs.model import JobMessage, JobRef, JobState, bulk_job_id
-from dealcopy.manual_copy import PRESET_ID_PATTERN, CopyRequest, resolve_rule
-from dealcopy.storage.presets import Preset
+from dealcopy.manual_copy import RuleChoice
 from dealcopy.web.problems import Problem
 
 MAX_LEADS = 250
 JOBS_PER_MESSAGE = 50  # one create request's worth (amoCRM recommends <= 50 leads per create)
 
 
-class BulkRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class BulkRequest(RuleChoice):
+    """The lead list's mass action: one rule for up to 250 leads."""
 
     lead_ids: list[PositiveInt] = Field(min_length=1, max_length=MAX_LEADS)
-    rule: dict[str, Any] | None = None
-    preset_id: str | None = Field(default=None, pattern=PRESET_ID_PATTERN)
-    overrides: dict[str, Any] = Field(default_factory=dict)
-    idempotency_key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
-
-    @model_validator(mode="after")
-    def _one_rule_source(self) -> BulkRequest:
-        if (self.rule is None) == (self.preset_id is None):
-            raise ValueError("give exactly one of `rule` or `preset_id`")
-        return self
-
-    def resolve(self, preset: Preset | None) -> CopyRule:
-        single = CopyRequest(
-            lead_id=self.lead_ids[0],
-            rule=self.rule,
-            preset_id=self.preset_id,
-            overrides=self.overrides,
-            idempotency_key=self.idempotency_key,
-        )
-        return resolve_rule(single, preset)
 
 
 def batch_id_of(account_id: int, key: str) -> str:

@@ -10,6 +10,8 @@ from pydantic import BaseModel
 
 from dealcopy.storage.dynamo import plain
 
+PRESET_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
 
 class Preset(BaseModel):
     preset_id: str
