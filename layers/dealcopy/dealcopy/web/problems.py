@@ -44,7 +44,7 @@ def problem_response(problem: Problem, accept_language: str | None) -> Response:
         "title": HTTPStatus(problem.status).phrase,
         "status": problem.status,
         "code": problem.code,
-        "detail": problem.detail[lang],
+        "detail": _sentence(problem.detail[lang]),
         **problem.extra,
     }
     return Response(
@@ -55,10 +55,6 @@ def problem_response(problem: Problem, accept_language: str | None) -> Response:
     )
 
 
-def not_built_yet(feature: str) -> Problem:
-    return Problem(
-        501,
-        "not-implemented",
-        f"Функция «{feature}» ещё не реализована на сервере.",
-        f"'{feature}' is not implemented on the server yet.",
-    )
+def _sentence(text: str) -> str:
+    """Domain reasons are written as clauses ("user 'X' may not…") so they compose; shown alone, capitalise."""
+    return text[:1].upper() + text[1:]
