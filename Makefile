@@ -60,7 +60,10 @@ test: lint validate build compat chromium widget-harness widget ## Install, lint
 demo: $(STAMP) ## Start the local stack, install through OAuth, call amoCRM (emulated), stop
 	$(PY) -m devstack demo
 
-dev: $(STAMP) ## Keep the local stack running on 127.0.0.1 (gateway :8800, emulator :8801, moto :8802)
+dev: $(STAMP) widget-harness widget ## The local stack + the widget harness on 127.0.0.1:8810 to click through (prints the URLs)
+	$(PY) -m widget.harness.server
+
+stack: $(STAMP) ## Only the local stack, on fixed ports (gateway :8800, emulator :8801, moto :8802)
 	$(PY) -m devstack up --demo-account
 
 bench: $(STAMP) ## Measure amoCRM requests, drain time at 7 req/s, latency, cold start -> BENCHMARKS.md
@@ -87,10 +90,7 @@ chromium: ## Install Debian's chromium for the browser tests (nothing to do if /
 browser: $(STAMP) chromium widget-harness widget ## Browser tests of the widget only (Playwright + chromium)
 	$(PY) -m pytest -q tests/browser -m browser
 
-dev-widget: $(STAMP) widget-harness widget ## Serve the widget harness on 127.0.0.1:8810 against a fresh local stack
-	$(PY) -m widget.harness.server
-
 clean: ## Remove build output and virtualenvs
 	rm -rf .aws-sam $(VENV) $(VENV311) .pytest_cache .ruff_cache
 
-.PHONY: help venv lint validate build unit compat test demo dev bench clean widget widget-harness chromium browser dev-widget
+.PHONY: help venv lint validate build unit compat test demo dev stack bench clean widget widget-harness chromium browser
