@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.responses import Response
@@ -45,10 +46,14 @@ def list_contacts(ctx: ApiContext) -> Response:
     return _list(ctx, ctx.account.contacts, "contacts", lambda c: ser.contact_to_api(ctx.account, c, ctx.base, with_))
 
 
+def _get(ctx: ApiContext, store: dict[int, Any], render: Callable[[Any], dict[str, Any]]) -> Response:
+    """One contact or company by id; a deleted one is as absent as a missing one (204)."""
+    entity = store.get(ctx.path_int("id"))
+    return single(None if entity is None or entity.is_deleted else entity, render)
+
+
 def get_contact(ctx: ApiContext) -> Response:
-    contact = ctx.account.contacts.get(ctx.path_int("id"))
-    contact = None if contact is None or contact.is_deleted else contact
-    return single(contact, lambda c: ser.contact_to_api(ctx.account, c, ctx.base, ctx.with_))
+    return _get(ctx, ctx.account.contacts, lambda c: ser.contact_to_api(ctx.account, c, ctx.base, ctx.with_))
 
 
 def list_companies(ctx: ApiContext) -> Response:
@@ -57,9 +62,7 @@ def list_companies(ctx: ApiContext) -> Response:
 
 
 def get_company(ctx: ApiContext) -> Response:
-    company = ctx.account.companies.get(ctx.path_int("id"))
-    company = None if company is None or company.is_deleted else company
-    return single(company, lambda c: ser.company_to_api(ctx.account, c, ctx.base, ctx.with_))
+    return _get(ctx, ctx.account.companies, lambda c: ser.company_to_api(ctx.account, c, ctx.base, ctx.with_))
 
 
 ROUTES = [

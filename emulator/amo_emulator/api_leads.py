@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.responses import Response
@@ -106,16 +107,21 @@ def create_leads(ctx: ApiContext) -> Response:
     if isinstance(items, Response):
         return items
     results = [validate_item(ctx.account, item, i) for i, item in enumerate(items)]
+    return _write_all(ctx, results, lambda draft: create_lead(ctx.account, draft, ctx.user_id, ctx.now), {})
+
+
+def _write_all(ctx: ApiContext, results: list, write: Callable[[Any], Any], extra: dict[str, Callable]) -> Response:
+    """amoCRM validates the whole batch first: nothing is written when any item fails."""
     failures = [errors for draft, errors in results if draft is None]
     if failures:
-        return validation_failed(failures)  # nothing is written when any item fails
+        return validation_failed(failures)
     out = []
     for draft, _ in results:
-        assert draft is not None
-        lead = create_lead(ctx.account, draft, ctx.user_id, ctx.now)
+        lead = write(draft)
         out.append(
             {
                 "id": lead.id,
+                **{key: value(lead) for key, value in extra.items()},
                 "request_id": draft.request_id,
                 "_links": ser.self_link(ctx.base, f"/leads/{lead.id}"),
             }
@@ -137,22 +143,12 @@ def update_leads(ctx: ApiContext) -> Response:
             results.append((None, errors))
         else:
             results.append(validate_item(ctx.account, item, i, current=current))
-    failures = [errors for draft, errors in results if draft is None]
-    if failures:
-        return validation_failed(failures)
-    out = []
-    for draft, _ in results:
-        assert draft is not None
-        lead = update_lead(ctx.account, draft, ctx.user_id, ctx.now)
-        out.append(
-            {
-                "id": lead.id,
-                "updated_at": lead.updated_at,
-                "request_id": draft.request_id,
-                "_links": ser.self_link(ctx.base, f"/leads/{lead.id}"),
-            }
-        )
-    return hal({"_links": {"self": {"href": str(ctx.request.url)}}, "_embedded": {"leads": out}})
+    return _write_all(
+        ctx,
+        results,
+        lambda draft: update_lead(ctx.account, draft, ctx.user_id, ctx.now),
+        {"updated_at": lambda lead: lead.updated_at},
+    )
 
 
 def update_one_lead(ctx: ApiContext) -> Response:

@@ -197,36 +197,32 @@ class CatalogElement:
 
 
 @dataclass
-class Contact:
+class Party:
+    """What contacts and companies have in common."""
+
     id: int
     name: str
     responsible_user_id: int
     created_at: int
     updated_at: int
-    first_name: str = ""
-    last_name: str = ""
     created_by: int = 0
     updated_by: int = 0
     group_id: int = 0
     fields: FieldValues = field(default_factory=dict)
-    company_id: int | None = None
     tag_ids: list[int] = field(default_factory=list)
     is_deleted: bool = False
 
 
 @dataclass
-class Company:
-    id: int
-    name: str
-    responsible_user_id: int
-    created_at: int
-    updated_at: int
-    created_by: int = 0
-    updated_by: int = 0
-    group_id: int = 0
-    fields: FieldValues = field(default_factory=dict)
-    tag_ids: list[int] = field(default_factory=list)
-    is_deleted: bool = False
+class Contact(Party):
+    first_name: str = ""
+    last_name: str = ""
+    company_id: int | None = None
+
+
+@dataclass
+class Company(Party):
+    pass
 
 
 @dataclass

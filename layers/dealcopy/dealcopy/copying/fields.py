@@ -13,35 +13,6 @@ from typing import Any
 
 from dealcopy.copying.metadata import FieldInfo
 
-FIELD_TYPES = (
-    "text",
-    "numeric",
-    "checkbox",
-    "select",
-    "multiselect",
-    "multitext",
-    "date",
-    "url",
-    "textarea",
-    "radiobutton",
-    "streetaddress",
-    "smart_address",
-    "birthday",
-    "legal_entity",
-    "date_time",
-    "items",
-    "category",
-    "price",
-    "tracking_data",
-    "linked_entity",
-    "org_legal_name",
-    "monetary",
-    "chained_list",
-    "file",
-    "payer",
-    "supplier",
-)
-
 # Types that hold personal or financial data of the client: an anonymised copy never carries them.
 # multitext is amoCRM's phone/e-mail type (its enums are WORK/MOB/... or WORK/PRIV/...).
 PERSONAL_TYPES = frozenset(
@@ -210,7 +181,6 @@ WRITERS: dict[str, tuple[Converter, bool]] = {
     "file": (_structured("file_uuid", "version_uuid", keep=FILE_KEYS), False),
     "chained_list": (_chained, True),
 }
-assert set(WRITERS) == set(FIELD_TYPES)
 
 
 def write_values(field: FieldInfo, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
