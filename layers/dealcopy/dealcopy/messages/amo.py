@@ -1,0 +1,3 @@
+"""Messages of the `amo` area (code -> (ru, en))."""
+
+MESSAGES: dict[str, tuple[str, str]] = {}

@@ -1,0 +1,3 @@
+"""Messages of the `install` area (code -> (ru, en))."""
+
+MESSAGES: dict[str, tuple[str, str]] = {}
