@@ -12,7 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SAM_CLI_TELEMETRY := 0
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements-dev.txt layers/dealcopy/requirements.txt
 	@test -n "$(PY313)" || { echo "python3.13 not found (pyenv install 3.13 or set PY313=/path/to/python3.13)"; exit 1; }
@@ -28,15 +28,46 @@ $(SAM_STAMP): $(STAMP) requirements-sam.txt
 
 venv: $(STAMP) ## Create .venv and install the dev dependencies
 
-lint: $(STAMP) ## Ruff lint + format check
+# checkov pins many packages of its own: it gets a virtualenv of its own.
+CHECKOV_VENV := .venv-checkov
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	@test -n "$(PY313)" || { echo "python3.13 not found (pyenv install 3.13 or set PY313=/path/to/python3.13)"; exit 1; }
+	test -x $(CHECKOV_VENV)/bin/python || $(PY313) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install -q -r requirements-checkov.txt
+	touch $@
+
+lint: $(STAMP) $(CHECKOV_VENV)/.installed ## Ruff lint + format check; checkov on template.yaml (every finding fixed or skipped with a reason)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 validate: $(SAM_STAMP) ## sam validate --lint (offline)
 	$(BIN)/sam validate --lint --template template.yaml
 
-build: $(SAM_STAMP) ## sam build (no Docker)
+build: $(SAM_STAMP) ## sam build (no Docker), for arm64 as deployed
 	$(BIN)/sam build --template template.yaml --build-dir .aws-sam/build
+
+# The built artifact is what runs: the same template built for this machine's processor (compiled
+# wheels such as pydantic-core load only on theirs), in a folder (and build.toml) of its own, run by a
+# virtualenv holding only what Lambda's python3.13 runtime has (boto3).
+HOST_ARCH := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
+LOCAL_BUILD := .aws-sam/local/build
+RUNTIME_VENV := .venv-runtime
+
+build-local: $(SAM_STAMP) ## sam build for this machine's processor into .aws-sam/local/build (what demo-built runs)
+	$(BIN)/sam build --template template.yaml --build-dir $(LOCAL_BUILD) --cache-dir .aws-sam/local/cache \
+		--parameter-overrides Architecture=$(HOST_ARCH)
+
+$(RUNTIME_VENV)/.installed: requirements-runtime.txt
+	@test -n "$(PY313)" || { echo "python3.13 not found (pyenv install 3.13 or set PY313=/path/to/python3.13)"; exit 1; }
+	test -x $(RUNTIME_VENV)/bin/python || $(PY313) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/python -m pip install -q -r requirements-runtime.txt
+	touch $@
+
+runtime-venv: $(RUNTIME_VENV)/.installed ## The runtime-only virtualenv (python3.13 + boto3, as Lambda's runtime)
+
+demo-built: $(STAMP) build-local runtime-venv ## make demo with the functions from sam build's output in the runtime-only virtualenv
+	$(PY) -m devstack demo --built $(LOCAL_BUILD) --runtime-python $(RUNTIME_VENV)/bin/python
 
 unit: $(STAMP) ## Fast tests only
 	$(PY) -m pytest -q tests -m "not slow"
@@ -54,8 +85,9 @@ $(VENV311)/.installed: requirements-dev.txt layers/dealcopy/requirements.txt
 compat: $(VENV311)/.installed ## The fast tests again on Python 3.11 (the shared code must run there too)
 	$(VENV311)/bin/python -m pytest -q -p no:cacheprovider tests --ignore=tests/browser -m "not slow"
 
-test: lint validate build compat chromium widget-harness widget ## Install, lint, validate, build and run every test
-	$(PY) -m pytest -q tests
+# DEALCOPY_REQUIRE_BUILT: the demo test on the built artifact (tests/integration/test_demo.py) must run, not skip.
+test: lint validate build build-local runtime-venv compat chromium widget-harness widget ## Install, lint, validate, build and run every test
+	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q tests
 
 demo: $(STAMP) ## Start the local stack, install through OAuth, call amoCRM (emulated), stop
 	$(PY) -m devstack demo
@@ -91,6 +123,6 @@ browser: $(STAMP) chromium widget-harness widget ## Browser tests of the widget 
 	$(PY) -m pytest -q tests/browser -m browser
 
 clean: ## Remove build output and virtualenvs
-	rm -rf .aws-sam $(VENV) $(VENV311) .pytest_cache .ruff_cache
+	rm -rf .aws-sam $(VENV) $(VENV311) $(RUNTIME_VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache
 
-.PHONY: help venv lint validate build unit compat test demo dev stack bench clean widget widget-harness chromium browser
+.PHONY: help venv lint validate build build-local runtime-venv demo-built unit compat test demo dev stack bench clean widget widget-harness chromium browser

@@ -1,4 +1,7 @@
-"""`python -m devstack up` (make dev) keeps the local stack running; `demo` runs the demo."""
+"""`python -m devstack up` (make dev) keeps the local stack running; `demo` runs the demo.
+
+Either runs the source by default; `--built DIR --runtime-python PY` runs `sam build`'s output instead.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ def up(args: argparse.Namespace) -> int:
     config.extra_origins = args.allow_origin
     config.schedule_interval = args.schedule_interval
     config.extra_env = dict(pair.split("=", 1) for pair in args.env)
+    config.built_dir, config.runtime_python = args.built, args.runtime_python
     if args.client_id:
         config.client_id = args.client_id
     if args.client_secret:
@@ -45,10 +49,26 @@ def up(args: argparse.Namespace) -> int:
     return 0
 
 
+def _built_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--built",
+        default="",
+        metavar="BUILD_DIR",
+        help="run the functions from this `sam build` output (built for this machine: make build-local)",
+    )
+    parser.add_argument(
+        "--runtime-python",
+        default="",
+        metavar="PYTHON",
+        help="with --built: the runtime-only virtualenv's python (boto3 only, as Lambda's runtime; make runtime-venv)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="devstack", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("up", help="start the local stack and keep it running")
+    _built_options(run)
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--gateway-port", type=int, default=8800)
     run.add_argument("--emulator-port", type=int, default=8801)
@@ -68,12 +88,14 @@ def main(argv: list[str] | None = None) -> int:
         help="period of scheduled functions (default: the template's rate; 0: only POST /_devstack/schedule/{id})",
     )
     run.add_argument("--quiet", action="store_true")
-    sub.add_parser("demo", help="run the end-to-end demo and stop")
+    _built_options(sub.add_parser("demo", help="run the end-to-end demo and stop"))
     args = parser.parse_args(argv)
+    if args.built and not args.runtime_python:
+        parser.error("--built needs --runtime-python (the runtime-only virtualenv is the point of the check)")
     if args.command == "demo":
         from devstack.demo import run_demo
 
-        return run_demo()
+        return run_demo(config=StackConfig(built_dir=args.built, runtime_python=args.runtime_python))
     return up(args)
 
 

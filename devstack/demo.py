@@ -22,15 +22,15 @@ from typing import Any
 import httpx
 
 from devstack.client import StackInfo, call_widget, dp_hook_form, install_via_oauth, post_dp_hook
-from devstack.stack import LocalStack
+from devstack.stack import LocalStack, StackConfig
 
 SOURCE_LEAD = 24002811
 Out = Callable[[str], None]
 
 
-def run_demo(out: Out = print) -> int:
+def run_demo(out: Out = print, config: StackConfig | None = None) -> int:
     started = time.monotonic()
-    with LocalStack() as stack:
+    with LocalStack(config) as stack:
         from amo_emulator.control import EmulatorControl
 
         info = stack.describe()
@@ -38,6 +38,8 @@ def run_demo(out: Out = print) -> int:
             f"Local stack up: gateway {info['gateway_url']}, "
             f"amoCRM emulator {info['emulator_url']}, moto {info['moto_url']}"
         )
+        if stack.config.built_dir:
+            out(f"   functions: the built artifact {stack.config.built_dir}, run by {stack.config.runtime_python}")
         ready = StackInfo.from_ready(info)
         control = EmulatorControl(info["emulator_url"])
         account = control.create_account("demo", demo=True)

@@ -1,4 +1,7 @@
-"""Loads each function's handler from its CodeUri, under a module name of its own."""
+"""Loads each function's handler from its CodeUri (the source), under a module name of its own, in this process.
+
+`devstack.built` runs `sam build`'s output instead, each function in a runtime-only process.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +40,5 @@ class FunctionRegistry:
         return getattr(module, attr)
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
-        props = self._template.resources[logical_id]["Properties"]
-        timeout = float(props.get("Timeout") or self._template.data["Globals"]["Function"].get("Timeout", 3))
+        timeout = self._template.function_timeout(logical_id)
         return self.handler(logical_id)(event, LocalContext(function_name=logical_id, timeout_seconds=timeout))

@@ -95,7 +95,9 @@ def to_response(result: Any) -> Response:
     return response
 
 
-def create_gateway(template: Template, functions: FunctionRegistry, scheduler: Any = None) -> Starlette:
+def create_gateway(
+    template: Template, functions: FunctionRegistry, scheduler: Any = None, event_scheduler: Any = None
+) -> Starlette:
     routes = template.routes()
 
     async def dispatch(request: Request) -> Response:
@@ -126,11 +128,25 @@ def create_gateway(template: Template, functions: FunctionRegistry, scheduler: A
             return JSONResponse({"message": f"{type(err).__name__}: {err}"}, status_code=500)
         return JSONResponse({"function": name, "result": result})
 
+    async def run_due(request: Request) -> Response:
+        """Fire every EventBridge schedule due up to `{"now": ISO}`, moving the emulator's clock there."""
+        if event_scheduler is None:
+            return JSONResponse({"message": "no event scheduler"}, status_code=404)
+        from devstack.event_scheduler import parse_now
+
+        try:
+            now = parse_now(await request.body())
+        except ValueError as err:
+            return JSONResponse({"message": f"bad now: {err}"}, status_code=400)
+        fired = await run_in_threadpool(event_scheduler.run_due, now, move_clock=True)
+        return JSONResponse({"now": now.isoformat(), "fired": fired})
+
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
     return Starlette(
         routes=[
             StarletteRoute("/_devstack/health", health, methods=["GET"]),
             StarletteRoute("/_devstack/schedule/{name}", run_schedule, methods=["POST"]),
+            StarletteRoute("/_devstack/scheduler/run-due", run_due, methods=["POST"]),
             StarletteRoute("/{path:path}", dispatch, methods=methods),
         ]
     )

@@ -2,7 +2,9 @@
 
 Every handler runs for real with the environment template.yaml gives it; the only
 local differences are the AWS endpoint (moto), the amoCRM base URL (the emulator)
-and a shorter retry delay for failed queue messages.
+and a shorter retry delay for failed queue messages. By default the handlers are the source,
+imported into this process; with `built_dir` they are `sam build`'s output, each function in a
+process of the runtime-only virtualenv `runtime_python` (devstack/built.py).
 """
 
 from __future__ import annotations
@@ -10,14 +12,19 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
 import httpx
 
 from amo_emulator.server import EmulatorServer, ThreadedAsgiServer
+from devstack.built import BuiltFunctions
+from devstack.event_scheduler import EventScheduler, move_emulator_clock
 from devstack.functions import FunctionRegistry
 from devstack.gateway import create_gateway
 from devstack.moto_server import MotoServer
@@ -50,6 +57,8 @@ class StackConfig:
     extra_origins: list[str] = field(default_factory=list)  # e.g. a local widget harness page
     extra_env: dict[str, str] = field(default_factory=dict)
     schedule_interval: float | None = None  # seconds between scheduled runs; None = the template's rate, 0 = never
+    built_dir: str = ""  # `sam build --build-dir` output to run instead of the source (for this machine's architecture)
+    runtime_python: str = ""  # python of the runtime-only virtualenv that runs the built functions
 
 
 class LocalStack:
@@ -61,14 +70,23 @@ class LocalStack:
         self._gateway: ThreadedAsgiServer | None = None
         self._pollers: list[SqsPoller] = []
         self.scheduler: Scheduler | None = None
+        self.event_scheduler: EventScheduler | None = None  # fires moto's EventBridge Scheduler schedules
         self.provisioned: Provisioned | None = None
-        self.functions = FunctionRegistry(self.template)
+        self.functions: FunctionRegistry | BuiltFunctions = FunctionRegistry(self.template)
+        self._aws_env: dict[str, str] = {}
         self.gateway_url = ""
         self.emulator_url = ""
         self.moto_url = ""
 
     # -- lifecycle ----------------------------------------------------------------
     def start(self) -> LocalStack:
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> LocalStack:
         cfg = self.config
         if not cfg.moto_url:
             self._moto = MotoServer(cfg.host, cfg.moto_port).start()
@@ -94,20 +112,35 @@ class LocalStack:
             region=REGION,
         )
         os.environ.update(self._function_environment(params))
+        if cfg.built_dir:
+            self.functions = BuiltFunctions(
+                self.template, Path(cfg.built_dir), cfg.runtime_python or sys.executable, self._own_environment(params)
+            ).start()
         self.scheduler = Scheduler(self.template, self.functions.invoke, interval=cfg.schedule_interval, region=REGION)
-        gateway_app = create_gateway(self.template, self.functions, self.scheduler)
+        self.event_scheduler = EventScheduler(
+            self.client("scheduler"),
+            self.client("sqs"),
+            interval=15.0 if cfg.schedule_interval is None else cfg.schedule_interval,
+            clock=lambda moment: move_emulator_clock(self.emulator_url, moment),
+        )
+        gateway_app = create_gateway(self.template, self.functions, self.scheduler, self.event_scheduler)
         self._gateway = ThreadedAsgiServer(gateway_app, cfg.host, gateway_port).start()
         self._start_pollers()
         self.scheduler.start()
+        self.event_scheduler.start()
         return self
 
     def stop(self) -> None:
         if self.scheduler:
             self.scheduler.stop()
+        if self.event_scheduler:
+            self.event_scheduler.stop()
         for poller in self._pollers:
             poller.stop()
         if self._gateway:
             self._gateway.stop()
+        if isinstance(self.functions, BuiltFunctions):
+            self.functions.stop()
         if self._emulator:
             self._emulator.stop()
         if self._moto:
@@ -124,16 +157,15 @@ class LocalStack:
         return boto3.client(service, region_name=REGION, endpoint_url=self.moto_url)
 
     def _aws_environment(self, endpoint: str) -> None:
-        os.environ.update(
-            {
-                "AWS_ENDPOINT_URL": endpoint,
-                "AWS_DEFAULT_REGION": REGION,
-                "AWS_REGION": REGION,
-                "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_SESSION_TOKEN": "testing",
-            }
-        )
+        self._aws_env = {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+        }
+        os.environ.update(self._aws_env)
 
     def _start_emulator(self) -> str:
         self._emulator = EmulatorServer(host=self.config.host, port=self.config.emulator_port).start()
@@ -150,11 +182,21 @@ class LocalStack:
         ).raise_for_status()
 
     def _function_environment(self, params: dict[str, str]) -> dict[str, str]:
+        """Every function's variables in one environment: the source mode runs them all in this process."""
         resolve = self.provisioned.resolver(params)
         env: dict[str, str] = {}
         for name in self.template.of_type("AWS::Serverless::Function"):
             env.update(self.template.function_environment(name, resolve))
-        if self.config.extra_origins:
+        return self._localised(env)
+
+    def _own_environment(self, params: dict[str, str]) -> Callable[[str], dict[str, str]]:
+        """Each built function gets only its own variables (and moto's endpoint), as on AWS."""
+        resolve = self.provisioned.resolver(params)
+        return lambda name: {**self._aws_env, **self._localised(self.template.function_environment(name, resolve))}
+
+    def _localised(self, template_env: dict[str, str]) -> dict[str, str]:
+        env = dict(template_env)
+        if self.config.extra_origins and "ALLOWED_ORIGINS" in env:
             env["ALLOWED_ORIGINS"] = ",".join([env["ALLOWED_ORIGINS"], *self.config.extra_origins])
         env.update(
             {

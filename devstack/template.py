@@ -77,6 +77,16 @@ class Template:
         props = self.resources[logical_id]["Properties"]
         return ROOT / props["CodeUri"], props["Handler"]
 
+    def function_property(self, logical_id: str, name: str, default: Any = None) -> Any:
+        """A function's property, else the template's `Globals.Function` value (as SAM merges them)."""
+        props = self.resources[logical_id]["Properties"]
+        if name in props:
+            return props[name]
+        return self.data.get("Globals", {}).get("Function", {}).get(name, default)
+
+    def function_timeout(self, logical_id: str) -> float:
+        return float(self.function_property(logical_id, "Timeout", 3))
+
     def function_environment(self, logical_id: str, resolve: Callable[[Any], Any]) -> dict[str, str]:
         glob = self.data.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
         own = self.resources[logical_id]["Properties"].get("Environment", {}).get("Variables", {})

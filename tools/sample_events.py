@@ -83,10 +83,10 @@ def _preflight(path: str, method: str) -> dict:
 def build() -> dict[str, dict]:
     from amo_emulator.dp import form_body, hook_payload
     from amo_emulator.seed_demo import CATALOGS, FIELD, USERS, pipeline_id, status_id
-    from dealcopy.copying.rules import parse_rule
+    from dealcopy.copying.rules import canonical_rule, parse_rule
     from dealcopy.dp.hook import DpHook
     from dealcopy.dp.intake import job_message
-    from dealcopy.dp.signing import canonical_rule, sign
+    from dealcopy.dp.signing import sign
     from dealcopy.jobs.bulk import batch_id_of, messages_for
 
     rule = {

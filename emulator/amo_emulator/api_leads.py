@@ -27,7 +27,11 @@ def _in_range(value: int | None, spec: Any) -> bool:
 
 
 def _status_filter(spec: Any) -> list[tuple[int | None, int | None]]:
-    return [(to_int(s.get("pipeline_id")), to_int(s.get("status_id"))) for s in as_list(spec) if isinstance(s, dict)]
+    """Only entry `[0]` of `filter[statuses]` counts: the current docs allow one stage per request
+    (facts: Leads, conflicting pages); honouring the first and silently ignoring the rest is the
+    strict reading a client must survive."""
+    first = spec.get("0") if isinstance(spec, dict) else (spec[0] if isinstance(spec, list) and spec else None)
+    return [(to_int(first.get("pipeline_id")), to_int(first.get("status_id")))] if isinstance(first, dict) else []
 
 
 def _filtered(ctx: ApiContext) -> list[Lead]:

@@ -40,6 +40,10 @@ _NOTE_KEYS = {
     "responsible_user_id",
     "request_id",
     "created_at",
+    # the SDK's NoteModel::toApi also sends these (facts: Custom fields, C via SDK)
+    "updated_by",
+    "updated_at",
+    "is_need_to_trigger_digital_pipeline",
 }
 _NOTE_EVENTS = {
     "common": "common_note_added",
@@ -69,9 +73,12 @@ def _check_note(ctx: ApiContext, item: Any, index: int, fixed_lead: int | None) 
     for key in REQUIRED_PARAMS.get(note_type, ()):
         if not isinstance(params.get(key), str) or not params[key]:
             errors.add(f"params.{key}", "NotBlank")
-    for key in ("created_by", "responsible_user_id"):
+    for key in ("created_by", "updated_by", "responsible_user_id"):
         if item.get(key) not in (None, 0) and item[key] not in ctx.account.users:
             errors.add(key)
+    trigger = item.get("is_need_to_trigger_digital_pipeline")
+    if trigger is not None and not isinstance(trigger, bool):
+        errors.invalid_type("is_need_to_trigger_digital_pipeline", "bool")
     return errors
 
 
@@ -96,7 +103,7 @@ def _create_notes(ctx: ApiContext, fixed_lead: int | None) -> Response:
             note_type=item["note_type"],
             params=dict(item["params"]),
             created_by=author,
-            updated_by=author,
+            updated_by=item.get("updated_by") or author,
             responsible_user_id=item.get("responsible_user_id", author),
             created_at=item.get("created_at") or now,
             updated_at=now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -18,6 +19,7 @@ from . import (
     api_notes_events,
     api_pipelines,
     control_api,
+    hosts,
     oauth,
 )
 from .gateway import api_not_found, api_route
@@ -47,7 +49,12 @@ def create_app(state: EmulatorState | None = None) -> Starlette:
     # Unknown API paths still need a token and count against the limit, then answer 404.
     routes.append(api_route("/api/v4/{rest:path}", api_not_found, ALL_METHODS))
     routes.append(Route(oauth.TOKEN_PATH, oauth.access_token_endpoint, methods=["POST"]))
+    routes.extend(hosts.ROUTES)
     routes.extend(control_api.ROUTES)
-    app = Starlette(routes=routes, exception_handlers={404: _http_error, 405: _http_error})
+    app = Starlette(
+        routes=routes,
+        exception_handlers={404: _http_error, 405: _http_error},
+        middleware=[Middleware(hosts.HostRouter)],
+    )
     app.state.emulator = state or EmulatorState()
     return app

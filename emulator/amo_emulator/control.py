@@ -76,6 +76,9 @@ class EmulatorControl:
     def get_account(self, account_id: int) -> dict[str, Any]:
         return self._call("GET", f"/accounts/{account_id}")
 
+    def rename_account(self, account_id: int, subdomain: str) -> dict[str, Any]:
+        return self._call("POST", f"/accounts/{account_id}/rename", {"subdomain": subdomain})
+
     def install(self, account_id: int, client_id: str, user_id: int | None = None, state: str | None = None) -> Any:
         return self._call(
             "POST",
@@ -140,9 +143,11 @@ class EmulatorControl:
         drop_next: int = 0,
         drop_rate: float = 0.0,
         seed: int | None = None,
+        event_type: int = 14,
     ) -> list[dict[str, Any]]:
         """Put the widget's DP action on a stage: a lead entering it makes amoCRM POST a hook to `url`."""
         body = {
+            "event_type": event_type,
             "pipeline_id": pipeline_id,
             "status_id": status_id,
             "url": url,

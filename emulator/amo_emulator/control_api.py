@@ -75,6 +75,7 @@ def account_summary(state: EmulatorState, account: Account) -> dict[str, Any]:
         "name": account.name,
         "base_domain": account.base_domain,
         "domain": account.domain,
+        "api_domain": account.api_domain,
         "referer": account.domain,
         "created_at": account.created_at,
         "admin_user_id": account.admin_user_id,
@@ -149,6 +150,18 @@ def list_accounts(request: Request, state: EmulatorState, body: Body, _: Account
 
 def get_account(request: Request, state: EmulatorState, body: Body, account: Account | None) -> Any:
     assert account is not None
+    return account_summary(state, account)
+
+
+def rename(request: Request, state: EmulatorState, body: Body, account: Account | None) -> Any:
+    """The account's subdomain changes (an admin renamed it): from now on only the new host answers."""
+    assert account is not None
+    (subdomain,) = _require(body, "subdomain")
+    subdomain = str(subdomain).strip().lower()
+    other = state.account_by_subdomain(subdomain)
+    if other is not None and other is not account:
+        raise ControlError(f"subdomain {subdomain!r} is taken")
+    account.subdomain = subdomain
     return account_summary(state, account)
 
 
@@ -352,6 +365,7 @@ ROUTES = [
     _route("/accounts", create_account, ["POST"]),
     _route("/accounts", list_accounts, ["GET"]),
     _route(_A, get_account, ["GET"]),
+    _route(f"{_A}/rename", rename, ["POST"]),
     _route(f"{_A}/install", install, ["POST"]),
     _route(f"{_A}/uninstall", uninstall, ["POST"]),
     _route(f"{_A}/tokens/expire", expire_tokens, ["POST"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from .problems import ItemErrors
@@ -50,10 +51,10 @@ MULTI_VALUE_TYPES = frozenset({"multiselect", "multitext", "smart_address", "cha
 
 # ---------------------------------------------------------------------------------------------
 # ASSUMPTION (unconfirmed, facts file "Custom fields": which types the API refuses is unknown).
-# The emulator refuses API writes of these types because amoCRM fills them itself (tracking
-# data) or through entity links (linked_entity).  Seeding through the control API may still
-# set them.  This is the only place that decides it.
-API_READ_ONLY_TYPES = frozenset({"tracking_data", "linked_entity"})
+# `tracking_data` (UTM_SOURCE...) is written like text (Kommo field reference, C), so it is
+# writable; linked_entity is filled through entity links, and the emulator refuses API writes
+# of it.  Seeding through the control API may still set it.  This is the only place that decides it.
+API_READ_ONLY_TYPES = frozenset({"linked_entity"})
 READ_ONLY_DETAIL = "Field is read-only"
 
 
@@ -68,6 +69,7 @@ EMAIL_ENUM_CODES = ("WORK", "PRIV", "OTHER")
 SMART_ADDRESS_PARTS = ("address_line_1", "address_line_2", "city", "state", "zip", "country")
 
 _NUMERIC_STR = re.compile(r"^-?\d+(\.\d+)?$")
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$")
 _FIELD_KEYS = frozenset({"field_id", "field_code", "values"})
 
 
@@ -122,6 +124,32 @@ def _is_int(raw: Any) -> bool:
 
 def _is_bool(raw: Any) -> bool:
     return isinstance(raw, bool)
+
+
+def _unix_time(raw: Any) -> int | None:
+    """A date value as Unix seconds: an int, or an RFC 3339 string as the SDK writes it (C via SDK)."""
+    if _is_int(raw):
+        return int(raw)
+    if not isinstance(raw, str) or not _RFC3339.match(raw.strip()):
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def _date(ctx: _Ctx, value: dict[str, Any], path: str) -> dict[str, Any] | None:
+    """date/date_time/birthday: stored and read back as Unix ints, whichever form was written."""
+    if not (_extra_keys(ctx, value, {"value"}, path) and _required(ctx, value, "value", path)):
+        return None
+    seconds = _unix_time(value["value"])
+    if seconds is None:
+        ctx.errors.invalid_type(f"{path}.value", "int")
+        return None
+    return {"value": seconds}
 
 
 def _enum(ctx: _Ctx, value: dict[str, Any], path: str) -> dict[str, Any] | None:
@@ -217,9 +245,9 @@ _HANDLERS: dict[str, Callable[[_Ctx, dict[str, Any], str], dict[str, Any] | None
     "price": _plain("numeric", _is_number),
     "monetary": _plain("numeric", _is_number),
     "checkbox": _plain("bool", _is_bool),
-    "date": _plain("int", _is_int),
-    "date_time": _plain("int", _is_int),
-    "birthday": _plain("int", _is_int),
+    "date": _date,
+    "date_time": _date,
+    "birthday": _date,
     "select": _enum,
     "radiobutton": _enum,
     "category": _enum,

@@ -1,10 +1,11 @@
 """Digital Pipeline triggers: the widget action amoCRM runs when a lead enters a stage.
 
-What amoCRM documents (facts file, DP section): when a lead appears in a stage that has a
-widget action, amoCRM POSTs to the widget's `webhook_url` a hook with
-`event[type]=15`, `event[type_code]=lead_appeared_in_status`, `event[data][id|element_type|
-status_id|pipeline_id|direction_of_movement]`, `event[time]`, the action's DP settings under
-`action[settings][widget][settings][...]`, `subdomain` and `account_id`.
+What amoCRM documents (facts file, DP section): when a lead enters a stage that has a widget
+action, amoCRM POSTs to the widget's `webhook_url` a hook with `event[type]=14`,
+`event[type_code]=lead_status_changed` (15 `lead_appeared_in_status` inside multi-stage actions,
+1 `lead_added` plausibly for a lead created there: a trigger's `event_type` picks one),
+`event[data][id|element_type|status_id|pipeline_id|direction_of_movement]`, `event[time]`, the
+action's DP settings under `action[settings][widget][settings][...]`, `subdomain` and `account_id`.
 
 Emulated: the hook fires for a lead created in the stage and for a lead moved into it (the
 same two events the emulator records as `lead_added` / `lead_status_changed`, with the same
@@ -27,6 +28,9 @@ from urllib.parse import urlencode
 
 import httpx
 
+EVENT_CODES = {1: "lead_added", 14: "lead_status_changed", 15: "lead_appeared_in_status"}
+DEFAULT_EVENT = 14  # the docs: a lead entering the stage that activates the action
+
 
 @dataclass
 class DpTrigger:
@@ -39,11 +43,14 @@ class DpTrigger:
     drop_next: int = 0
     drop_rate: float = 0.0
     seed: int | None = None
+    event_type: int = DEFAULT_EVENT
     rng: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.encoding not in ("form", "json"):
             raise ValueError("encoding must be form or json")
+        if self.event_type not in EVENT_CODES:
+            raise ValueError(f"event_type must be one of {sorted(EVENT_CODES)}")
         self.rng = random.Random(self.seed)
 
     def describe(self) -> dict[str, Any]:
@@ -56,6 +63,7 @@ class DpTrigger:
             "encoding": self.encoding,
             "drop_next": self.drop_next,
             "drop_rate": self.drop_rate,
+            "event_type": self.event_type,
         }
 
 
@@ -68,12 +76,13 @@ def hook_payload(
     status_id: int,
     settings: dict[str, str],
     at: int,
+    event_type: int = DEFAULT_EVENT,
 ) -> dict[str, Any]:
     """The documented JSON view of a DP hook: `lead_id` entered (`pipeline_id`, `status_id`) at `at`."""
     return {
         "event": {
-            "type": 15,
-            "type_code": "lead_appeared_in_status",
+            "type": event_type,
+            "type_code": EVENT_CODES[event_type],
             "data": {
                 "id": lead_id,
                 "element_type": 2,
@@ -166,6 +175,7 @@ class DpBook:
             drop_next=int(spec.get("drop_next", 0)),
             drop_rate=float(spec.get("drop_rate", 0.0)),
             seed=spec.get("seed"),
+            event_type=int(spec.get("event_type", DEFAULT_EVENT)),
         )
         self._next_id += 1
         # amoCRM keeps one widget action per stage (manifest `action_multiple: false`): a new one replaces it.
@@ -177,7 +187,7 @@ class DpBook:
 
     def update(self, trigger_id: int, changes: dict[str, Any]) -> DpTrigger:
         trigger = next(t for t in self.triggers if t.id == trigger_id)
-        for key in ("drop_next", "drop_rate", "url", "encoding"):
+        for key in ("drop_next", "drop_rate", "url", "encoding", "event_type"):
             if key in changes:
                 setattr(trigger, key, type(getattr(trigger, key))(changes[key]))
         if "settings" in changes:
@@ -201,6 +211,7 @@ class DpBook:
                 status_id=trigger.status_id,
                 settings=trigger.settings,
                 at=at,
+                event_type=trigger.event_type,
             )
             entry: dict[str, Any] = {"trigger_id": trigger.id, "lead_id": lead_id, "time": at, "dropped": False}
             self.hooks.append(entry)

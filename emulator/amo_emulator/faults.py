@@ -20,13 +20,28 @@ from starlette.responses import Response
 from .problems import problem
 from .ratelimit import LimitConfig, too_many_requests
 
-KINDS = frozenset({"429", "500", "502", "503", "504", "slow", "timeout", "403", "500_after_commit", "504_after_commit"})
+KINDS = frozenset(
+    {
+        "429",
+        "429_html",  # a 429 with an HTML page (the SDK handles a non-JSON 429, facts: Limits)
+        "429_empty",  # a 429 with no body at all
+        "500",
+        "502",
+        "503",
+        "504",
+        "slow",
+        "timeout",
+        "403",
+        "500_after_commit",
+        "504_after_commit",
+    }
+)
 AFTER_COMMIT = {"500_after_commit": 500, "504_after_commit": 504}
 DEFAULT_DELAY = {"slow": 2.0, "timeout": 30.0}
 
-_NGINX_502 = (
-    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+_NGINX_PAGE = (
+    "<html>\r\n<head><title>{0}</title></head>\r\n<body>\r\n"
+    "<center><h1>{0}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
 )
 
 
@@ -144,11 +159,15 @@ def fault_response(kind: str, limits: LimitConfig) -> Response:
     """The answer a faulted request gets (for ``timeout``: after the sleep)."""
     if kind == "429":
         return too_many_requests(limits)
+    if kind == "429_html":
+        return Response(_NGINX_PAGE.format("429 Too Many Requests"), status_code=429, media_type="text/html")
+    if kind == "429_empty":
+        return Response(b"", status_code=429)
     if kind == "403":
         return problem(403, "Account is blocked")
     if kind == "502":
         # A proxy error page, not JSON: what nginx in front of amoCRM sends.
-        return Response(_NGINX_502, status_code=502, media_type="text/html")
+        return Response(_NGINX_PAGE.format("502 Bad Gateway"), status_code=502, media_type="text/html")
     if kind == "503":
         return problem(503, "Service temporarily unavailable")
     if kind in ("504", "timeout", "504_after_commit"):

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import oauth
+from .hosts import addressed
 from .faults import run_faulted
 from .paging import Page, parse_page
 from .problems import problem
@@ -99,6 +100,10 @@ async def _gate(request: Request, handler: Handler, template: str) -> Response:
     if auth.account is None or auth.pair is None:
         return problem(401, auth.error or "Unauthorized")
     account, pair = auth.account, auth.pair
+    with state.lock:
+        where = addressed(state, request.headers)
+    if not where.serves(account):
+        return problem(401, "The token belongs to another account")
     raw = await request.body()
     method = request.method
     try:
@@ -116,6 +121,7 @@ async def _gate(request: Request, handler: Handler, template: str) -> Response:
             query=query_lists(request.query_params.multi_items()),
             body=body,
             user_id=pair.user_id,
+            host=where.host,
         )
         fault = None
         if auth.error:

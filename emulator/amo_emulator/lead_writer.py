@@ -25,7 +25,6 @@ from .state import (
 )
 
 _INT_KEYS = (
-    "price",
     "status_id",
     "pipeline_id",
     "responsible_user_id",
@@ -37,11 +36,16 @@ _INT_KEYS = (
     "loss_reason_id",
     "labor_cost",
 )
-CREATE_KEYS = frozenset({"name", "custom_fields_values", "tags_to_add", "_embedded", "request_id", *_INT_KEYS})
+# `price` may be fractional (the SDK sends a float since 2026, facts: Custom fields); `visitor_uid`
+# and `_embedded.source` are the SDK's create extras.
+CREATE_KEYS = frozenset(
+    {"name", "price", "visitor_uid", "custom_fields_values", "tags_to_add", "_embedded", "request_id", *_INT_KEYS}
+)
 UPDATE_KEYS = frozenset(
     {
         "id",
         "name",
+        "price",
         "custom_fields_values",
         "tags_to_add",
         "tags_to_delete",
@@ -71,6 +75,10 @@ class LeadDraft:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _resolve_stage(
@@ -124,10 +132,13 @@ def _embedded(account: Account, raw: Any, draft: LeadDraft, creating: bool, erro
     if not isinstance(raw, dict):
         errors.invalid_type("_embedded", "array")
         return
-    allowed = {"tags", "contacts", "companies"} if creating else {"tags"}
+    allowed = {"tags", "contacts", "companies", "source"} if creating else {"tags"}
     for key in raw:
         if key not in allowed:
             errors.add(f"_embedded.{key}", "FieldNotExpected")
+    source = raw.get("source")
+    if source is not None and not (isinstance(source, dict) and isinstance(source.get("external_id"), (str, int))):
+        errors.invalid_type("_embedded.source", "array")  # the SDK: {"type": "widget", "external_id": ...}
     if "tags" in raw:
         draft.tags_set = _tag_refs(account, raw["tags"], "_embedded.tags", errors)
     for k, contact in enumerate(raw.get("contacts") or []):
@@ -166,6 +177,10 @@ def validate_item(
     for key in _INT_KEYS:
         if key in item and item[key] is not None and not _is_int(item[key]):
             errors.invalid_type(key, "int")
+    if item.get("price") is not None and not _is_number(item["price"]):
+        errors.invalid_type("price", "numeric")
+    if item.get("visitor_uid") is not None and not isinstance(item["visitor_uid"], str):
+        errors.invalid_type("visitor_uid", "string")
     if errors:
         return None, errors
     stage = _resolve_stage(account, item, current, errors)

@@ -28,7 +28,10 @@ def validate_link(account: Account, lead_id: int, item: Any, errors: ItemErrors,
     if not isinstance(item, dict):
         errors.invalid_type("", "array")
         return None
-    allowed = {"to_entity_id", "to_entity_type", "metadata"} | ({"entity_id", "entity_type"} if batch else set())
+    # `updated_by` beside `metadata` too: the SDK's link extras (U where exactly it puts it)
+    allowed = {"to_entity_id", "to_entity_type", "metadata", "updated_by"} | (
+        {"entity_id", "entity_type"} if batch else set()
+    )
     for key in item:
         if key not in allowed:
             errors.add(key, "FieldNotExpected")
@@ -42,6 +45,9 @@ def validate_link(account: Account, lead_id: int, item: Any, errors: ItemErrors,
     if meta is not None and not isinstance(meta, dict):
         errors.invalid_type("metadata", "array")
         return None
+    author = item.get("updated_by", (meta or {}).get("updated_by") if isinstance(meta, dict) else None)
+    if author not in (None, 0) and author not in account.users:
+        errors.add("updated_by")
     meta = dict(meta or {})
     for key in meta:
         if key not in _META_KEYS[to_type]:

@@ -1,7 +1,9 @@
 """OAuth 2.0 as amoCRM runs it: install codes, token pairs, refresh rotation, revocation.
 
-Access tokens are JWTs (HS256 with an emulator-internal key) carrying ``account_id``
-and ``api_domain``, so a client can find its API host without a lookup.  Refresh
+Access tokens are JWTs (HS256 with an emulator-internal key) carrying ``account_id``,
+``base_domain`` and ``api_domain``; as in amoCRM (tokens since 2024-08-21), ``api_domain`` is a
+*shared* host (``api-b.amocrm.ru``), not the account's: the account's host comes from the
+install's ``referer`` (see ``hosts.py``).  Refresh
 rotation: a refresh token stays usable until the pair it produced is used, then
 it is dead.  Old access tokens stay valid until they expire.
 """
@@ -20,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .faults import run_faulted
+from .hosts import addressed
 from .problems import json_response, problem
 from .ratelimit import LimitConfig
 from .state import Account, AuthCode, EmulatorState, Install, Integration, TokenPair
@@ -71,7 +74,7 @@ def issue_pair(
         "base_domain": account.base_domain,
         "version": 2,
         "scopes": SCOPES,
-        "api_domain": account.domain,
+        "api_domain": account.api_domain,
     }
     pair = TokenPair(
         jti=jti,
@@ -252,6 +255,9 @@ async def access_token_endpoint(request: Request) -> Response:
     params = _params(request.headers.get("content-type", ""), await request.body())
     with state.lock:
         target, account = _target(state, params)
+        where = addressed(state, request.headers)
+        if account is not None and not where.serves(account):
+            target, account = None, None  # a code or token of another account's host is unknown here
         entry = None
         fault = None
         if account is not None:
@@ -264,6 +270,7 @@ async def access_token_endpoint(request: Request) -> Response:
                 query={},
                 grant_type=str(params.get("grant_type")),
                 body=masked,
+                host=where.host,
             )
             fault = account.faults.pick("POST", TOKEN_PATH, oauth=True)
             entry.fault = fault.kind if fault else None

@@ -21,6 +21,7 @@ class LogEntry:
     grant_type: str | None = None
     body: Any = None
     user_id: int | None = None
+    host: str | None = None  # the Host the client addressed (None: the emulator's own address)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -18,6 +18,8 @@ from .faults import FaultBook
 from .ratelimit import LimitConfig, RateLimiter
 from .requestlog import RequestLog
 
+SHARED_API_PREFIX = "api-b"  # tokens name api-b.amocrm.ru (facts: Hosts); which letter is amoCRM's choice
+
 WON_STATUS_ID = 142
 LOST_STATUS_ID = 143
 INCOMING_TYPE = 1
@@ -229,7 +231,7 @@ class Company(Party):
 class Lead:
     id: int
     name: str
-    price: int | None
+    price: int | float | None  # fractional budgets exist (the SDK sends floats)
     responsible_user_id: int
     group_id: int
     status_id: int
@@ -345,7 +347,16 @@ class Account:
 
     @property
     def domain(self) -> str:
+        """The account's own host: what people open and what the API of this account answers on."""
         return f"{self.subdomain}.{self.base_domain}"
+
+    @property
+    def api_domain(self) -> str:
+        """The *shared* API host amoCRM puts in the token's `api_domain` claim (facts: Hosts, C via the SDK).
+
+        It serves only account-independent OAuth calls such as the subdomain lookup.
+        """
+        return f"{SHARED_API_PREFIX}.{self.base_domain}"
 
     @property
     def main_pipeline(self) -> Pipeline:
@@ -441,3 +452,6 @@ class EmulatorState:
 
     def account_by_subdomain(self, subdomain: str) -> Account | None:
         return next((a for a in self.accounts.values() if a.subdomain == subdomain), None)
+
+    def account_by_domain(self, host: str) -> Account | None:
+        return next((a for a in self.accounts.values() if a.domain == host), None)

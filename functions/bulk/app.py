@@ -5,10 +5,11 @@ import json
 from aws_lambda_powertools.event_handler import Response
 
 from dealcopy import wiring
-from dealcopy.jobs import bulk
+from dealcopy.usecases import bulk
+from dealcopy.usecases.requests import BulkRequest
+from dealcopy.web.body import parse_body
 from dealcopy.web.entry import http_entry
 from dealcopy.web.resolver import api_resolver
-from dealcopy.web.session import parse_body
 
 app = api_resolver(widget_cors=True)
 
@@ -16,17 +17,13 @@ app = api_resolver(widget_cors=True)
 @app.post("/copies/bulk")
 def start_bulk():
     session = wiring.widget_session(app.current_event.headers, require_licence=True)
-    request = parse_body(bulk.BulkRequest, app.current_event.body)
-    account_id = session.account.account_id
-    preset = wiring.presets().get(account_id, request.preset_id) if request.preset_id else None
-    rule = request.resolve(preset)
-    wiring.copy_engine(session.account).check_rule(rule)
-    answer = bulk.start(
+    request = parse_body(BulkRequest, app.current_event)
+    answer = bulk.start_bulk(
         request,
-        account_id=account_id,
-        user_id=session.caller.user_id,
-        rule=rule,
-        store=wiring.job_store(),
+        session.account,
+        session.caller,
+        rules=wiring.rule_book(session.account),
+        batches=wiring.batches(),
         queue=wiring.job_queue(),
     )
     return Response(status_code=202, content_type="application/json", body=json.dumps(answer))
@@ -35,7 +32,7 @@ def start_bulk():
 @app.get("/copies/bulk/<batch_id>")
 def bulk_progress(batch_id: str):
     session = wiring.widget_session(app.current_event.headers)
-    return bulk.progress(wiring.job_store(), session.account.account_id, batch_id, session.account.domain)
+    return bulk.bulk_progress(session.account, batch_id, batches=wiring.batches(), jobs=wiring.job_records())
 
 
 lambda_handler = http_entry(app)

@@ -2,11 +2,12 @@
 
 from dealcopy import wiring
 from dealcopy.observability import logger, metrics
+from dealcopy.usecases.jobs import catch_up_missed
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event, context):
-    report = wiring.catch_up().run()
-    logger.info("catch-up done", extra={k: v for k, v in report.as_dict().items() if k != "queued_jobs"})
-    return report.as_dict()
+    report = catch_up_missed(catch_up=wiring.catch_up())
+    logger.info("catch-up done", extra={k: v for k, v in report.items() if k != "queued_jobs"})
+    return report

@@ -1,4 +1,8 @@
-"""Manual copy of a lead from the widget; the same idempotency key never makes a second copy."""
+"""Manual copy of a lead from the widget; the same idempotency key never makes a second copy.
+
+A key still in use answers 409 `in-progress`, a key reused with another body 409
+`key-reused` (powertools' idempotency errors, mapped at the edge).
+"""
 
 import json
 
@@ -8,18 +12,15 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 
 from dealcopy import wiring
 from dealcopy.config import settings
-from dealcopy.manual_copy import CopyRequest
+from dealcopy.usecases.copies import copy_lead
+from dealcopy.usecases.requests import CopyRequest
+from dealcopy.web.body import parse_body
 from dealcopy.web.entry import http_entry
-from dealcopy.web.problems import Problem
 from dealcopy.web.resolver import api_resolver
-from dealcopy.web.session import WidgetSession, parse_body
+from dealcopy.web.session import WidgetSession
 
 app = api_resolver(widget_cors=True)
 idempotency = IdempotencyConfig(
@@ -34,31 +35,25 @@ persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table)
 @idempotent_function(data_keyword_argument="request", config=idempotency, persistence_store=persistence)
 def copy_once(request: dict, session: WidgetSession) -> dict:
     body = CopyRequest.model_validate(request["body"])
-    account_id = session.account.account_id
-    preset = wiring.presets().get(account_id, body.preset_id) if body.preset_id else None
-    return wiring.manual_copier(session.account).run(body, preset, session.caller.user_id)
+    return copy_lead(
+        body,
+        session.caller.user_id,
+        rules=wiring.rule_book(session.account),
+        copier=wiring.manual_copier(session.account),
+    )
 
 
 @app.post("/copies")
 def create_copy():
     session = wiring.widget_session(app.current_event.headers, require_licence=True)
-    body = parse_body(CopyRequest, app.current_event.body)
+    body = parse_body(CopyRequest, app.current_event)
     idempotency.register_lambda_context(app.lambda_context)
-    account_id = session.account.account_id
-    request = {"account_id": account_id, "key": body.idempotency_key, "body": body.model_dump(mode="json")}
-    try:
-        result = copy_once(request=request, session=session)
-    except IdempotencyAlreadyInProgressError as err:
-        raise Problem(
-            409, "in-progress", "Эта копия уже создаётся, подождите.", "This copy is already being made; please wait."
-        ) from err
-    except IdempotencyValidationError as err:
-        raise Problem(
-            409,
-            "key-reused",
-            "Ключ повтора уже использован для другого запроса.",
-            "The idempotency key was already used for a different request.",
-        ) from err
+    request = {
+        "account_id": session.account.account_id,
+        "key": body.idempotency_key,
+        "body": body.model_dump(mode="json"),
+    }
+    result = copy_once(request=request, session=session)
     return Response(status_code=201, content_type="application/json", body=json.dumps(result, ensure_ascii=False))
 
 

@@ -11,40 +11,10 @@ from amo_emulator.seed_demo import CATALOGS, FIELD, MANUAL_LEAD_ID, USERS
 from dealcopy.copying import CopyForbidden
 
 from .conftest import ADMIN, Account, field_values, links_of, rule
+from .leaves import strings, sums
 
 SENSITIVE_TYPES = {"legal_entity", "supplier", "payer", "org_legal_name", "multitext", "streetaddress"}
 MONEY_TYPES = {"price", "monetary", "items"}
-
-
-STRUCTURAL = {"entity_type", "enum_code", "field_code", "field_type", "field_name"}
-
-
-def strings(value: Any) -> list[str]:
-    """Text leaves of a value, without amoCRM's structural keys (types, codes)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() if k not in STRUCTURAL for s in strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in strings(v)]
-    return []
-
-
-def numbers(value: Any) -> set[float]:
-    if isinstance(value, bool):
-        return set()
-    if isinstance(value, (int, float)):
-        return {float(value)}
-    if isinstance(value, str):
-        try:
-            return {float(value)}
-        except ValueError:
-            return set()
-    if isinstance(value, dict):
-        return {n for v in value.values() for n in numbers(v)}
-    if isinstance(value, list):
-        return {n for v in value for n in numbers(v)}
-    return set()
 
 
 def secrets_of(account: Account, source: dict[str, Any]) -> tuple[set[str], set[float]]:
@@ -55,14 +25,14 @@ def secrets_of(account: Account, source: dict[str, Any]) -> tuple[set[str], set[
     people = [c for c in state["contacts"] if c["id"] in contact_ids]
     people += [c for c in state["companies"] if c["id"] in company_ids]
     texts = {p["name"] for p in people} | {s for p in people for s in strings(p["custom_fields_values"])}
-    sums = {float(source["price"])}
+    amounts = {float(source["price"])}
     for field in source["custom_fields_values"]:
         if field["field_type"] in SENSITIVE_TYPES:
             texts |= {s for s in strings(field["values"]) if len(s) >= 6}
         if field["field_type"] in MONEY_TYPES:
-            sums |= numbers(field["values"]) - {1.0, 2.0, 5.0, 0.0}  # item quantities/discounts are not sums
+            amounts |= sums(field["values"]) - {1.0, 2.0, 5.0, 0.0}  # item quantities/discounts are not sums
     texts |= set(strings(field_values(source)[FIELD["ИНН"]]))
-    return texts, sums
+    return texts, amounts
 
 
 def test_anonymised_copy_leaks_nothing(account: Account) -> None:
@@ -76,29 +46,48 @@ def test_anonymised_copy_leaks_nothing(account: Account) -> None:
     )
     result = account.engine().copy_one(MANUAL_LEAD_ID, copy_rule, ADMIN)
     source, copy = account.lead(MANUAL_LEAD_ID), account.lead(result.lead_id)
-    texts, sums = secrets_of(account, source)
+    texts, amounts = secrets_of(account, source)
     assert {"+79091234567", "a.kuznetsova@arctic-west.ru", "Виктор Соколов", "7702456781", "770201001"} <= texts
-    assert {100.0, 50000.0, 450000.0} <= sums
+    assert {100.0, 50000.0, 450000.0} <= amounts
 
     dump = json.dumps(copy, ensure_ascii=False) + result.model_dump_json()
     assert [t for t in texts if t in dump] == []
     assert "Арктик" not in dump
     assert copy["price"] == 0
-    assert numbers([f["values"] for f in copy["custom_fields_values"]]) & sums == set()
+    assert sums([f["values"] for f in copy["custom_fields_values"]]) & amounts == set()
     assert copy["name"] == "Заявка партнёру #24002811 (Партнёры)"
     assert [t["name"] for t in copy["_embedded"]["tags"]] == ["партнёр"]
     assert links_of(copy, "contacts") == [] and links_of(copy, "companies") == []
-    assert {ln["metadata"]["catalog_id"] for ln in links_of(copy, "catalog_elements")} == {CATALOGS["Товары"]}
+    assert links_of(copy, "catalog_elements") == []  # products are off unless the rule names them
     assert [n["params"]["text"] for n in copy["notes"]] == [
         f"Создана из сделки #{MANUAL_LEAD_ID} — https://{account.domain}/leads/detail/{MANUAL_LEAD_ID}"
     ]
     kept = {f["field_type"] for f in copy["custom_fields_values"]}
-    assert kept.isdisjoint(SENSITIVE_TYPES | MONEY_TYPES | {"birthday", "smart_address", "tracking_data"})
-    assert {"textarea", "select", "multiselect", "file", "chained_list"} <= kept
-    anonymised = {(s.what, s.ref) for s in result.skipped if s.code == "anonymised"}
-    assert {("contacts", None), ("company", None), ("budget", None), ("tags", None)} <= anonymised
-    assert {("field", FIELD["ИНН"]), ("field", FIELD["Юр. лицо"]), ("catalog_element", 1_300_101)} <= anonymised
-    assert result.copied.budget is None and result.copied.contacts == 0 and result.copied.catalog_elements == 2
+    assert kept.isdisjoint(SENSITIVE_TYPES | MONEY_TYPES | {"birthday", "smart_address", "tracking_data", "file"})
+    assert {"textarea", "select", "multiselect", "chained_list"} <= kept
+    reasons = {(s.what, s.ref): s.reason for s in result.skipped if s.code == "anonymised"}
+    assert {("contacts", None), ("company", None), ("budget", None), ("tags", None)} <= reasons.keys()
+    assert reasons[("field", FIELD["ИНН"])] == "anonymised-excluded"
+    assert reasons[("field", FIELD["Юр. лицо"])] == "anonymised-requisites"
+    assert reasons[("field", FIELD["n_lat"])] == "anonymised-location"
+    assert reasons[("field", FIELD["Яндекс.Карта"])] == "anonymised-map-link"
+    assert reasons[("field", FIELD["Договор"])] == "anonymised-file"
+    assert reasons[("catalog_element", 1_300_101)] == "anonymised-catalog"
+    assert reasons[("catalog_element", 1_300_001)] == "anonymised-products-off"
+    assert all(s.reason_ru.startswith("обезличенная копия") for s in result.skipped if s.code == "anonymised")
+    assert result.copied.budget is None and result.copied.contacts == 0 and result.copied.catalog_elements == 0
+    assert result.warnings == [] and result.failures == []
+
+
+def test_anonymised_copy_with_products_chosen_explicitly_warns_of_their_prices(account: Account) -> None:
+    copy_rule = rule(
+        "Партнёры", "Новая заявка", anonymise=True, catalogs=[CATALOGS["Товары"], CATALOGS["Мои юр. лица"]]
+    )
+    result = account.engine().copy_one(MANUAL_LEAD_ID, copy_rule, ADMIN)
+    copy = account.lead(result.lead_id)
+    assert {ln["metadata"]["catalog_id"] for ln in links_of(copy, "catalog_elements")} == {CATALOGS["Товары"]}
+    assert result.copied.catalog_elements == 2
+    assert result.warnings == ["anonymised-products-carry-prices"]
 
 
 def test_anonymised_copy_without_products_when_the_rule_leaves_them_out(account: Account) -> None:

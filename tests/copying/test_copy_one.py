@@ -23,7 +23,7 @@ from dealcopy.copying import CopyIncomplete, CopyResult, ResponsibleUnavailable,
 
 from .conftest import ADMIN, Account, field_values, links_of, rule, without_notes
 
-REFUSED = {FIELD["utm_source"], FIELD["Связанный договор"]}  # tracking_data, linked_entity: read-only in the emulator
+REFUSED = {FIELD["Связанный договор"]}  # linked_entity: read-only in the emulator (tracking_data is written like text)
 WRITABLE = [fid for fid in FIELD.values() if fid not in REFUSED]
 
 
@@ -232,3 +232,22 @@ def test_notes_failing_after_the_create_is_reported_as_incomplete(account: Accou
     assert caught.value.step == "notes" and caught.value.source_id == MANUAL_LEAD_ID
     copy = account.lead(caught.value.lead_id)
     assert len(links_of(copy, "catalog_elements")) == 4 and copy["notes"] == []
+
+
+def test_fractional_budget_rfc3339_date_and_utm_are_kept(account: Account) -> None:
+    """Issue 11: the copy keeps what it reads (no int() on the budget, UTM carried, dates as the source had)."""
+    fields = [
+        {"field_id": FIELD["Дата отгрузки"], "values": [{"value": "2024-05-01T00:00:00+03:00"}]},
+        {"field_id": FIELD["utm_source"], "values": [{"value": "google"}]},
+    ]
+    created = account.api.post("/api/v4/leads", json=[{"name": "Дробный", "price": 1500.5, "custom_fields_values": fields}])
+    source_id = created["_embedded"]["leads"][0]["id"]
+    chosen = [FIELD["Дата отгрузки"], FIELD["utm_source"]]
+    result = copy_and_check_source(account, source_id, rule(fields=chosen, catalogs=[]))
+    source, copy = account.lead(source_id), account.lead(result.lead_id)
+    assert source["price"] == copy["price"] == result.copied.budget == 1500.5
+    assert field_values(copy)[FIELD["Дата отгрузки"]] == field_values(source)[FIELD["Дата отгрузки"]] == [
+        {"value": 1714510800}
+    ]
+    assert field_values(copy)[FIELD["utm_source"]] == [{"value": "google"}]
+    assert not [s for s in result.skipped if s.ref == FIELD["utm_source"]]

@@ -1,7 +1,7 @@
 """Exactly one copy per DP event: repeated hooks, hook plus catch-up, lost hooks, crashes mid-job.
 
 Crashes are injected through the worker's deliberate test seam (`dealcopy.jobs.seams`, armed
-by an item in the jobs table; the local stack enables it): the worker raises out of the
+by a counter in the jobs table; the local stack enables it): the worker raises out of the
 handler right after a step, as a killed Lambda would, and the whole batch is delivered again.
 """
 
@@ -13,7 +13,9 @@ import time
 import pytest
 
 from dealcopy.jobs.model import dp_job_id
-from dealcopy.storage.jobs import JobStore
+from dealcopy.jobs.seams import Seams
+from dealcopy.storage.countdowns import Countdowns
+from dealcopy.storage.dynamo import Table
 from tests.dp.helpers import (
     add_trigger,
     hook_form,
@@ -136,15 +138,15 @@ def test_the_catch_up_recovers_a_hook_amocrm_never_sent(dp_stack, account):
 
 @pytest.mark.parametrize("point", ["create.sent", "create.saved", "link.sent", "link.saved", "notes.sent"])
 def test_a_crash_after_a_step_resumes_with_one_lead_and_all_links(dp_stack, account, point):
-    store = JobStore(dp_stack.table("JobsTable"), dp_stack.dynamodb)
-    store.arm_crash(point, 1)
+    seams = Seams(Countdowns(Table(dp_stack.table("JobsTable"))), enabled=True)
+    seams.arm(point, 1)
     try:
         signed = sign(dp_stack, account, RULE)
         add_trigger(dp_stack, account, TRIGGER, signed)
         dp_stack.control.move_lead(account["id"], SOURCE, *TRIGGER.values())
         done = wait_for(lambda: settled(dp_stack, account, 1), timeout=40, what="the job after the crash")
     finally:
-        store.arm_crash(point, 0)
+        seams.arm(point, 0)
     record = json.loads(done[0]["data"])
     assert record["state"] == "done" and record["attempts"] >= 2, record["attempts"]  # it did crash once
     _one_complete_copy(dp_stack, account)

@@ -110,7 +110,7 @@ def _admin(stack, *args: str) -> dict | list:
         "PYTHONPATH": str(ROOT / "layers" / "dealcopy"),
     }
     done = subprocess.run(  # noqa: S603 - our own module
-        [sys.executable, "-m", "dealcopy.admin", *args], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "tools.admin", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)

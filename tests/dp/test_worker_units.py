@@ -24,13 +24,14 @@ from dealcopy.amo.ratelimit import SlidingWindowLimiter
 from dealcopy.amo.retry import RetryPolicy
 from dealcopy.amo.tokens import StaticToken
 from dealcopy.copying import CopyEngine, MetadataCache
-from dealcopy.copying.rules import parse_rule
-from dealcopy.dp.signing import canonical_rule, rule_hash
+from dealcopy.copying.rules import canonical_rule, parse_rule, rule_hash
 from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.jobs.queue import JobQueue
-from dealcopy.jobs.runner import JobPolicy
+from dealcopy.jobs.work import JobPolicy
 from dealcopy.jobs.worker import CopyWorker
-from dealcopy.storage.jobs import JobStore
+from dealcopy.storage.dynamo import Table
+from dealcopy.storage.jobs import JobRepository
+from dealcopy.storage.runs import RunStore
 from devstack.lambda_context import LocalContext
 
 _numbers = itertools.count(1)
@@ -57,14 +58,15 @@ class Harness:
     def __init__(self, aws, emulator) -> None:
         server, self.ctl = emulator
         self.aws = aws
-        self.store = JobStore(aws.table("JobsTable"), aws.dynamodb)
+        table = Table(aws.table("JobsTable"), aws.dynamodb)
+        self.store = JobRepository(table)
         self.queue_url = aws.provisioned.physical["CopyJobsQueue"]
         self.dlq_url = aws.provisioned.physical["CopyJobsDeadLetterQueue"]
         self.accounts: dict[int, Account] = {}
         self.engines: dict[int, CopyEngine] = {}
         self.url = server.url
         self.worker = CopyWorker(
-            store=self.store,
+            store=RunStore(table),
             queue=JobQueue(aws.sqs, self.queue_url, self.dlq_url),
             account_of=self.accounts.get,
             engine_for=lambda account: self.engines[account.account_id],

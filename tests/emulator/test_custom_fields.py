@@ -24,9 +24,9 @@ INVALID: list[tuple[str, list[Any], str, str]] = [
     ("Цена", [{"value": True}], "values.0.value", "InvalidType"),
     ("Сумма предоплаты", [{"value": [1]}], "values.0.value", "InvalidType"),
     ("Срочно", [{"value": 1}], "values.0.value", "InvalidType"),
-    ("Ссылка для присоединения", [{"value": "2025-01-01"}], "values.0.value", "InvalidType"),
+    ("Ссылка для присоединения", [{"value": "01.01.2025"}], "values.0.value", "InvalidType"),  # RFC 3339 only
     ("Дата и время встречи", [{"value": 1.5}], "values.0.value", "InvalidType"),
-    ("Дата рождения", [{"value": "1985-05-21"}], "values.0.value", "InvalidType"),
+    ("Дата рождения", [{"value": "21 мая 1985"}], "values.0.value", "InvalidType"),
     ("Город", [{"value": "Казань"}], "values.0.value", "NotSupportedChoice"),
     ("Город", [{"enum_id": 1}], "values.0.enum_id", "NotSupportedChoice"),
     ("Город", [{"value": "Пермь", "enum_code": "X"}], "values.0.enum_code", "FieldNotExpected"),
@@ -129,9 +129,12 @@ def test_field_level_keys_and_codes(demo: Connected) -> None:
         "path": f"{CF}.field_name",
         "detail": "This field was not expected.",
     }
+    # tracking data is written like text (Kommo field reference), by id or by code
     by_code = {"field_code": "UTM_SOURCE", "values": [{"value": "google"}]}
-    assert errors_of(_post_field(demo, by_code))[0]["errors"][0]["detail"] == "Field is read-only"
-    assert set(API_READ_ONLY_TYPES) == {"tracking_data", "linked_entity"}
+    assert _post_field(demo, by_code).status_code == 200
+    linked = {"field_id": FIELD["Связанный договор"], "values": [{"value": {"name": "x"}}]}
+    assert errors_of(_post_field(demo, linked))[0]["errors"][0]["detail"] == "Field is read-only"
+    assert set(API_READ_ONLY_TYPES) == {"linked_entity"}
 
 
 def test_copy_every_writable_value_round_trips(demo: Connected) -> None:

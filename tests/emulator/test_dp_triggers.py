@@ -57,7 +57,8 @@ def test_moving_a_lead_into_a_trigger_stage_posts_the_documented_hook_form_encod
     ((content_type, body),) = receiver.wait(1)
     assert content_type == "application/x-www-form-urlencoded"
     form = dict(parse_qsl(body))
-    assert form["event[type]"] == "15" and form["event[type_code]"] == "lead_appeared_in_status"
+    # the docs: a lead entering the action's stage is event 14
+    assert form["event[type]"] == "14" and form["event[type_code]"] == "lead_status_changed"
     assert form["event[data][id]"] == str(MANUAL_LEAD_ID) and form["event[data][element_type]"] == "2"
     assert (form["event[data][pipeline_id]"], form["event[data][status_id]"]) == tuple(map(str, PAID.values()))
     assert form["action[settings][widget][settings][rule]"] == '{"a":"б"}'
@@ -103,3 +104,12 @@ def test_faults_can_target_one_exact_path(ctl, demo):
     note = [{"entity_id": MANUAL_LEAD_ID, "note_type": "common", "params": {"text": "x"}}]
     assert demo.api.post("/api/v4/leads/notes", json=note).status_code == 200  # not the exact path
     assert demo.api.post("/api/v4/leads", json=[{"name": "x"}]).status_code == 500
+
+
+@pytest.mark.parametrize(("event_type", "code"), [(1, "lead_added"), (15, "lead_appeared_in_status")])
+def test_a_trigger_can_send_the_other_documented_event_types(ctl, demo, receiver, event_type, code):
+    ctl.add_dp_trigger(demo.id, **PAID, url=receiver.url, settings={"rule": "r"}, event_type=event_type)
+    ctl.move_lead(demo.id, MANUAL_LEAD_ID, *PAID.values())
+    ((_, body),) = receiver.wait(1)
+    form = dict(parse_qsl(body))
+    assert (form["event[type]"], form["event[type_code]"]) == (str(event_type), code)

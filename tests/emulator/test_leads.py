@@ -199,7 +199,7 @@ def test_create_validation_errors(demo: Connected) -> None:
 
 
 def test_read_only_field_type_refused(demo: Connected) -> None:
-    for name in ("utm_source", "Связанный договор"):
+    for name in ("Связанный договор",):  # tracking data (utm_source) is writable like text
         body = [{"custom_fields_values": [{"field_id": FIELD[name], "values": [{"value": "x"}]}]}]
         error = _one_error(demo.api.post("/api/v4/leads", json=body))
         assert error["path"] == "custom_fields_values.0.field_id" and error["detail"] == "Field is read-only"
@@ -283,3 +283,22 @@ def test_deleted_lead_and_field(demo: Connected, ctl: EmulatorControl) -> None:
     assert FIELD["Город"] not in {v["field_id"] for v in values}
     body = [{"custom_fields_values": [{"field_id": FIELD["Город"], "values": [{"value": "Пермь"}]}]}]
     assert _one_error(demo.api.post("/api/v4/leads", json=body))["path"] == "custom_fields_values.0.field_id"
+
+
+def test_only_the_first_stage_of_filter_statuses_counts(demo: Connected) -> None:
+    """The strict reading of the current docs: one stage per request; entries after [0] are ignored."""
+    first = (VORONKA, status_id("Воронка", "Переговоры"))
+    second = (YANDEX, status_id("Яндекс", "Первичный контакт"))
+    ids = {}
+    for pipeline, status in (first, second):
+        created = demo.api.post("/api/v4/leads", json=[{"name": "stage", "pipeline_id": pipeline, "status_id": status}])
+        ids[status] = created.json()["_embedded"]["leads"][0]["id"]
+    params = {
+        "filter[statuses][0][pipeline_id]": first[0],
+        "filter[statuses][0][status_id]": first[1],
+        "filter[statuses][1][pipeline_id]": second[0],
+        "filter[statuses][1][status_id]": second[1],
+        "limit": 250,
+    }
+    found = {lead["id"] for lead in demo.api.get("/api/v4/leads", params=params).json()["_embedded"]["leads"]}
+    assert ids[first[1]] in found and ids[second[1]] not in found

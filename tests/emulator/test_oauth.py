@@ -43,7 +43,8 @@ def test_code_exchange_json_and_claims(ctl: EmulatorControl) -> None:
     claims = jwt.decode(body["access_token"], options={"verify_signature": False})
     assert claims["aud"] == CLIENT_ID
     assert claims["account_id"] == acc["id"]
-    assert claims["api_domain"] == "shop.amocrm.ru" and claims["base_domain"] == "amocrm.ru"
+    # as amoCRM: api_domain is a shared API host, never the account's own host
+    assert claims["api_domain"] == "api-b.amocrm.ru" and claims["base_domain"] == "amocrm.ru"
     assert claims["sub"] == str(acc["admin_user_id"]) and claims["scopes"] == ["crm", "notifications"]
     assert claims["exp"] - claims["iat"] == 86400 and claims["jti"]
     with ctl.api(body["access_token"]) as api:
@@ -187,4 +188,4 @@ def test_kommo_style_base_domain(ctl: EmulatorControl) -> None:
     acc = ctl.create_account("globex", base_domain="kommo.com")
     assert ctl.install(acc["id"], CLIENT_ID)["referer"] == "globex.kommo.com"
     claims = jwt.decode(ctl.issue_tokens(acc["id"], CLIENT_ID)["access_token"], options={"verify_signature": False})
-    assert claims["api_domain"] == "globex.kommo.com"
+    assert claims["api_domain"] == "api-b.kommo.com" and claims["base_domain"] == "kommo.com"

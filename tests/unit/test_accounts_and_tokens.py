@@ -5,8 +5,9 @@ import time
 import pytest
 
 from dealcopy.accounts import AccountStatus
-from dealcopy.amo.errors import ReinstallRequired
+from dealcopy.amo.errors import AmoUnavailable, ReinstallRequired
 from dealcopy.amo.oauth import OAuthGrantRejected, TokenPair
+from dealcopy.amo.tokens import RefreshUnavailable
 from dealcopy.storage.accounts import AccountRepository
 from dealcopy.storage.claims import ClaimStore
 from dealcopy.storage.tokens import DynamoTokenProvider
@@ -94,7 +95,7 @@ def test_waiting_for_someone_elses_lease_gives_up_with_a_clear_error(accounts):
     _install(accounts, _pair(1))
     assert accounts.acquire_refresh_lock(30000001, "stuck", "access-1", lease=60)
     provider = DynamoTokenProvider(accounts, 30000001, lambda _: _pair(9), wait=0.3, poll=0.05)
-    with pytest.raises(Exception, match="timed out waiting"):
+    with pytest.raises(RefreshUnavailable, match="unfinished"):  # temporary: 503 / job retry
         provider.refreshed_after("access-1")
 
 
@@ -106,3 +107,87 @@ def test_claims_are_exclusive_until_released(aws):
     assert claims.read("oauth-code#x")["result"] == {"account_id": 1}
     claims.release("oauth-code#x")
     assert claims.claim("oauth-code#x", ttl=60)
+
+
+# --- a refresh never locks out a healthy account (issue 10) ----------------------------------------
+
+
+def test_a_blocked_token_endpoint_is_temporary_and_leaves_the_account_active(accounts):
+    _install(accounts, _pair(1))
+
+    def blocked(_):
+        raise AmoUnavailable("OAuth endpoint answered 403", 1)
+
+    with pytest.raises(RefreshUnavailable):
+        DynamoTokenProvider(accounts, 30000001, blocked).refreshed_after("access-1")
+    assert accounts.get(30000001).status is AccountStatus.ACTIVE
+    assert accounts.acquire_refresh_lock(30000001, "me", "access-1", lease=30)  # lease released
+
+
+def test_a_refusal_after_someone_else_stored_a_new_pair_uses_that_pair(accounts):
+    _install(accounts, _pair(1))
+
+    def refused_while_another_instance_won(_):
+        # Our lease lapsed mid-call; another instance refreshed and stored pair 2, burning refresh-1.
+        accounts._table.update_item(  # noqa: SLF001 - the lease lapsing, as seen in the table
+            Key={"account_id": 30000001}, UpdateExpression="REMOVE refresh_lock_until, refresh_lock_owner"
+        )
+        assert accounts.acquire_refresh_lock(30000001, "other", "access-1", lease=30)
+        assert accounts.store_refreshed(30000001, "other", _pair(2))
+        raise OAuthGrantRejected(400, "Token has been revoked")
+
+    provider = DynamoTokenProvider(accounts, 30000001, refused_while_another_instance_won)
+    assert provider.refreshed_after("access-1") == "access-2"
+    assert accounts.get(30000001).status is AccountStatus.ACTIVE
+
+
+def test_a_reinstall_during_a_refresh_wins_over_the_refreshed_pair(accounts):
+    _install(accounts, _pair(1))
+
+    def refresh_while_reinstalled(_):
+        _install(accounts, _pair(5))  # the admin re-installs while our refresh is in flight
+        return _pair(2)
+
+    provider = DynamoTokenProvider(accounts, 30000001, refresh_while_reinstalled)
+    assert provider.refreshed_after("access-1") == "access-5"
+    assert accounts.get(30000001).tokens.access_token.get_secret_value() == "access-5"
+
+
+def test_a_reinstall_during_a_refused_refresh_is_not_marked(accounts):
+    _install(accounts, _pair(1))
+
+    def refused_while_reinstalled(_):
+        _install(accounts, _pair(5))
+        raise OAuthGrantRejected(401, "The integration was uninstalled")
+
+    provider = DynamoTokenProvider(accounts, 30000001, refused_while_reinstalled)
+    assert provider.refreshed_after("access-1") == "access-5"
+    assert accounts.get(30000001).status is AccountStatus.ACTIVE
+
+
+def test_an_uninstall_during_a_refresh_stays_uninstalled(accounts):
+    _install(accounts, _pair(1))
+
+    def refresh_while_uninstalled(_):
+        accounts.mark_uninstalled(30000001)
+        return _pair(2)
+
+    with pytest.raises(ReinstallRequired, match="uninstalled"):
+        DynamoTokenProvider(accounts, 30000001, refresh_while_uninstalled).refreshed_after("access-1")
+    account = accounts.get(30000001)
+    assert account.status is AccountStatus.UNINSTALLED and account.tokens is None
+
+
+def test_the_lease_is_renewed_while_a_slow_refresh_runs(accounts):
+    _install(accounts, _pair(1))
+    rivals = []
+
+    def slow(_):
+        for _ in range(4):
+            time.sleep(0.25)  # 1 s in all, four times the lease
+            rivals.append(accounts.acquire_refresh_lock(30000001, "rival", "access-1", lease=0.25))
+        return _pair(2)
+
+    provider = DynamoTokenProvider(accounts, 30000001, slow, lease=0.25)
+    assert provider.refreshed_after("access-1") == "access-2"
+    assert rivals == [False] * 4

@@ -1,15 +1,15 @@
-"""Licence arithmetic and the operator command (against moto)."""
+"""Licence arithmetic and the operator command `python -m tools.admin` (against moto)."""
 
 import json
 import time
 
 import pytest
 
-from dealcopy import admin
 from dealcopy.amo.oauth import TokenPair
 from dealcopy.config import settings
 from dealcopy.licence import DAY, licence_of
 from dealcopy.storage.accounts import AccountRepository
+from tools.admin import cli as admin
 
 NOW = 1_800_000_000
 

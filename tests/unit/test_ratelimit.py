@@ -1,7 +1,13 @@
+"""The in-process throttle and the budget every instance shares (docs/limits.md)."""
+
 import threading
 import time
 
+import pytest
+
+from dealcopy.amo.budget import BudgetUnavailable, SharedBudget, SlotStoreUnavailable
 from dealcopy.amo.ratelimit import LimiterRegistry, SlidingWindowLimiter
+from dealcopy.storage.budget import DynamoSlotStore
 
 
 class FakeClock:
@@ -38,7 +44,7 @@ def test_sends_spread_never_exceed_rate_in_any_window():
 
 
 def test_threads_share_one_limiter_per_account():
-    registry = LimiterRegistry(lambda: SlidingWindowLimiter(rate=5, window=0.5, margin=0.0))
+    registry = LimiterRegistry(lambda _key: SlidingWindowLimiter(rate=5, window=0.5, margin=0.0))
     stamps: list[float] = []
     lock = threading.Lock()
 
@@ -60,3 +66,84 @@ def test_threads_share_one_limiter_per_account():
         assert len([s for s in stamps[i:] if s - t < 0.5 - 0.01]) <= 5
     assert registry.for_account("42") is registry.for_account("42")
     assert registry.for_account("42") is not registry.for_account("43")
+
+
+# --- the budget shared by every instance (DynamoDB, moto in-process) ------------------------------
+
+
+def _instances(aws, clock, count=3, **options):
+    """`count` processes' budgets for one account: separate stores and pools, one DynamoDB table."""
+    table = aws.table("AmoBudgetTable")
+    return [
+        SharedBudget("30000001", DynamoSlotStore(table), clock=clock, sleep=clock.sleep, **options)
+        for _ in range(count)
+    ]
+
+
+def test_instances_sharing_the_table_never_get_slots_closer_than_the_interval(aws):
+    clock = FakeClock()
+    clock.now = 1_700_000_000.0
+    budgets = _instances(aws, clock)
+    sent = []
+    for i in range(60):  # interleaved like concurrent Lambda instances
+        budgets[i % 3].acquire()
+        sent.append(clock.now)
+    sent.sort()
+    interval = budgets[0].interval
+    assert interval == pytest.approx(1.1 / 7)
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    assert min(gaps) >= interval - 1e-6
+    for i, t in enumerate(sent):
+        assert len([s for s in sent[i:] if s - t < 1.0]) <= 7  # amoCRM's window
+
+
+def test_a_busy_instance_books_several_slots_per_dynamodb_call(aws):
+    clock = FakeClock()
+    clock.now = 1_700_000_000.0
+    (budget,) = _instances(aws, clock, count=1, batch=4)
+    for _ in range(40):
+        budget.acquire()
+    assert budget.store_calls <= 40 / 4 + 3  # the batch grows 1, 2, 4, 4, ...
+
+
+def test_an_idle_instance_books_one_slot_at_a_time_and_waits_nothing(aws):
+    clock = FakeClock()
+    clock.now = 1_700_000_000.0
+    (budget,) = _instances(aws, clock, count=1, batch=4)
+    waits = []
+    for _ in range(5):
+        waits.append(budget.acquire())
+        clock.now += 5  # one request every few seconds
+    assert budget.store_calls == 5
+    assert max(waits) <= 0.05
+
+
+class ThrottledStore:
+    """DynamoDB answering ProvisionedThroughputExceeded to every call (moto cannot throttle)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def reserve(self, *_args):
+        self.calls += 1
+        raise SlotStoreUnavailable("ProvisionedThroughputExceededException")
+
+
+def test_a_throttled_store_means_waiting_then_a_temporary_error_never_an_unbooked_send():
+    clock = FakeClock()
+    store = ThrottledStore()
+    budget = SharedBudget("1", store, max_wait=2.0, clock=clock, sleep=clock.sleep)
+    with pytest.raises(BudgetUnavailable):
+        budget.acquire()
+    assert store.calls > 3
+    assert clock.now <= 2.0
+
+
+def test_a_schedule_booked_beyond_the_horizon_makes_newcomers_wait(aws):
+    clock = FakeClock()
+    clock.now = 1_700_000_000.0
+    hog, newcomer = _instances(aws, clock, count=2, horizon=1.0, max_wait=0.5)
+    store = DynamoSlotStore(aws.table("AmoBudgetTable"))
+    assert store.reserve("30000001", 20, hog.interval, clock.now, 5.0) is not None  # ~3 s booked ahead
+    with pytest.raises(BudgetUnavailable):
+        newcomer.acquire()

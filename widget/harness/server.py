@@ -11,7 +11,8 @@ is exercised as on a real account. Nothing of the backend is stubbed.
 Routes:
   /harness/...              index.html, host.js, host.css
   /vendor/{jquery,require,twig}.js   from widget/harness/node_modules (npm ci)
-  /widget/...               the widget: a source folder, or the built dist/widget.zip
+  /widget/...               the widget: a source folder (script.js bundled from src/*.js on each
+                            request, so an edit shows on reload), or the built dist/widget.zip
   /harness/api/config       gateway URL, widget code, the default account (make dev-widget)
   /harness/api/token        POST {account_id, subdomain, user_id, is_admin} -> {token}
   /harness/api/account/ID   the emulator's view of an account (leads, pipelines, users) for the page
@@ -41,6 +42,7 @@ import httpx
 
 from devstack.client import ADMIN_USER_ID, StackInfo, install_via_oauth, widget_token
 from devstack.process import stack_process
+from widget.tools.jsbundle import BundleError, bundle
 
 HARNESS = Path(__file__).resolve().parent
 WIDGET = HARNESS.parent
@@ -82,6 +84,11 @@ class WidgetFiles:
                     return self._zip.read(name)
                 except KeyError:
                     return None
+        if name == "script.js":
+            try:
+                return bundle(self.source).encode("utf-8")
+            except BundleError as err:  # shown in the page's console, like a broken upload would be
+                return f"throw new Error({json.dumps('widget/src: ' + '; '.join(err.problems))});".encode()
         path = self.source / name
         return path.read_bytes() if path.is_file() else None
 

@@ -6,14 +6,16 @@
 Checks (each failure is printed; any failure exits 1 and writes no archive):
   * manifest.json: the fields amoCRM requires, interface_version 2, our four locations,
     the `dp` block (action_multiple, webhook_url, the `rule` and `signature` text inputs);
-  * i18n: every key the manifest, script.js (`t('a.b')`) and templates (`lang.a.b`) use exists
+  * script: the modules of src/*.js form one widget (jsbundle.py: names, dependencies, no cycles,
+    nothing unused), and each module and the bundled script.js parse (node, when installed);
+  * i18n: every key the manifest, the modules (`t('a.b')`) and templates (`lang.a.b`) use exists
     in both ru.json and en.json, and both files have the same keys;
   * images: every logo exists, is a PNG of the size amoCRM asks for and is under 300 KB;
-  * templates: every `templates/<name>.twig` that script.js loads exists;
-  * script.js parses (`node --check`, when node is installed).
+  * templates: every `templates/<name>.twig` a module lists in a `..._TEMPLATES = [...]` exists.
 
 The archive has the files at its root (manifest.json, script.js, style.css, i18n/, images/,
-templates/), fixed timestamps and a fixed order, so the same sources give the same bytes.
+templates/), fixed timestamps and a fixed order, so the same sources give the same bytes;
+script.js is the bundle of src/*.js (one anonymous RequireJS module, what amoCRM loads).
 `--backend-url` puts the deployed API into the archive: the default address in script.js and
 `dp.webhook_url` (`<url>/dp/hook`) in the manifest; the sources keep the placeholder.
 """
@@ -32,6 +34,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from jsbundle import BundleError, bundle
 from make_images import SIZES, png_size, write_all
 
 WIDGET = Path(__file__).resolve().parents[1]
@@ -46,7 +49,17 @@ ZIP_TIME = (2025, 1, 1, 0, 0, 0)
 T_CALL = re.compile(r"""\bt\(\s*'([a-z0-9_.]+)'""")
 T_PLURAL = re.compile(r"""'(licence\.days\.[a-z]+)'""")
 LANG_REF = re.compile(r"\blang\.([a-z0-9_]+(?:\.[a-z0-9_]+)+)")
-TEMPLATE_LOAD = re.compile(r"""(?:FORM_TEMPLATES|loadTemplates\()[^;]*?\[([^\]]*)\]""")
+TEMPLATE_LIST = re.compile(r"\b[A-Z_]*TEMPLATES\s*=\s*\[([^\]]*)\]")
+# Parses each file named on the command line and the bundle on stdin, in one node process.
+NODE_PARSE = """
+const fs = require('fs'), vm = require('vm');
+const sources = process.argv.slice(1).map((f) => [f, fs.readFileSync(f, 'utf8')]);
+sources.push(['script.js (bundled)', fs.readFileSync(0, 'utf8')]);
+for (const [name, text] of sources) {
+  try { new vm.Script(text, { filename: name }); }
+  catch (err) { console.log((err.stack.split('\\n')[0] || name) + ': ' + err.message); }
+}
+"""
 
 
 def flatten(tree: dict, prefix: str = "") -> dict[str, object]:
@@ -107,10 +120,11 @@ def used_keys(widget: Path, manifest: dict) -> dict[str, set[str]]:
 
     for key in manifest_keys(manifest):
         add(key, "manifest.json")
-    script = (widget / "script.js").read_text(encoding="utf-8")
-    for pattern in (T_CALL, T_PLURAL):
-        for key in pattern.findall(script):
-            add(key, "script.js")
+    for module in sorted((widget / "src").glob("*.js")):
+        script = module.read_text(encoding="utf-8")
+        for pattern in (T_CALL, T_PLURAL):
+            for key in pattern.findall(script):
+                add(key, f"src/{module.name}")
     for template in sorted((widget / "templates").glob("*.twig")):
         for key in LANG_REF.findall(template.read_text(encoding="utf-8")):
             add(key, f"templates/{template.name}")
@@ -167,28 +181,34 @@ def check_images(widget: Path) -> list[str]:
 
 
 def check_templates(widget: Path) -> list[str]:
-    script = (widget / "script.js").read_text(encoding="utf-8")
-    names = set()
-    for group in TEMPLATE_LOAD.findall(script):
-        names |= set(re.findall(r"'([a-z_]+)'", group))
-    return [
-        f"templates/{name}.twig is missing"
-        for name in sorted(names)
-        if not (widget / "templates" / f"{name}.twig").exists()
-    ]
+    problems = []
+    for module in sorted((widget / "src").glob("*.js")):
+        for group in TEMPLATE_LIST.findall(module.read_text(encoding="utf-8")):
+            problems += [
+                f"templates/{name}.twig is missing (listed in src/{module.name})"
+                for name in re.findall(r"'([a-z_]+)'", group)
+                if not (widget / "templates" / f"{name}.twig").exists()
+            ]
+    return problems
 
 
-def check_script(widget: Path) -> list[str]:
-    """script.js must at least parse; node is on the developers' machines and CI (skipped if absent)."""
+def check_script(widget: Path, script: str) -> list[str]:
+    """Every module and the bundle must parse; node is on the developers' machines and CI (skipped if absent)."""
     node = shutil.which("node")
     if not node:
         return []
-    answer = subprocess.run([node, "--check", str(widget / "script.js")], capture_output=True, text=True, check=False)  # noqa: S603
-    return [] if answer.returncode == 0 else [f"script.js does not parse: {answer.stderr.strip()}"]
+    modules = [path.relative_to(widget).as_posix() for path in sorted((widget / "src").glob("*.js"))]
+    answer = subprocess.run(  # noqa: S603
+        [node, "-e", NODE_PARSE, *modules], cwd=widget, input=script, capture_output=True, text=True, check=False
+    )
+    if answer.returncode != 0:
+        return [f"script.js: node could not check it: {answer.stderr.strip()}"]
+    return [f"does not parse: {line}" for line in answer.stdout.splitlines() if line.strip()]
 
 
 def package_files(widget: Path) -> list[Path]:
-    files = [widget / "manifest.json", widget / "script.js", widget / "style.css"]
+    """The archive's files in their order, but script.js: that is the bundle (package_entries)."""
+    files = [widget / "manifest.json", widget / "style.css"]
     files += [widget / "i18n" / f"{lang}.json" for lang in LANGUAGES]
     files += [widget / "images" / name for name in SIZES]
     files += sorted((widget / "templates").glob("*.twig"))
@@ -208,17 +228,23 @@ def with_backend(name: str, data: bytes, backend_url: str | None) -> bytes:
     return data
 
 
-def write_zip(widget: Path, out: Path, backend_url: str | None) -> list[str]:
+def package_entries(widget: Path, script: str) -> list[tuple[str, bytes]]:
+    """(name in the archive, bytes): the files at the root, script.js right after manifest.json."""
+    entries = [(path.relative_to(widget).as_posix(), path.read_bytes()) for path in package_files(widget)]
+    entries.insert(1, ("script.js", script.encode("utf-8")))
+    return entries
+
+
+def write_zip(widget: Path, out: Path, backend_url: str | None, script: str) -> list[str]:
     out.parent.mkdir(parents=True, exist_ok=True)
     names = []
     tmp = out.with_suffix(".zip.tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in package_files(widget):
-            name = path.relative_to(widget).as_posix()
+        for name, data in package_entries(widget, script):
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, with_backend(name, path.read_bytes(), backend_url))
+            archive.writestr(info, with_backend(name, data, backend_url))
             names.append(name)
     tmp.replace(out)
     return names
@@ -250,12 +276,16 @@ def build(widget: Path, out: Path, backend_url: str | None = None) -> list[str]:
     write_all(widget / "images")
     manifest = json.loads((widget / "manifest.json").read_text(encoding="utf-8"))
     problems = check_manifest(manifest) + check_i18n(widget, manifest) + check_images(widget)
-    problems += check_templates(widget) + check_script(widget)
+    try:
+        script = bundle(widget)
+    except BundleError as err:
+        return problems + [f"src: {problem}" for problem in err.problems]
+    problems += check_templates(widget) + check_script(widget, script)
     if backend_url and urlsplit(backend_url).scheme != "https":
         problems.append("--backend-url must be an https:// address (amoCRM pages are https)")
     if problems:
         return problems
-    write_zip(widget, out, backend_url)
+    write_zip(widget, out, backend_url, script)
     return check_zip(out)
 
 

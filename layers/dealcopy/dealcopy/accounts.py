@@ -1,10 +1,45 @@
-"""The installed-account model: who installed us, where their API lives, token state."""
+"""The installed-account model: who installed us, where their API lives, token state.
+
+An account is its id; its host `{subdomain}.{base_domain}` is where its API answers and what
+links point at. The token's `api_domain` is a *shared* host (`api-b.amocrm.ru`, facts: Hosts)
+and never an account's host: old records that stored it are repaired on read.
+"""
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, SecretStr
+
+
+_SHARED_API_HOST = re.compile(r"api-[a-z0-9]+\.(?P<base>[a-z0-9.-]+\.[a-z]+)")
+_SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
+
+
+def is_shared_api_host(host: str) -> bool:
+    return bool(_SHARED_API_HOST.fullmatch(host.strip().lower()))
+
+
+def repaired_domain(subdomain: str, domain: str) -> str:
+    """The account's host; a shared `api-*` host stored by older installs becomes `{subdomain}.{base}`."""
+    shared = _SHARED_API_HOST.fullmatch(domain.strip().lower())
+    return f"{subdomain.lower()}.{shared['base']}" if shared and subdomain else domain
+
+
+def renamed_domain(domain: str, subdomain: str) -> str | None:
+    """`domain` with its first label replaced by `subdomain` (the base domain stays); None if not a subdomain."""
+    sub = (subdomain or "").strip().lower()
+    if not _SUBDOMAIN.fullmatch(sub) or "." not in domain:
+        return None
+    return f"{sub}.{domain.split('.', 1)[1]}"
+
+
+def issuer_host(issuer: str, domain: str) -> str | None:
+    """The host of a one-time token's `iss` (`https://demo.amocrm.ru`) if it has our account's base domain."""
+    host = re.sub(r"^https?://", "", (issuer or "").strip().lower()).split("/")[0]
+    sub, _, base = host.partition(".")
+    return host if base and base == domain.split(".", 1)[-1] and _SUBDOMAIN.fullmatch(sub) else None
 
 
 class AccountStatus(StrEnum):

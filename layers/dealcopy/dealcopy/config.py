@@ -22,6 +22,7 @@ class Settings(BaseModel):
     presets_table: str = "dealcopy-presets"
     jobs_table: str = "dealcopy-jobs"
     idempotency_table: str = "dealcopy-idempotency"
+    budget_table: str = ""  # the shared amoCRM request budget (docs/limits.md); empty: in-process limit only
     copy_queue_url: str = ""
     copy_dlq_url: str = ""
 
@@ -38,7 +39,13 @@ class Settings(BaseModel):
     amo_timeout: float = 15.0
     amo_deadline: float = 25.0
     amo_max_attempts: int = 6
-    refresh_lock_seconds: float = 15.0
+    # Shared amoCRM budget (docs/limits.md): slots (window + margin) / rate apart, booked up to `batch` at a time.
+    amo_budget_margin: float = 0.1
+    amo_budget_batch: int = 4
+    amo_budget_wait: float = 10.0  # longest wait for a send slot before a temporary error
+    # Token refresh: the lease is renewed while a refresh runs; the refresh gives up after its deadline.
+    refresh_lock_seconds: float = 30.0
+    refresh_deadline_seconds: float = 20.0
 
     trial_days: int = 14
     manual_settle_seconds: float = 3.0  # a manual copy's uncertain create: wait this long, then search for it

@@ -112,11 +112,12 @@ class InstallService:
                 "amoCRM не принял код авторизации (истёк или уже использован). Установите виджет заново.",
             ) from err
         info = self.read_account(base_url, pair)
-        domain = str(pair.claims().get("api_domain") or host)
+        # The account's host is the referer's `{subdomain}.{base_domain}`; the token's `api_domain`
+        # is a shared host (api-b.amocrm.ru) that serves no account and must never be stored.
         account = self.accounts.record_install(
             account_id=int(info["id"]),
-            subdomain=str(info.get("subdomain") or host.split(".")[0]),
-            domain=domain,
+            subdomain=host.split(".")[0],
+            domain=host,
             tokens=pair,
             trial_days=self.trial_days,
         )

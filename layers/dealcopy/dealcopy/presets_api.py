@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dealcopy.copying.rules import CopyRule
 from dealcopy.storage.presets import PRESET_ID_PATTERN, Preset
-from dealcopy.web.problems import Problem
+from dealcopy.web.failures import BadPresetId, PresetNotFound
+
+if TYPE_CHECKING:
+    from dealcopy.copying.rules import CopyRule
 
 Found = TypeVar("Found")
 
@@ -31,17 +33,11 @@ class PresetBody(BaseModel):
 
 def valid_preset_id(preset_id: str) -> str:
     if not re.fullmatch(PRESET_ID_PATTERN, preset_id):
-        raise Problem(
-            400,
-            "bad-preset-id",
-            "Идентификатор шаблона: латиница, цифры, «-» и «_», до 64 символов.",
-            "A preset id is 1-64 letters, digits, '-' or '_'.",
-            errors=[{"path": "preset_id", "message_ru": "неверный идентификатор", "message_en": "invalid id"}],
-        )
+        raise BadPresetId()
     return preset_id
 
 
 def preset_id_or_404(found: Found | None, preset_id: str) -> Found:
     if found is None:
-        raise Problem(404, "preset-not-found", f"Шаблон «{preset_id}» не найден.", f"Preset '{preset_id}' not found.")
+        raise PresetNotFound(preset_id)
     return found

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dealcopy.copying.fields import WRITERS, sensitivity
-from dealcopy.copying.metadata import AccountMetadata
-from dealcopy.licence import Licence
-from dealcopy.storage.presets import Preset
-from dealcopy.web.session import WidgetSession
+if TYPE_CHECKING:
+    from dealcopy.copying.metadata import AccountMetadata
+    from dealcopy.licence import Licence
+    from dealcopy.storage.presets import Preset
+    from dealcopy.web.session import WidgetSession
 
 # Standard lead fields the rule can carry (their switches in CopyRule), in the widget's order.
 STANDARD_FIELDS = [
@@ -33,6 +33,8 @@ def licence_view(licence: Licence, now: float | None = None) -> dict[str, Any]:
 def settings_payload(
     session: WidgetSession, metadata: AccountMetadata, presets: list[Preset], licence: Licence
 ) -> dict[str, Any]:
+    from dealcopy.copying.fields import WRITERS, sensitivity
+
     return {
         "account": {
             "id": session.account.account_id,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import threading
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import httpx
 
 from dealcopy.accounts import Account
 from dealcopy.amo.client import AmoClient, base_url_for
+from dealcopy.amo.loopback import transport_for
 from dealcopy.amo.oauth import OAuthClient
 from dealcopy.amo.ratelimit import LimiterRegistry, SlidingWindowLimiter
 from dealcopy.amo.retry import RetryPolicy
@@ -22,13 +23,29 @@ from dealcopy.amo.tokens import StaticToken, TokenProvider
 from dealcopy.auth.one_time_token import OneTimeTokens
 from dealcopy.config import settings
 from dealcopy.copying.engine import CopyEngine
+from dealcopy.hosts import relocating_refresher
 from dealcopy.install import InstallService
-from dealcopy.manual_copy import ManualCopier
 from dealcopy.storage.accounts import AccountRepository
 from dealcopy.storage.claims import ClaimStore
 from dealcopy.storage.presets import PresetRepository
 from dealcopy.storage.tokens import DynamoTokenProvider
 from dealcopy.web.session import WidgetSession, open_session
+
+if TYPE_CHECKING:  # built on first use: a function imports only what its routes need
+    from dealcopy.dp.catchup import CatchUp
+    from dealcopy.jobs.queue import JobQueue
+    from dealcopy.jobs.seams import Seams
+    from dealcopy.jobs.work import JobPolicy
+    from dealcopy.jobs.worker import CopyWorker
+    from dealcopy.storage.activity import ActivityRepository
+    from dealcopy.storage.batches import BatchRepository
+    from dealcopy.storage.dp_rules import DpRuleRepository
+    from dealcopy.storage.dynamo import Table
+    from dealcopy.storage.jobs import JobRepository
+    from dealcopy.storage.runs import RunStore
+    from dealcopy.storage.signatures import SignatureRepository
+    from dealcopy.usecases.copies import ManualCopier
+    from dealcopy.usecases.rules import RuleBook
 
 _lock = threading.Lock()
 
@@ -61,8 +78,11 @@ def client_secret() -> str:
 
 @cache
 def http() -> httpx.Client:
-    """One pooled HTTP client per process (keep-alive across invocations)."""
-    return httpx.Client(timeout=settings().amo_timeout)
+    """One pooled HTTP client per process (keep-alive across invocations).
+
+    With a local override (the emulator) every amoCRM host resolves to it, keeping `Host`.
+    """
+    return httpx.Client(timeout=settings().amo_timeout, transport=transport_for(settings().amo_base_url_override))
 
 
 def oauth() -> OAuthClient:
@@ -71,13 +91,33 @@ def oauth() -> OAuthClient:
 
 
 def api_base_url(domain: str) -> str:
-    return base_url_for(domain, settings().amo_base_url_override)
+    return base_url_for(domain)  # the account's own host; a local override maps hosts in `http()`
 
 
 @cache
 def limiters() -> LimiterRegistry:
+    """Per account: the in-process window first, then the budget every instance shares (docs/limits.md)."""
     cfg = settings()
-    return LimiterRegistry(lambda: SlidingWindowLimiter(rate=cfg.amo_rate_limit, window=cfg.amo_rate_window))
+
+    def build(key: str) -> Any:
+        local = SlidingWindowLimiter(rate=cfg.amo_rate_limit, window=cfg.amo_rate_window)
+        if not cfg.budget_table:
+            return local
+        from dealcopy.amo.budget import SharedBudget
+        from dealcopy.storage.budget import DynamoSlotStore
+
+        return SharedBudget(
+            key,
+            DynamoSlotStore(table(cfg.budget_table)),
+            local=local,
+            rate=cfg.amo_rate_limit,
+            window=cfg.amo_rate_window,
+            margin=cfg.amo_budget_margin,
+            batch=cfg.amo_budget_batch,
+            max_wait=cfg.amo_budget_wait,
+        )
+
+    return LimiterRegistry(build)
 
 
 def retry_policy() -> RetryPolicy:
@@ -106,12 +146,12 @@ def token_provider(account: Account) -> DynamoTokenProvider:
     with _lock:
         provider = _providers.get(account.account_id)
         if provider is None:
-            base_url = api_base_url(account.domain)
             provider = _providers[account.account_id] = DynamoTokenProvider(
                 accounts(),
                 account.account_id,
-                lambda refresh_token: oauth().refresh(base_url, refresh_token),
+                relocating_refresher(oauth, accounts(), account.account_id, api_base_url, settings().api_domains),
                 lease=settings().refresh_lock_seconds,
+                deadline=settings().refresh_deadline_seconds,
             )
         return provider
 
@@ -127,12 +167,23 @@ def forget_account(account_id: int) -> None:
         _providers.pop(account_id, None)
 
 
+def uninstall_guard() -> Any:
+    """The uninstall hook's use case: drops an account only once amoCRM confirms its tokens are revoked."""
+    from dealcopy.install_guard import UninstallGuard
+
+    return UninstallGuard(
+        accounts(), probe=lambda account: client_for(account).get("/api/v4/account"), forget=forget_account
+    )
+
+
 def install_service() -> InstallService:
     cfg = settings()
     client = oauth()
 
     def read_account(base_url: str, pair: Any) -> dict[str, Any]:
-        api = amo_client(f"install:{base_url}", base_url, StaticToken(pair.access_token))
+        # The account's shared budget: its id is in the new token's claims (else the host's own key).
+        key = str(pair.claims().get("account_id") or f"install:{base_url}")
+        api = amo_client(key, base_url, StaticToken(pair.access_token))
         return api.get("/api/v4/account")
 
     return InstallService(
@@ -175,21 +226,75 @@ def sqs() -> Any:
 
 
 @cache
-def job_store() -> Any:
-    from dealcopy.storage.jobs import JobStore
+def jobs_table() -> Table:
+    """The jobs table, shared by the repositories of its kinds of item."""
+    from dealcopy.storage.dynamo import Table
 
-    return JobStore(table(settings().jobs_table), dynamodb())
+    return Table(table(settings().jobs_table), dynamodb())
 
 
-def job_queue() -> Any:
+@cache
+def job_records() -> JobRepository:
+    from dealcopy.storage.jobs import JobRepository
+
+    return JobRepository(jobs_table())
+
+
+job_store = job_records  # the operator tools and the demo read job records through this name
+
+
+@cache
+def run_store() -> RunStore:
+    from dealcopy.storage.runs import RunStore
+
+    return RunStore(jobs_table())
+
+
+@cache
+def batches() -> BatchRepository:
+    from dealcopy.storage.batches import BatchRepository
+
+    return BatchRepository(jobs_table())
+
+
+@cache
+def activity_log() -> ActivityRepository:
+    from dealcopy.storage.activity import ActivityRepository
+
+    return ActivityRepository(jobs_table())
+
+
+@cache
+def dp_rules() -> DpRuleRepository:
+    from dealcopy.storage.dp_rules import DpRuleRepository
+
+    return DpRuleRepository(jobs_table())
+
+
+@cache
+def signatures() -> SignatureRepository:
+    from dealcopy.storage.signatures import SignatureRepository
+
+    return SignatureRepository(jobs_table())
+
+
+def seams() -> Seams:
+    """The worker's crash seam (armed only where `TEST_SEAMS=true`)."""
+    from dealcopy.jobs.seams import Seams
+    from dealcopy.storage.countdowns import Countdowns
+
+    return Seams(Countdowns(jobs_table()), settings().test_seams)
+
+
+def job_queue() -> JobQueue:
     from dealcopy.jobs.queue import JobQueue
 
     cfg = settings()
     return JobQueue(sqs(), cfg.copy_queue_url, cfg.copy_dlq_url)
 
 
-def job_policy() -> Any:
-    from dealcopy.jobs.runner import JobPolicy
+def job_policy() -> JobPolicy:
+    from dealcopy.jobs.work import JobPolicy
 
     cfg = settings()
     return JobPolicy(
@@ -200,37 +305,50 @@ def job_policy() -> Any:
     )
 
 
+def account_of(account_id: int) -> Account | None:
+    return accounts().get(account_id)
+
+
 @cache
-def copy_worker() -> Any:
+def copy_worker() -> CopyWorker:
     """The SQS worker with its collaborators (one per process)."""
-    from dealcopy.jobs.seams import Seams
     from dealcopy.jobs.worker import CopyWorker
 
     cfg = settings()
     return CopyWorker(
-        store=job_store(),
+        store=run_store(),
         queue=job_queue(),
-        account_of=lambda account_id: accounts().get(account_id),
+        account_of=account_of,
         engine_for=copy_engine,
         policy=job_policy(),
-        seams=Seams(job_store(), cfg.test_seams) if cfg.test_seams else None,
+        seams=seams() if cfg.test_seams else None,
         retry_base_seconds=cfg.job_retry_base_seconds,
     )
 
 
-def catch_up() -> Any:
+def catch_up() -> CatchUp:
     from dealcopy.dp.catchup import CatchUp
 
     cfg = settings()
     return CatchUp(
-        store=job_store(),
+        rules=dp_rules(),
+        jobs=job_records(),
         queue=job_queue(),
-        account_of=lambda account_id: accounts().get(account_id),
+        account_of=account_of,
         client_for=client_for,
         grace=cfg.catchup_grace_seconds,
         overlap=cfg.catchup_overlap_seconds,
     )
 
 
+def rule_book(account: Account) -> RuleBook:
+    """The account's presets and metadata, to resolve and check the rule of a request."""
+    from dealcopy.usecases.rules import RuleBook
+
+    return RuleBook(account.account_id, presets(), copy_engine(account))
+
+
 def manual_copier(account: Account) -> ManualCopier:
-    return ManualCopier(copy_engine(account), job_store(), account.account_id, settle=settings().manual_settle_seconds)
+    from dealcopy.usecases.copies import ManualCopier
+
+    return ManualCopier(copy_engine(account), run_store(), account.account_id, settle=settings().manual_settle_seconds)

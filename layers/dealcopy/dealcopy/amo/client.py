@@ -1,7 +1,8 @@
 """amoCRM API v4 client: throttled, retried, counted, typed.
 
 One instance serves one account. Requests pass through the account's limiter
-(before sending), are retried on 429/5xx/timeouts with jittered backoff inside a
+(before sending: the in-process window, then the account's budget shared by every
+instance, see `dealcopy.amo.budget`), are retried on 429/5xx/timeouts with jittered backoff inside a
 total deadline, and a 401 triggers exactly one token refresh and one retry.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from dealcopy.amo.budget import Limiter
 from dealcopy.amo.counting import RequestCounter, request_counter
 from dealcopy.amo.errors import (
     AmoAmbiguousWrite,
@@ -23,7 +25,6 @@ from dealcopy.amo.errors import (
     AmoUnavailable,
     error_from_answer,
 )
-from dealcopy.amo.ratelimit import SlidingWindowLimiter
 from dealcopy.amo.retry import RetryPolicy
 from dealcopy.amo.tokens import TokenProvider
 
@@ -47,7 +48,7 @@ class AmoClient:
         base_url: str,
         tokens: TokenProvider,
         *,
-        limiter: SlidingWindowLimiter,
+        limiter: Limiter,
         account_key: str,
         http: httpx.Client | None = None,
         policy: RetryPolicy | None = None,

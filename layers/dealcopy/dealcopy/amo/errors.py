@@ -1,9 +1,15 @@
-"""Typed amoCRM errors built from `application/problem+json` answers."""
+"""Typed amoCRM errors built from `application/problem+json` answers.
+
+Each is a `DomainError` with a stable `code` (worded in `messages/amo.py`); its `data` holds
+only the status, never amoCRM's own text or a URL, so it is safe to show.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from dealcopy.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -17,14 +23,23 @@ class ValidationIssue:
 
 
 @dataclass
-class AmoError(Exception):
+class AmoError(DomainError):
     """Any answer of amoCRM that is not a success."""
+
+    code = "amocrm-error"
 
     status: int
     title: str = ""
     detail: str = ""
     type: str = ""
     body: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def data(self) -> dict[str, Any]:  # type: ignore[override]
+        return {"status": self.status}
+
+    def details(self) -> dict[str, Any]:
+        return {}
 
     def __str__(self) -> str:
         return f"amoCRM {self.status} {self.title}: {self.detail}".strip(": ")
@@ -33,6 +48,8 @@ class AmoError(Exception):
 @dataclass
 class AmoValidationError(AmoError):
     """400 with `validation-errors`: keeps request_id/path/code/detail of every issue."""
+
+    code = "amocrm-error"
 
     issues: list[ValidationIssue] = field(default_factory=list)
 
@@ -44,22 +61,32 @@ class AmoValidationError(AmoError):
 class AmoUnauthorized(AmoError):
     """401: the access token is invalid, expired or revoked (uninstall)."""
 
+    code = "reinstall-required"
+
 
 class AmoPaymentRequired(AmoError):
     """402: the amoCRM account itself is unpaid."""
+
+    code = "amocrm-unpaid"
 
 
 class AmoForbidden(AmoError):
     """403: no rights, or the integration is blocked for exceeding limits. Never retried."""
 
+    code = "amocrm-blocked"
+
 
 class AmoNotFound(AmoError):
     """404: the entity or route does not exist."""
+
+    code = "amocrm-not-found"
 
 
 @dataclass
 class AmoRateLimited(AmoError):
     """429: too many requests; `retry_after` seconds if amoCRM said so."""
+
+    code = "amocrm-unavailable"
 
     retry_after: float | None = None
 
@@ -67,14 +94,22 @@ class AmoRateLimited(AmoError):
 class AmoServerError(AmoError):
     """5xx: a transient failure on amoCRM's side."""
 
+    code = "amocrm-unavailable"
+
 
 @dataclass
-class AmoUnavailable(Exception):
+class AmoUnavailable(DomainError):
     """Retries or the deadline ran out; `last` is the final cause."""
+
+    code = "amocrm-unavailable"
 
     reason: str
     attempts: int = 0
     last: BaseException | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:  # type: ignore[override]
+        return {}
 
     def __str__(self) -> str:
         return f"amoCRM unavailable after {self.attempts} attempt(s): {self.reason}"
@@ -86,13 +121,29 @@ class AmoAmbiguousWrite(AmoUnavailable):
     Retrying blindly could create a second lead, so the caller must reconcile.
     """
 
+    code = "amocrm-uncertain"
 
-class AmoTokenError(Exception):
-    """No usable token for an account."""
+
+class AmoTokenError(DomainError):
+    """No usable token for an account (for now: a refresh by another process did not finish)."""
+
+    code = "token-temporary"
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__()
+        self.reason = reason  # for logs only: may name the account
+
+    def details(self) -> dict[str, Any]:
+        return {}
+
+    def __str__(self) -> str:
+        return self.reason or self.code
 
 
 class ReinstallRequired(AmoTokenError):
     """amoCRM rejected the refresh token (or the account is uninstalled): an admin must reinstall."""
+
+    code = "reinstall-required"
 
 
 _BY_STATUS: dict[int, type[AmoError]] = {

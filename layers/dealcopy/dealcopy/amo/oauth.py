@@ -1,4 +1,9 @@
-"""OAuth 2.0 against the account's own host: code exchange and refresh."""
+"""OAuth 2.0 against the account's own host: code exchange and refresh; the SDK's subdomain lookup.
+
+Code exchange and refresh go to the account's host (`{subdomain}.{base_domain}`). The token's
+`api_domain` claim is a *shared* host used only for `GET /oauth2/account/current/subdomain`
+(header `X-Refresh-Token`), which names the account's host after a rename (facts: Hosts, C via SDK).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,13 @@ class TokenPair(BaseModel):
     def claims(self) -> dict[str, Any]:
         """Unverified JWT claims of the access token (amoCRM issues JWTs; used for `api_domain`)."""
         return unverified_claims(self.access_token)
+
+
+class AccountHostGone(AmoUnavailable):
+    """The account's host did not answer as an account (404 or no such name): it may have been renamed."""
+
+
+LOOKUP_PATH = "/oauth2/account/current/subdomain"
 
 
 class OAuthGrantRejected(Exception):
@@ -67,6 +79,15 @@ class OAuthClient:
     def refresh(self, base_url: str, refresh_token: str) -> TokenPair:
         return self._grant(base_url, {"grant_type": "refresh_token", "refresh_token": refresh_token})
 
+    def account_domain(self, api_domain: str, refresh_token: str) -> str | None:
+        """The account's current host as amoCRM's shared API host tells it; None if it will not say."""
+        try:
+            response = self._http.get(f"https://{api_domain}{LOOKUP_PATH}", headers={"X-Refresh-Token": refresh_token})
+        except httpx.TransportError:
+            return None
+        domain = _json(response).get("domain") if response.status_code == 200 else None
+        return str(domain).strip().lower() if isinstance(domain, str) and domain.strip() else None
+
     def _grant(self, base_url: str, grant: dict[str, str]) -> TokenPair:
         body = {
             "client_id": self._client_id,
@@ -76,9 +97,14 @@ class OAuthClient:
         }
         try:
             response = self._http.post(f"{base_url.rstrip('/')}/oauth2/access_token", json=body)
+        except httpx.ConnectError as err:  # includes a name that no longer resolves
+            raise AccountHostGone(f"OAuth endpoint unreachable: {type(err).__name__}", 1, err) from err
         except httpx.TransportError as err:
             raise AmoUnavailable(f"OAuth endpoint unreachable: {type(err).__name__}", 1, err) from err
-        if response.status_code in (400, 401, 403):
+        if response.status_code == 404:
+            raise AccountHostGone("OAuth endpoint answered 404", 1)
+        # Only a definite OAuth refusal is final; 403 (integration blocked), 429, 5xx, proxy pages: temporary.
+        if response.status_code in (400, 401) and _oauth_refusal(_json(response)):
             problem = error_from_answer(response.status_code, _json(response))
             raise OAuthGrantRejected(response.status_code, problem.detail or problem.title)
         if response.status_code >= 300:
@@ -97,3 +123,8 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _oauth_refusal(body: dict[str, Any]) -> bool:
+    """amoCRM's OAuth error body (`hint` + OAuthProblemJson type) or RFC 6749's `error` (shape **U**: accept both)."""
+    return bool(body.get("error") or body.get("hint") or "oauth" in str(body.get("type", "")).lower())

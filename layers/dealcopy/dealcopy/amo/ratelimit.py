@@ -11,6 +11,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from dealcopy.amo.budget import Limiter
+
 _EPSILON = 1e-9  # float slack: a sleep of exactly the remaining window must free the slot
 
 
@@ -55,16 +57,20 @@ class SlidingWindowLimiter:
 
 
 class LimiterRegistry:
-    """One limiter per account for the whole process (shared by every client instance)."""
+    """One limiter per account for the whole process (shared by every client instance).
 
-    def __init__(self, factory: Callable[[], SlidingWindowLimiter]) -> None:
+    `factory(key)` builds an account's limiter: in Lambda, the in-process window
+    chained with the account's shared budget (`dealcopy.amo.budget.SharedBudget`).
+    """
+
+    def __init__(self, factory: Callable[[str], Limiter]) -> None:
         self._factory = factory
-        self._limiters: dict[str, SlidingWindowLimiter] = {}
+        self._limiters: dict[str, Limiter] = {}
         self._lock = threading.Lock()
 
-    def for_account(self, key: str) -> SlidingWindowLimiter:
+    def for_account(self, key: str) -> Limiter:
         with self._lock:
             limiter = self._limiters.get(key)
             if limiter is None:
-                limiter = self._limiters[key] = self._factory()
+                limiter = self._limiters[key] = self._factory(key)
             return limiter

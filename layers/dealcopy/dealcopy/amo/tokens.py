@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from dealcopy.amo.errors import AmoUnavailable
+
+
+class RefreshUnavailable(AmoUnavailable):
+    """No fresh token right now, though the grant may be fine: amoCRM blocked (403), rate-limited,
+    failed or was slow, or another instance's refresh is still running. Temporary: the widget
+    gets 503 with Retry-After, a job goes back to the queue. Only a definite OAuth refusal
+    is `ReinstallRequired`."""
+
 
 class TokenProvider(Protocol):
     """Hands out a valid access token for one account and refreshes it on demand."""

@@ -20,6 +20,7 @@ from dealcopy.copying.batching import blamed_positions, chunked
 from dealcopy.copying.errors import CopyRejected, RejectionIssue
 from dealcopy.copying.metadata import AmoApi
 from dealcopy.copying.plan import CopyPlan
+from dealcopy.copying.refusals import whole_field_indexes
 from dealcopy.copying.result import Skip
 
 CREATE_CHUNK = 50  # amoCRM takes up to 250 leads per request and recommends at most 50
@@ -112,7 +113,7 @@ def _triage(
             continue
         fields = _field_indexes(issues)
         if fields is not None and not plan.field_retry_used:
-            again.append((pos, plan.without_fields(fields)))
+            again.append((pos, plan.without_fields(fields, whole_field_indexes(i.path for i in issues))))
         else:
             found = [RejectionIssue(i.path, i.code, i.detail) for i in issues]
             outcomes[pos] = CopyRejected(plan.source_id, found, err)

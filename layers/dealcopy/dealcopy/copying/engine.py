@@ -9,23 +9,27 @@ elements), for one copy or for fifty; cold metadata adds exactly 4.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from dealcopy.amo.errors import AmoAmbiguousWrite, AmoError, AmoNotFound, AmoUnavailable, ValidationIssue
+from dealcopy.copying import reconcile
 from dealcopy.copying.batching import chunked, send_isolated
 from dealcopy.copying.creating import CREATE_CHUNK, CreatedCopy, create_copies
 from dealcopy.copying.errors import CopyError, CopyIncomplete, CopyRejected, RuleInvalid, SourceNotFound
 from dealcopy.copying.metadata import AccountMetadata, AmoApi, MetadataCache, default_cache, load_metadata
 from dealcopy.copying.notes import copy_notes, language_of, lead_url
 from dealcopy.copying.plan import CopyPlan, PlanContext, build_plan
+from dealcopy.copying.refusals import RefusedFields, default_refusals, refused_during
 from dealcopy.copying.result import CopyResult, Skip
 from dealcopy.copying.rights import check_copy_rights
 from dealcopy.copying.rules import CopyRule, validate_rule
 from dealcopy.copying.source import SOURCE_WITH, SourceLead
 
+K = TypeVar("K", bound=Hashable)
+NOTES_PATH = "/api/v4/leads/notes"
 READ_CHUNK = 250  # amoCRM's page limit for GET /api/v4/leads
 # Paths of validation issues that mean our cached metadata is out of date.
 _STALE_METADATA_PATHS = ("pipeline_id", "status_id", "responsible_user_id")
@@ -58,6 +62,7 @@ class CopyEngine:
         account_domain: str,
         account_key: str | None = None,
         cache: MetadataCache | None = None,
+        refusals: RefusedFields | None = None,
         clock: Callable[[], datetime] = _utcnow,
         lang: str | None = None,
         create_chunk: int = CREATE_CHUNK,
@@ -66,6 +71,7 @@ class CopyEngine:
         self.domain = account_domain
         self.account_key = account_key or account_domain
         self.cache = cache if cache is not None else default_cache
+        self.refusals = refusals if refusals is not None else default_refusals
         self.clock = clock
         self.lang = lang or language_of(account_domain)
         self.create_chunk = create_chunk
@@ -112,7 +118,8 @@ class CopyEngine:
         metadata = self.metadata()
         validate_rule(rule, metadata, allow_stale=True)
         check_copy_rights(metadata, actor_user_id, source.ref, rule.pipeline_id, rule.status_id)
-        context = PlanContext(domain=self.domain, now=self.clock(), lang=self.lang)
+        refused = self.refusals.get(self.account_key)
+        context = PlanContext(domain=self.domain, now=self.clock(), lang=self.lang, refused=refused)
         return build_plan(source, rule, metadata, actor_user_id, context, request_id)
 
     # --- writes -------------------------------------------------------------------------------
@@ -120,6 +127,7 @@ class CopyEngine:
     def create(self, plans: Sequence[CopyPlan]) -> list[CreatedCopy | CopyRejected]:
         """One `POST /api/v4/leads` per 50 plans (plus one retry when fields are refused)."""
         outcomes = create_copies(self.api, plans, self.create_chunk)
+        self.refusals.remember(self.account_key, refused_during(plans, outcomes))
         if any(isinstance(o, CopyRejected) and _metadata_suspect(o) for o in outcomes):
             self.cache.invalidate(self.account_key)
         return outcomes
@@ -135,9 +143,19 @@ class CopyEngine:
         return self._step(
             created,
             "notes",
-            "/api/v4/leads/notes",
+            NOTES_PATH,
             lambda c: copy_notes(c.plan.source_id, c.lead_id, self.domain, self.lang),
         )
+
+    def write_failure_notes(self, notes: Sequence[tuple[K, list[dict[str, Any]]]]) -> set[K]:
+        """One `POST /api/v4/leads/notes` for the notes of jobs that ended without a copy; the refused keys."""
+        return set(send_isolated(notes, lambda body: self.api.post(NOTES_PATH, body, idempotent=True)))
+
+    def find_made(
+        self, plans: Sequence[CopyPlan], since: float, claimed: Callable[[list[int]], set[int]]
+    ) -> dict[str, int]:
+        """request_id -> the lead an uncertain create did make (see `reconcile`); absent when it made none."""
+        return reconcile.find_made(self.api, plans, since, claimed)
 
     def _step(
         self,
@@ -170,6 +188,7 @@ class CopyEngine:
             skipped=[*plan.skipped, *created.problems],
             links_written=created.links_written is not False,
             notes_written=created.notes_written is not False,
+            warnings=plan.warnings,
         )
 
     # --- whole copies -------------------------------------------------------------------------

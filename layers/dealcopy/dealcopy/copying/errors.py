@@ -1,7 +1,9 @@
-"""Why a copy could not be made: typed, bilingual, safe to show to the user.
+"""Why a copy could not be made: typed, with a stable code, worded by the message catalog.
 
-Every error carries `code` (stable, machine-readable) plus `message_ru`/`message_en`,
-so the HTTP layer and the DP worker can report it without knowing the details.
+Every error is a `DomainError` (`code` + `data`); `message_ru`/`message_en` and `as_dict()`
+are read from the catalog, so the HTTP edge and the DP worker report it without knowing the
+details. Callers not yet converted may still pass ready ru/en text (`Localized`): the code
+stays the class's, the words are theirs.
 """
 
 from __future__ import annotations
@@ -9,36 +11,92 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dealcopy.errors import DomainError
+from dealcopy.messages import Localized, text
 
-class CopyError(Exception):
+
+class CopyError(DomainError):
     """Base of every expected copy failure."""
 
     code = "copy_error"
 
-    def __init__(self, message_ru: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_ru = message_ru
-        self.message_en = message_en
+    def message(self, lang: str) -> str:
+        own = self.data.get("text")
+        return own.pick(lang) if isinstance(own, Localized) else super().message(lang)
+
+    @property
+    def message_ru(self) -> str:
+        return self.message("ru")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
+
+    def details(self) -> dict[str, Any]:
+        return {}
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message_ru": self.message_ru, "message_en": self.message_en}
 
+    def __str__(self) -> str:
+        return self.message_en
 
-@dataclass(frozen=True)
+
 class RuleProblem:
     """One problem of a copy rule, located by a field path such as `fields[2]`.
 
-    `stale` marks references to fields/catalogs that no longer exist: a saved rule with
-    them still runs (the copy skips and reports them), but a rule being saved is refused.
+    `RuleProblem(path, code, stale=..., **data)`; the older `RuleProblem(path, ru, en, stale)`
+    (ready words) is still accepted. `stale` marks references to fields/catalogs that no
+    longer exist: a saved rule with them still runs (the copy skips and reports them), but a
+    rule being saved is refused.
     """
 
-    path: str
-    message_ru: str
-    message_en: str
-    stale: bool = False
+    __slots__ = ("code", "data", "path", "stale")
+
+    def __init__(self, path: str, code: str, en: str | None = None, stale: bool = False, **data: Any) -> None:
+        self.path = path
+        self.stale = stale
+        if en is None:
+            self.code, self.data = code, data
+        else:
+            self.code, self.data = "rule-problem", {**data, "text": Localized(code, en)}
+
+    def message(self, lang: str) -> str:
+        own = self.data.get("text")
+        return own.pick(lang) if isinstance(own, Localized) else text(self.code, lang, **self.data)
+
+    @property
+    def message_ru(self) -> str:
+        return self.message("ru")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "message_ru": self.message_ru, "message_en": self.message_en, "stale": self.stale}
+        return {
+            "path": self.path,
+            "code": self.code,
+            "message_ru": self.message_ru,
+            "message_en": self.message_en,
+            "stale": self.stale,
+        }
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RuleProblem) and self.as_dict() == other.as_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RuleProblem({self.path!r}, {self.code!r}, stale={self.stale})"
+
+
+def listing(problems: list[RuleProblem]) -> Localized:
+    """`path: message; …` in both languages (the words of an invalid rule or request)."""
+    return Localized(
+        "; ".join(f"{p.path}: {p.message_ru}" if p.path else p.message_ru for p in problems),
+        "; ".join(f"{p.path}: {p.message_en}" if p.path else p.message_en for p in problems),
+    )
 
 
 class RuleInvalid(CopyError):
@@ -48,10 +106,10 @@ class RuleInvalid(CopyError):
 
     def __init__(self, problems: list[RuleProblem]) -> None:
         self.problems = list(problems)
-        super().__init__(
-            "Настройки копирования неверны: " + "; ".join(f"{p.path}: {p.message_ru}" for p in self.problems),
-            "The copy rule is invalid: " + "; ".join(f"{p.path}: {p.message_en}" for p in self.problems),
-        )
+        super().__init__(problems=listing(self.problems))
+
+    def details(self) -> dict[str, Any]:
+        return {"errors": [p.as_dict() for p in self.problems]}
 
     def as_dict(self) -> dict[str, Any]:
         return {**super().as_dict(), "problems": [p.as_dict() for p in self.problems]}
@@ -64,18 +122,30 @@ class SourceNotFound(CopyError):
 
     def __init__(self, lead_id: int) -> None:
         self.lead_id = lead_id
-        super().__init__(f"Сделка #{lead_id} не найдена", f"Lead #{lead_id} was not found")
+        super().__init__(lead_id=lead_id)
 
 
 class CopyForbidden(CopyError):
-    """The acting user may not read the source or add leads into the target stage."""
+    """The acting user may not read the source or add leads into the target stage.
+
+    `CopyForbidden(code, **data)`, or `CopyForbidden(reason_ru, reason_en)` with ready words.
+    """
 
     code = "forbidden"
 
-    def __init__(self, reason_ru: str, reason_en: str) -> None:
-        super().__init__(reason_ru, reason_en)
-        self.reason_ru = reason_ru
-        self.reason_en = reason_en
+    def __init__(self, code: str | None = None, reason_en: str | None = None, /, **data: Any) -> None:
+        if reason_en is not None:
+            super().__init__(text=Localized(code or "", reason_en), **data)
+        else:
+            super().__init__(code, **data)
+
+    @property
+    def reason_ru(self) -> str:
+        return self.message_ru
+
+    @property
+    def reason_en(self) -> str:
+        return self.message_en
 
 
 class ResponsibleUnavailable(CopyError):
@@ -83,9 +153,14 @@ class ResponsibleUnavailable(CopyError):
 
     code = "responsible_unavailable"
 
-    def __init__(self, user_id: int | None, message_ru: str, message_en: str) -> None:
-        super().__init__(message_ru, message_en)
+    def __init__(
+        self, user_id: int | None, code: str | None = None, message_en: str | None = None, /, **data: Any
+    ) -> None:
         self.user_id = user_id
+        if message_en is not None:
+            super().__init__(user_id=user_id, text=Localized(code or "", message_en), **data)
+        else:
+            super().__init__(code, user_id=user_id, **data)
 
 
 @dataclass(frozen=True)
@@ -111,10 +186,10 @@ class CopyRejected(CopyError):
         self.issues = list(issues)
         self.cause = cause
         details = "; ".join(f"{i.path or '-'}: {i.detail or i.code}" for i in self.issues) or "-"
-        super().__init__(
-            f"amoCRM отклонил создание копии сделки #{source_id}: {details}",
-            f"amoCRM rejected the copy of lead #{source_id}: {details}",
-        )
+        super().__init__(source_id=source_id, details=details)
+
+    def details(self) -> dict[str, Any]:
+        return {"issues": [vars(i) for i in self.issues]}
 
     def as_dict(self) -> dict[str, Any]:
         return {**super().as_dict(), "issues": [vars(i) for i in self.issues]}
@@ -133,7 +208,7 @@ class CopyIncomplete(CopyError):
         self.lead_id = lead_id
         self.step = step
         self.cause = cause
-        super().__init__(
-            f"Копия #{lead_id} создана, но шаг «{step}» не выполнен: {cause}",
-            f"Copy #{lead_id} was created but step '{step}' failed: {cause}",
-        )
+        super().__init__(source_id=source_id, lead_id=lead_id, step=step, cause=str(cause))
+
+    def details(self) -> dict[str, Any]:
+        return {"lead_id": self.lead_id}

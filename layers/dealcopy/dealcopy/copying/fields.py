@@ -81,9 +81,10 @@ def _checkbox(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _timestamp(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
-    """date, date_time, birthday: written as unix seconds.
+    """date, date_time, birthday: written in the form the source had.
 
-    v4 returns ints (C); numeric strings and ISO-8601 strings are accepted too (U: older accounts, Kommo).
+    v4 returns Unix ints (C) and the SDK writes RFC 3339 strings, which amoCRM accepts (C via SDK):
+    an int (or a numeric string) goes back as an int, an RFC 3339 string goes back unchanged.
     """
     value = item.get("value")
     if not _present(value):
@@ -94,9 +95,10 @@ def _timestamp(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
     if text.lstrip("-").isdigit():
         return {"value": int(text)}
     try:
-        return {"value": int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp())}
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as err:
         raise ValueNotCopyable("дата в неизвестном формате", "date in an unknown format") from err
+    return {"value": text}
 
 
 def _enum(field: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
@@ -157,7 +159,8 @@ WRITERS: dict[str, tuple[Converter, bool]] = {
     "url": (_text, False),
     "streetaddress": (_text, False),
     "org_legal_name": (_text, False),
-    # amoCRM fills tracking data itself; writing it back is probably refused (U): sent anyway, a 400 drops it.
+    # UTM and other tracking data are written like text (Kommo field reference, C); an anonymised
+    # copy drops them (TRACE_TYPES), every other copy carries them.
     "tracking_data": (_text, False),
     "numeric": (_number, False),
     "price": (_number, False),

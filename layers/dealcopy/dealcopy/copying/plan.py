@@ -7,6 +7,7 @@ runner can store it between steps.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,10 +16,11 @@ from pydantic import BaseModel, ConfigDict
 
 from dealcopy.copying import anonymise
 from dealcopy.copying.errors import ResponsibleUnavailable
-from dealcopy.copying.fields import ValueNotCopyable, write_values
+from dealcopy.copying.fields import WRITERS, ValueNotCopyable, write_values
 from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.naming import render_name
 from dealcopy.copying.notes import lead_url
+from dealcopy.copying.refusals import NOT_WRITABLE, not_writable_skip
 from dealcopy.copying.result import CopiedField, CopiedSummary, Skip
 from dealcopy.copying.rules import CopyRule
 from dealcopy.copying.source import SourceLead
@@ -58,9 +60,15 @@ class CopyPlan(BaseModel):
     skipped: list[Skip] = []
     source_link_field_id: int | None = None
     field_retry_used: bool = False  # amoCRM refused fields once already: the next refusal is final
+    warnings: list[str] = []  # message catalog codes the user should see with the result
 
-    def without_fields(self, rejected: dict[int, str]) -> CopyPlan:
-        """The plan minus the payload fields amoCRM refused (index -> amoCRM's detail), reported as skipped."""
+    def without_fields(self, rejected: dict[int, str], whole: set[int] | frozenset[int] = frozenset()) -> CopyPlan:
+        """The plan minus the payload fields amoCRM refused (index -> amoCRM's detail), reported as skipped.
+
+        `whole` are the indexes whose field as such was refused (not one of its values): amoCRM
+        cannot tell us whether the field is read-only or was just deleted, so this copy reports
+        the refusal, tagged `field-not-writable` so that the account remembers it (`refusals`).
+        """
         values = self.payload.get("custom_fields_values") or []
         names = {f.id: f.name for f in self.copied.fields}
         kept = [item for i, item in enumerate(values) if i not in rejected]
@@ -72,6 +80,7 @@ class CopyPlan(BaseModel):
                 reason_en=f"amoCRM refused the value: {detail}",
                 ref=values[i]["field_id"],
                 name=names.get(values[i]["field_id"]),
+                reason=NOT_WRITABLE if i in whole else None,
             )
             for i, detail in sorted(rejected.items())
             if i < len(values)
@@ -93,11 +102,13 @@ class CopyPlan(BaseModel):
 
 @dataclass(frozen=True)
 class PlanContext:
-    """Facts from outside the rule: the account's domain (for URLs), the time and the notes' language."""
+    """Facts from outside the rule: the account's domain (for URLs), the time, the notes' language,
+    and the fields amoCRM refused before in this account (`{field_id: type}`, see `refusals`)."""
 
     domain: str
     now: datetime
     lang: str = "ru"
+    refused: Mapping[int, str] = field(default_factory=dict)
 
 
 def _skip(what: str, code: str, ru: str, en: str, ref: int | None = None, name: str | None = None) -> Skip:
@@ -138,6 +149,7 @@ class _Draft:
     links: list[CatalogLink] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _responsible(rule: CopyRule, source: SourceLead, metadata: AccountMetadata, actor_user_id: int) -> int:
@@ -163,7 +175,9 @@ def _responsible(rule: CopyRule, source: SourceLead, metadata: AccountMetadata, 
     return user.id
 
 
-def _plan_fields(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: AccountMetadata) -> None:
+def _plan_fields(
+    draft: _Draft, source: SourceLead, rule: CopyRule, metadata: AccountMetadata, refused: Mapping[int, str]
+) -> None:
     selected = None if rule.fields == "all" else set(rule.fields)
     seen: set[int] = set()
     for item in source.custom_fields_values:
@@ -179,9 +193,12 @@ def _plan_fields(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: Ac
         if field_info is None:
             draft.skipped.append(_field_deleted("field", fid))
             continue
-        kind = anonymise.field_drop_kind(rule, field_info)
-        if kind:
-            draft.skipped.append(anonymise.anonymised("field", kind, fid, name))
+        reason = anonymise.field_drop_reason(rule, field_info, item.get("values") or [])
+        if reason:
+            draft.skipped.append(anonymise.anonymised("field", reason, fid, name))
+            continue
+        if field_info.type not in WRITERS or refused.get(fid) == field_info.type:
+            draft.skipped.append(not_writable_skip(fid, name))
             continue
         try:
             values = write_values(field_info, item.get("values") or [])
@@ -254,7 +271,8 @@ def _plan_catalogs(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: 
         elif rule.catalogs != "all" and catalog.id not in rule.catalogs:
             draft.skipped.append(_not_selected("catalog_element", element.id, catalog.name))
         elif not anonymise.keeps_catalog(rule, catalog):
-            draft.skipped.append(anonymise.anonymised("catalog_element", "catalog", element.id, catalog.name))
+            reason = anonymise.catalog_drop_reason(catalog)
+            draft.skipped.append(anonymise.anonymised("catalog_element", reason, element.id, catalog.name))
         else:
             draft.links.append(
                 CatalogLink(
@@ -265,6 +283,8 @@ def _plan_catalogs(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: 
                 )
             )
     draft.summary["catalog_elements"] = len(draft.links)
+    if rule.anonymise and draft.links:
+        draft.warnings.append(anonymise.PRODUCTS_CARRY_PRICES)
 
 
 def _name(source: SourceLead, rule: CopyRule, metadata: AccountMetadata, ctx: PlanContext) -> str:
@@ -287,7 +307,7 @@ def build_plan(
     `ResponsibleUnavailable` (the responsible user the rule points to cannot own a lead)."""
     draft = _Draft()
     responsible = _responsible(rule, source, metadata, actor_user_id)
-    _plan_fields(draft, source, rule, metadata)
+    _plan_fields(draft, source, rule, metadata, context.refused)
     _plan_source_link(draft, source, rule, metadata, context)
     _plan_people(draft, source, rule)
     _plan_budget_and_tags(draft, source, rule)
@@ -313,4 +333,5 @@ def build_plan(
         copied=CopiedSummary(fields=draft.copied_fields, **draft.summary),
         skipped=draft.skipped,
         source_link_field_id=rule.source_link_field_id if draft.summary.get("source_link") else None,
+        warnings=draft.warnings,
     )

@@ -5,14 +5,20 @@ Pydantic models, so plans and results survive a checkpoint (`model_dump(mode="js
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
+
+# Skips that are real failures: something the user asked to carry did not arrive. Everything
+# else was chosen (not_selected, anonymised), is empty or gone (empty, field_deleted,
+# catalog_deleted), or can never be written in this account (not_writable).
+FAILURE_CODES = frozenset({"not_copyable", "rejected_by_amocrm", "links_failed", "notes_failed"})
 
 
 class Skip(BaseModel):
     """One thing not copied. `code` is stable for programs; the reasons are for people.
 
-    Codes: not_selected, anonymised, field_deleted, catalog_deleted, empty, not_copyable,
-    rejected_by_amocrm, links_failed, notes_failed.
+    Codes: not_selected, anonymised, field_deleted, catalog_deleted, empty, not_writable,
+    not_copyable, rejected_by_amocrm, links_failed, notes_failed. `reason` is the message
+    catalog's code that says why in more detail (e.g. `anonymised-requisites`), when there is one.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -23,6 +29,13 @@ class Skip(BaseModel):
     reason_en: str
     ref: int | None = None  # field id, element id, catalog id...
     name: str | None = None
+    reason: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def failure(self) -> bool:
+        """Whether this belongs in «Не перенесено» (a real failure, not a choice or a limit of amoCRM)."""
+        return self.code in FAILURE_CODES
 
 
 class CopiedField(BaseModel):
@@ -41,7 +54,7 @@ class CopiedSummary(BaseModel):
     main_contact_id: int | None = None
     company_id: int | None = None
     catalog_elements: int = 0
-    budget: int | None = None
+    budget: int | float | None = None  # amoCRM budgets may be fractional
     tags: list[str] = []
     source_link: bool = False
 
@@ -56,3 +69,8 @@ class CopyResult(BaseModel):
     skipped: list[Skip] = []
     links_written: bool = True
     notes_written: bool = True
+    warnings: list[str] = []  # message catalog codes, e.g. anonymised-products-carry-prices
+
+    @property
+    def failures(self) -> list[Skip]:
+        return [s for s in self.skipped if s.failure]

@@ -8,6 +8,7 @@ as `status_id`, `responsible.user_id` or `fields[2]`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -244,3 +245,20 @@ def validate_rule(rule: CopyRule, metadata: AccountMetadata, *, allow_stale: boo
     problems = [p for p in rule.check(metadata) if not (allow_stale and p.stale)]
     if problems:
         raise RuleInvalid(problems)
+
+
+# --- canonical text (what a DP signature covers, what a bulk batch stores) -----------------------
+
+
+def canonical_rule(rule: CopyRule) -> str:
+    """The rule's normalised JSON: sorted keys, no spaces, ASCII only.
+
+    ASCII (`\\uXXXX` escapes) because the string travels through amoCRM's settings storage
+    and a form-encoded hook; nothing in it can be re-encoded on the way.
+    """
+    return json.dumps(rule.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def rule_hash(canonical: str) -> str:
+    """A short stable id of a rule (job ids, dedup ids, catch-up bookkeeping)."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]

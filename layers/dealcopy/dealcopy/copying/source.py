@@ -41,7 +41,7 @@ class SourceLead(BaseModel):
 
     id: int
     name: str = ""
-    price: int | None = None
+    price: int | float | None = None  # fractional budgets exist (facts: the SDK sends floats): never truncated
     pipeline_id: int
     status_id: int
     responsible_user_id: int | None = None
@@ -62,7 +62,7 @@ class SourceLead(BaseModel):
         return cls(
             id=body["id"],
             name=body.get("name") or "",
-            price=int(body["price"]) if body.get("price") is not None else None,  # amoCRM budgets are whole
+            price=budget(body.get("price")),
             pipeline_id=body["pipeline_id"],
             status_id=body["status_id"],
             responsible_user_id=body.get("responsible_user_id"),
@@ -73,6 +73,17 @@ class SourceLead(BaseModel):
             company_ids=[int(c["id"]) for c in embedded.get("companies") or [] if c.get("id") is not None],
             catalog_elements=[_element(e) for e in embedded.get("catalog_elements") or []],
         )
+
+
+def budget(raw: Any) -> int | float | None:
+    """The lead's budget as read: whole numbers stay ints, fractions stay fractions (1500.5)."""
+    if raw is None or raw == "" or isinstance(raw, bool):
+        return None
+    try:
+        number = float(raw)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else number
 
 
 def _contact(raw: dict[str, Any]) -> SourceContact:

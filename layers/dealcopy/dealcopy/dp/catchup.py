@@ -1,15 +1,16 @@
 """Catch-up: finds DP events no hook brought (amoCRM may send a hook once and never retry).
 
-Runs on a schedule. For every DP rule learned from hooks (`JobStore.learn_rule`) it asks
+Runs on a schedule. For every DP rule learned from hooks (`DpRuleRepository.learn`) it asks
 amoCRM which leads entered the rule's trigger stage, and queues a job for each event that
 has none yet; the job id is the one the hook would have produced, so the queue's
 de-duplication and the job records make a hook plus the catch-up one copy.
 
-Two documented reads per account and run, whatever the number of rules:
-- `GET /api/v4/events?filter[type]=lead_status_changed&filter[value_after][leads_statuses][i][...]`
-  with `filter[created_at][from|to]`: leads moved into a trigger stage;
-- `GET /api/v4/leads?filter[statuses][i][...]&filter[created_at][from|to]`: leads created right in
-  a trigger stage (and still there: one created there and moved on before the run is missed).
+Documented reads per account and run:
+- one `GET /api/v4/events?filter[type]=lead_status_changed&filter[value_after][leads_statuses][i][...]`
+  with `filter[created_at][from|to]` for every trigger stage at once: leads moved into a trigger stage;
+- one `GET /api/v4/leads?filter[statuses][0][...]&filter[created_at][from|to]` per trigger stage:
+  leads created right in it (and still there: one created there and moved on before the run is
+  missed). One stage per request: the leads-list docs allow only one stage per filter (C, conflicting).
 
 Which events a rule may catch up: only those between the first and the latest event a hook
 brought for it (minus a grace period for hooks still in flight). amoCRM has no API to list DP
@@ -29,8 +30,12 @@ from typing import Any
 
 from dealcopy.accounts import Account
 from dealcopy.amo.errors import AmoError, AmoTokenError, AmoUnavailable
+from dealcopy.copying.metadata import AmoApi
 from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
+from dealcopy.jobs.queue import JobQueue
 from dealcopy.observability import logger
+from dealcopy.storage.dp_rules import DpRuleRepository
+from dealcopy.storage.jobs import JobRepository
 
 EVENTS_PAGE = 100  # amoCRM's limit for /api/v4/events
 
@@ -67,15 +72,17 @@ class CatchUp:
     def __init__(
         self,
         *,
-        store: Any,
-        queue: Any,
+        rules: DpRuleRepository,
+        jobs: JobRepository,
+        queue: JobQueue,
         account_of: Callable[[int], Account | None],
-        client_for: Callable[[Account], Any],
+        client_for: Callable[[Account], AmoApi],
         grace: int = 60,
         overlap: int = 300,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.store = store
+        self.rules = rules
+        self.jobs = jobs
         self.queue = queue
         self.account_of = account_of
         self.client_for = client_for
@@ -86,7 +93,7 @@ class CatchUp:
     def run(self) -> CatchUpReport:
         report = CatchUpReport()
         by_account: dict[int, list[dict[str, Any]]] = {}
-        for rule in self.store.dp_rules():
+        for rule in self.rules.all():
             by_account.setdefault(int(rule["account_id"]), []).append(rule)
         for account_id, rules in sorted(by_account.items()):
             account = self.account_of(account_id)
@@ -130,7 +137,7 @@ class CatchUp:
                     continue
                 message = _message(account.account_id, rule, event)
                 messages[message.jobs[0].job_id] = message
-        known = self.store.get_jobs(account.account_id, list(messages))
+        known = self.jobs.get_jobs(account.account_id, list(messages))
         missing = [m for job_id, m in messages.items() if job_id not in known]
         if missing:
             self.queue.send(missing)
@@ -140,9 +147,9 @@ class CatchUp:
         report.queued += len(missing)
         report.queued_jobs.extend(m.jobs[0].job_id for m in missing)
         for rule in active:
-            self.store.set_caught_up(rule["sk"], windows[rule["sk"]][1])
+            self.rules.set_caught_up(rule["sk"], windows[rule["sk"]][1])
 
-    def _read(self, api: Any, stages: list[tuple[int, int]], low: int, high: int) -> list[Found]:
+    def _read(self, api: AmoApi, stages: list[tuple[int, int]], low: int, high: int) -> list[Found]:
         found: set[Found] = set()
         wanted = set(stages)
         params: dict[str, Any] = {
@@ -159,14 +166,17 @@ class CatchUp:
                 pair = (int(status.get("pipeline_id") or 0), int(status.get("id") or 0))
                 if pair in wanted and event.get("entity_id"):
                     found.add(Found(int(event["entity_id"]), *pair, int(event.get("created_at") or 0)))
-        lead_params: dict[str, Any] = {"filter[created_at][from]": low, "filter[created_at][to]": high}
-        for i, (pipeline_id, status_id) in enumerate(stages):
-            lead_params[f"filter[statuses][{i}][pipeline_id]"] = pipeline_id
-            lead_params[f"filter[statuses][{i}][status_id]"] = status_id
-        for lead in api.paginate("/api/v4/leads", "leads", lead_params):
-            pair = (int(lead.get("pipeline_id") or 0), int(lead.get("status_id") or 0))
-            if pair in wanted:
-                found.add(Found(int(lead["id"]), *pair, int(lead.get("created_at") or 0)))
+        for pipeline_id, status_id in stages:
+            lead_params: dict[str, Any] = {
+                "filter[created_at][from]": low,
+                "filter[created_at][to]": high,
+                "filter[statuses][0][pipeline_id]": pipeline_id,
+                "filter[statuses][0][status_id]": status_id,
+            }
+            for lead in api.paginate("/api/v4/leads", "leads", lead_params):
+                pair = (int(lead.get("pipeline_id") or 0), int(lead.get("status_id") or 0))
+                if pair in wanted:
+                    found.add(Found(int(lead["id"]), *pair, int(lead.get("created_at") or 0)))
         return sorted(found, key=lambda f: (f.time, f.lead_id))
 
 

@@ -10,24 +10,16 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from dealcopy.dp.errors import HookMalformed, HookUnsupported
+from dealcopy.messages import Localized
+
 LEAD = 2  # element_type of leads; 12 = customers
 _SEGMENT = re.compile(r"\[([^\]]*)\]")
-
-
-class HookRejected(Exception):
-    """A hook we refuse: `status` and `code` for the answer, messages in both languages."""
-
-    def __init__(self, status: int, code: str, message_ru: str, message_en: str, **extra: Any) -> None:
-        super().__init__(message_en)
-        self.status = status
-        self.code = code
-        self.message_ru = message_ru
-        self.message_en = message_en
-        self.extra = extra
 
 
 @dataclass(frozen=True)
@@ -64,18 +56,18 @@ def decode_body(body: str | None, content_type: str | None) -> dict[str, Any]:
     """JSON or form-encoded; the content type decides, else the first character does."""
     text = (body or "").strip()
     if not text:
-        raise HookRejected(400, "empty-body", "Пустой запрос.", "The request body is empty.")
+        raise HookMalformed("empty-body")
     kind = (content_type or "").split(";")[0].strip().lower()
     as_json = kind.endswith("json") or (kind not in ("application/x-www-form-urlencoded",) and text[0] in "{[")
     if as_json:
         try:
             data = json.loads(text)
         except ValueError as err:
-            raise HookRejected(400, "bad-json", "Тело запроса — не JSON.", "The request body is not JSON.") from err
+            raise HookMalformed("bad-json") from err
     else:
         data = parse_form(text)
     if not isinstance(data, dict):
-        raise HookRejected(400, "bad-body", "Ожидается объект.", "An object is expected.")
+        raise HookMalformed("bad-body")
     return data
 
 
@@ -107,19 +99,22 @@ _REQUIRED = {
     "event.data.element_type": "element_type",
     "event.data.pipeline_id": "pipeline_id",
     "event.data.status_id": "status_id",
-    "event.time": "event_time",
 }
+_OPTIONAL = {"event.time": "event_time"}  # U: may be absent; then the time we received the hook
 
 
 def parse_hook(body: str | None, content_type: str | None) -> DpHook:
-    """The hook, or `HookRejected`: 400 for a missing/mistyped field, 422 for anything but a lead."""
+    """The hook, or `HookMalformed` for a missing/mistyped field, `HookUnsupported` for anything but a lead."""
     data = decode_body(body, content_type)
     if _at(data, "account_id") is None and _at(data, "account.id") is not None:
         data = {**data, "account_id": _at(data, "account.id")}
     values: dict[str, int] = {}
     errors = []
-    for path, name in _REQUIRED.items():
+    for path, name in (_REQUIRED | _OPTIONAL).items():
         raw = _at(data, path)
+        if (raw is None or raw == "") and path in _OPTIONAL:
+            values[name] = int(time.time())
+            continue
         if raw is None or raw == "":
             errors.append({"path": path, "message_ru": "обязательное поле", "message_en": "required"})
             continue
@@ -129,22 +124,12 @@ def parse_hook(body: str | None, content_type: str | None) -> DpHook:
             continue
         values[name] = number
     if errors:
-        listed = "; ".join(f"{e['path']}: {e['message_en']}" for e in errors)
-        raise HookRejected(
-            400,
-            "bad-hook",
-            "Хук цифровой воронки заполнен неверно: " + "; ".join(f"{e['path']}: {e['message_ru']}" for e in errors),
-            "The Digital Pipeline hook is invalid: " + listed,
-            errors=errors,
+        fields = Localized(
+            *("; ".join(f"{e['path']}: {e[key]}" for e in errors) for key in ("message_ru", "message_en"))
         )
+        raise HookMalformed("bad-hook", fields=fields, errors=errors)
     if values["element_type"] != LEAD:
-        raise HookRejected(
-            422,
-            "unsupported-entity",
-            f"Копирование поддерживается только для сделок (element_type {LEAD}), а пришёл "
-            f"element_type {values['element_type']}.",
-            f"Only leads (element_type {LEAD}) can be copied; got element_type {values['element_type']}.",
-        )
+        raise HookUnsupported(lead=LEAD, element_type=values["element_type"])
     settings = _at(data, "action.settings.widget.settings")
     settings = settings if isinstance(settings, dict) else {}
     rule, signature = settings.get("rule"), settings.get("signature")

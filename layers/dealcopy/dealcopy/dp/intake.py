@@ -3,23 +3,26 @@
 Checks, in order, each with its own answer (nothing is queued unless all pass):
 400 malformed / missing or mistyped fields; 422 not a lead (customers: element_type 12);
 404 unknown account; 410 uninstalled account (or one that must be reinstalled);
-401 subdomain of another account, rule or signature missing, or a signature that does not
-match the rule for this account.
+401 rule or signature missing, or a signature that does not match the rule for this account
+(a new `subdomain` with a valid signature is a renamed account: `dealcopy.hosts.follow_hook`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from dealcopy.accounts import Account, AccountStatus
 from dealcopy.copying.errors import RuleInvalid
-from dealcopy.copying.rules import parse_rule
-from dealcopy.dp.hook import DpHook, HookRejected
-from dealcopy.dp.signing import rule_hash, verified_rule
+from dealcopy.copying.rules import parse_rule, rule_hash
+from dealcopy.dp.errors import HookAccountGone, HookMalformed, HookUnauthorized, HookUnknownAccount
+from dealcopy.dp.hook import DpHook
+from dealcopy.dp.signing import verified_rule
 from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
+from dealcopy.jobs.queue import JobQueue
+from dealcopy.messages import Localized
 from dealcopy.observability import logger
+from dealcopy.storage.dp_rules import DpRuleRepository
 
 
 class AccountCache:
@@ -47,52 +50,25 @@ class AccountCache:
 
 def check_account(hook: DpHook, account: Account | None) -> Account:
     if account is None:
-        raise HookRejected(
-            404,
-            "unknown-account",
-            f"Аккаунт {hook.account_id} не устанавливал виджет «Копия сделки».",
-            f"Account {hook.account_id} has not installed the Deal Copy widget.",
-        )
+        raise HookUnknownAccount(account_id=hook.account_id)
     if account.status is not AccountStatus.ACTIVE:
-        code = "uninstalled" if account.status is AccountStatus.UNINSTALLED else "reinstall-required"
-        raise HookRejected(
-            410,
-            code,
-            "Виджет «Копия сделки» удалён или отключён в этом аккаунте; копия не создаётся.",
-            "The Deal Copy widget is uninstalled or disabled in this account; no copy is made.",
-        )
+        raise HookAccountGone("uninstalled" if account.status is AccountStatus.UNINSTALLED else "reinstall-required")
     if hook.subdomain and hook.subdomain.lower() != account.subdomain.lower():
-        raise HookRejected(
-            401,
-            "account-mismatch",
-            "Поддомен хука не совпадает с аккаунтом.",
-            "The hook's subdomain does not belong to its account.",
-        )
+        raise HookUnauthorized("account-mismatch")
     return account
 
 
 def verified(hook: DpHook, client_secret: str) -> str:
-    """The signed rule string of the hook, or 401."""
+    """The signed rule string of the hook (`HookUnauthorized` without a valid signature)."""
     if not hook.rule or not hook.signature:
-        raise HookRejected(
-            401,
-            "unsigned",
-            "В настройках действия цифровой воронки нет подписанного правила: откройте настройки виджета "
-            "в цифровой воронке и сохраните их заново.",
-            "The Digital Pipeline action has no signed rule: open the widget's DP settings and save them again.",
-        )
+        raise HookUnauthorized("unsigned")
     rule = verified_rule(client_secret, hook.account_id, hook.rule, hook.signature)
     if rule is None:
-        raise HookRejected(
-            401,
-            "bad-signature",
-            "Подпись правила неверна (правило изменено вне виджета или подписано для другого аккаунта).",
-            "The rule's signature does not match (edited outside the widget, or signed for another account).",
-        )
+        raise HookUnauthorized("bad-signature")
     try:
         parse_rule(rule)
     except RuleInvalid as err:
-        raise HookRejected(400, "bad-rule", err.message_ru, err.message_en) from err
+        raise HookMalformed("bad-rule", reason=Localized(err.message_ru, err.message_en)) from err
     return rule
 
 
@@ -112,14 +88,16 @@ def job_message(hook: DpHook, rule: str) -> JobMessage:
     )
 
 
-def accept(hook: DpHook, account: Account | None, client_secret: str, queue: Any, store: Any) -> JobMessage:
+def accept(
+    hook: DpHook, account: Account | None, client_secret: Callable[[], str], queue: JobQueue, rules: DpRuleRepository
+) -> JobMessage:
     """Queue the hook's job (once: its de-duplication id is the job id) and remember the rule for the catch-up."""
     check_account(hook, account)
-    rule = verified(hook, client_secret)
+    rule = verified(hook, client_secret())
     message = job_message(hook, rule)
     queue.send([message])
     try:  # the job is queued: bookkeeping for the catch-up must not turn that into an error
-        store.learn_rule(
+        rules.learn(
             account_id=hook.account_id,
             pipeline_id=hook.pipeline_id,
             status_id=hook.status_id,

@@ -8,6 +8,7 @@ the signature matches the rule string for the hook's `account_id`, so a rule sig
 account is useless in another, and nobody without our client secret can forge one.
 
 Key: HMAC-SHA256(client_secret, "dp-rule|{account_id}"); signature: hex HMAC-SHA256(key, rule).
+The canonical rule text itself is `copying.rules.canonical_rule`.
 """
 
 from __future__ import annotations
@@ -15,23 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
-import json
-
-from dealcopy.copying.rules import CopyRule
-
-
-def canonical_rule(rule: CopyRule) -> str:
-    """The rule's normalised JSON: sorted keys, no spaces, ASCII only.
-
-    ASCII (`\\uXXXX` escapes) because the string travels through amoCRM's settings storage
-    and a form-encoded hook; nothing in it can be re-encoded on the way.
-    """
-    return json.dumps(rule.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-
-
-def rule_hash(canonical: str) -> str:
-    """A short stable id of a rule (job ids, dedup ids, catch-up bookkeeping)."""
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 def account_key(client_secret: str, account_id: int) -> bytes:

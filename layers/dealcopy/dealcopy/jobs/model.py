@@ -12,6 +12,10 @@ State machine of a job record (terminal states in capitals):
 
 `failed_from` keeps the state a job failed in, so a re-drive resumes there (never re-creates
 a lead that exists).
+
+A shared kernel: the storage repositories persist these models and the job steps change
+them, so this module imports nothing of `jobs`, `dp`, `storage` or the use cases (only the
+copy plan and the created copy it carries).
 """
 
 from __future__ import annotations
@@ -131,6 +135,18 @@ class JobRecord(BaseModel):
     def copy_id(self) -> int | None:
         return self.created.lead_id if self.created else None
 
+    def lineage(self) -> Lineage:
+        """What the loop guard remembers of the copy this job created."""
+        assert self.created is not None
+        return Lineage(
+            lead_id=self.created.lead_id,
+            source_id=self.lead_id,
+            depth=self.depth,
+            chain=self.chain,
+            job_id=self.job_id,
+            trigger=self.trigger,
+        )
+
 
 class Lineage(BaseModel):
     """A lead we created: which lead it copies, how deep in a chain, by which rules."""
@@ -141,3 +157,46 @@ class Lineage(BaseModel):
     chain: list[str]
     job_id: str
     trigger: TriggerKind
+
+
+class FiledEvent(BaseModel):
+    """A DP event that has a job: a later near-duplicate of it (same lead, stage, rule) is dropped.
+
+    Filed under its time bucket `time // window`, so a read finds it from the neighbouring buckets.
+    """
+
+    lead_id: int
+    pipeline_id: int
+    status_id: int
+    rule_hash: str
+    time: int
+    job_id: str
+    window: int
+
+    @property
+    def stage_key(self) -> tuple[int, int, int, str]:
+        return (self.lead_id, self.pipeline_id, self.status_id, self.rule_hash)
+
+    @property
+    def bucket(self) -> int:
+        return self.time // max(self.window, 1)
+
+
+class Activity(BaseModel):
+    """One line of the widget's recent activity: a copy made, or a copy that failed."""
+
+    kind: Literal["copy", "fail"]
+    job_id: str
+    entry: dict[str, Any]
+
+    @classmethod
+    def made(cls, job_id: str, *, source_id: int, lead_id: int, url: str, trigger: str) -> Activity:
+        return cls(
+            kind="copy",
+            job_id=job_id,
+            entry={"source_id": source_id, "lead_id": lead_id, "url": url, "trigger": trigger},
+        )
+
+    @classmethod
+    def failed(cls, job_id: str, *, source_id: int, trigger: str, error: JobError) -> Activity:
+        return cls(kind="fail", job_id=job_id, entry={"source_id": source_id, "trigger": trigger, **error.model_dump()})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dealcopy.copying.notes import NOTE_TYPE, SERVICE_NAME
+from dealcopy.jobs.failures import job_error
 from dealcopy.jobs.model import JobError, JobRecord
 
 _WHAT = {
@@ -47,16 +48,8 @@ def job_note(record: JobRecord, error: JobError, lang: str, *, stopped: bool = F
 
 
 def loop_depth_error(depth: int, limit: int) -> JobError:
-    return JobError(
-        code="loop_depth",
-        message_ru=f"цепочка автоматических копий достигла предела ({limit}); копия уровня {depth} не создаётся",
-        message_en=f"the chain of automatic copies reached its limit ({limit}); a level-{depth} copy is not made",
-    )
+    return job_error("loop_depth", depth=depth, limit=limit)
 
 
 def loop_cycle_error() -> JobError:
-    return JobError(
-        code="loop_cycle",
-        message_ru="правило уже применялось в этой цепочке копий — правила цифровой воронки образуют цикл",
-        message_en="the rule already ran in this chain of copies: the Digital Pipeline rules form a cycle",
-    )
+    return job_error("loop_cycle")

@@ -1,15 +1,17 @@
 """A deliberate test seam: make the worker crash right after a step, as a killed Lambda would.
 
 Enabled only by `TEST_SEAMS=true` (the local stack sets it; template.yaml never does).
-Tests arm a crash with `JobStore.arm_crash(point, count)`; the worker then raises
-`SimulatedCrash` at that point, out of the handler, so the whole batch is retried exactly
-as after a timeout or an out-of-memory kill. Points: `create.sent` (amoCRM created the
-leads, no checkpoint yet), `create.saved`, `link.sent`, `link.saved`, `notes.sent`.
+Tests arm a crash with `Seams.arm(point, count)` (a counter in the jobs table); the worker
+then raises `SimulatedCrash` at that point, out of the handler, so the whole batch is
+retried exactly as after a timeout or an out-of-memory kill. Points: `create.sent` (amoCRM
+created the leads, no checkpoint yet), `create.saved`, `link.sent`, `link.saved`, `notes.sent`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dealcopy.storage.countdowns import Countdowns
+
+POINTS = ("create.sent", "create.saved", "link.sent", "link.saved", "notes.sent")
 
 
 class SimulatedCrash(Exception):
@@ -17,17 +19,23 @@ class SimulatedCrash(Exception):
 
 
 class Seams:
-    def __init__(self, store: Any, enabled: bool) -> None:
-        self._store = store
+    def __init__(self, countdowns: Countdowns, enabled: bool) -> None:
+        self._countdowns = countdowns
         self._enabled = enabled
         self._armed: set[str] | None = None
+
+    def arm(self, point: str, count: int = 1) -> None:
+        """Crash the next `count` times the worker passes `point` (0 disarms)."""
+        if point not in POINTS:
+            raise ValueError(f"unknown crash point {point!r}")
+        self._countdowns.arm(point, count)
 
     def begin(self) -> None:
         """Once per invocation: which points are armed (one read, only when enabled)."""
         self._armed = None
         if self._enabled:
-            self._armed = self._store.armed_crashes()
+            self._armed = self._countdowns.armed()
 
     def crash_point(self, point: str) -> None:
-        if self._armed and point in self._armed and self._store.take_crash(point):
+        if self._armed and point in self._armed and self._countdowns.take(point):
             raise SimulatedCrash(point)

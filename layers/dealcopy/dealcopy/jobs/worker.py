@@ -36,10 +36,11 @@ from dealcopy.accounts import Account
 from dealcopy.copying.engine import CopyEngine
 from dealcopy.jobs.model import JobError, JobMessage
 from dealcopy.jobs.queue import JobQueue
-from dealcopy.jobs.runner import JobPolicy, JobRunner
+from dealcopy.jobs.runner import JobRunner
 from dealcopy.jobs.seams import Seams, SimulatedCrash
+from dealcopy.jobs.work import JobPolicy, Run
 from dealcopy.observability import logger, metrics
-from dealcopy.storage.jobs import JobStore
+from dealcopy.storage.runs import RunStore
 
 MAX_VISIBILITY_BACKOFF = 600
 
@@ -72,7 +73,7 @@ class CopyWorker:
     def __init__(
         self,
         *,
-        store: JobStore,
+        store: RunStore,
         queue: JobQueue,
         account_of: Callable[[int], Account | None],
         engine_for: Callable[[Account], CopyEngine],
@@ -138,14 +139,16 @@ class CopyWorker:
         account = self.account_of(account_id)
         engine = self.engine_for(account) if account is not None and account.is_active else None
         runner = JobRunner(
-            account_id=account_id,
-            account=account,
-            store=self.store,
-            engine=engine,
-            dead_letter=self.queue.dead_letter,
-            policy=self.policy,
-            seams=self.seams,
-            time_left=time_left,
+            Run(
+                account_id=account_id,
+                account=account,
+                engine=engine,
+                store=self.store,
+                policy=self.policy,
+                dead_letter=self.queue.dead_letter,
+                seams=self.seams,
+                time_left=time_left,
+            )
         )
         entries = [(d.message, ref) for d in group if d.message is not None for ref in d.message.jobs]
         last = {

@@ -1,31 +1,55 @@
 """One catalog of user-facing words, keyed by a stable code, in Russian and English.
 
 Each area keeps its entries in a module of this package (one dict of
-`code -> (ru, en)`, `str.format` placeholders); they are merged here, and a test checks
-that every code has both languages and the same placeholders in each.
+`code -> (ru, en)`, `str.format` placeholders); every module here is merged (so a new area
+joins by existing), and a test checks that every code has both languages and the same
+placeholders in each. A placeholder's value may be `Localized` (words composed from other
+messages): it is shown in the language asked for.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from string import Formatter
-
-from dealcopy.messages import amo, copying, install, jobs, web
+from typing import NamedTuple
 
 LANGUAGES = ("ru", "en")
 
-CATALOG: dict[str, tuple[str, str]] = {}
-for _area in (web, amo, copying, install, jobs):
-    _clash = CATALOG.keys() & _area.MESSAGES.keys()
-    if _clash:  # pragma: no cover - caught by the catalog test at once
-        raise RuntimeError(f"message codes defined twice: {sorted(_clash)}")
-    CATALOG.update(_area.MESSAGES)
+
+class Localized(NamedTuple):
+    """A value already worded in both languages (e.g. a list of problems, or free text)."""
+
+    ru: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+    def pick(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ru
+
+
+def _load() -> dict[str, tuple[str, str]]:
+    catalog: dict[str, tuple[str, str]] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        area = importlib.import_module(f"{__name__}.{info.name}").MESSAGES
+        clash = catalog.keys() & area.keys()
+        if clash:  # pragma: no cover - caught by the catalog test at once
+            raise RuntimeError(f"message codes defined twice: {sorted(clash)}")
+        catalog.update(area)
+    return catalog
+
+
+CATALOG: dict[str, tuple[str, str]] = _load()
 
 
 def text(code: str, lang: str, **data: object) -> str:
     """The message for `code` in `lang` ('ru' unless 'en'), placeholders filled from `data`."""
     ru, en = CATALOG.get(code, CATALOG["unknown-error"])
     template = en if lang == "en" else ru
-    return template.format_map(_Lenient(data))
+    values = {k: v.pick(lang) if isinstance(v, Localized) else v for k, v in data.items()}
+    return template.format_map(_Lenient(values))
 
 
 def placeholders(template: str) -> set[str]:

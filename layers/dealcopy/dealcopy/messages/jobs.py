@@ -1,3 +1,82 @@
-"""Messages of the `jobs` area (code -> (ru, en))."""
+"""Messages of the `jobs` area: copy jobs, bulk copies, DP hooks and rules (code -> (ru, en)).
 
-MESSAGES: dict[str, tuple[str, str]] = {}
+Job errors (underscored codes) are stored in job records, activity and service notes as
+clauses ("amoCRM is unavailable (…)"); the hyphenated codes are refusals of a request.
+"""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- why a job failed, stopped or waits (JobError) ---
+    "reinstall_required": (
+        "доступ виджета к amoCRM отозван — администратору нужно переустановить виджет",
+        "the widget's access to amoCRM was revoked: an administrator must reinstall it",
+    ),
+    "account_unpaid": ("аккаунт amoCRM не оплачен", "the amoCRM account is unpaid"),
+    "amocrm_uncertain": (
+        "amoCRM не ответил на создание копии ({reason})",
+        "amoCRM did not answer the create ({reason})",
+    ),
+    "amocrm_settling": (
+        "ждём, пока amoCRM завершит неподтверждённое создание копии",
+        "waiting for amoCRM to settle an unconfirmed create",
+    ),
+    "amocrm_unavailable": ("amoCRM недоступен ({reason})", "amoCRM is unavailable ({reason})"),
+    "amocrm_error": ("amoCRM ответил ошибкой {status} {title}", "amoCRM answered {status} {title}"),
+    "internal": ("внутренняя ошибка: {error}", "internal error: {error}"),
+    "licence_expired": (
+        "срок лицензии «Копия сделки» истёк — продлите подписку",
+        "the Deal Copy licence has expired: renew the subscription",
+    ),
+    "account_inactive": (
+        "виджет в аккаунте не активен ({state})",
+        "the widget is not active in the account ({state})",
+    ),
+    "no_active_admin": (
+        "в аккаунте нет активного администратора, от имени которого работает цифровая воронка",
+        "the account has no active administrator for the Digital Pipeline to act as",
+    ),
+    "unfinished": ("задание не завершено", "the job did not finish"),
+    "loop_depth": (
+        "цепочка автоматических копий достигла предела ({limit}); копия уровня {depth} не создаётся",
+        "the chain of automatic copies reached its limit ({limit}); a level-{depth} copy is not made",
+    ),
+    "loop_cycle": (
+        "правило уже применялось в этой цепочке копий — правила цифровой воронки образуют цикл",
+        "the rule already ran in this chain of copies: the Digital Pipeline rules form a cycle",
+    ),
+    # --- refused requests (DomainError); `in-progress` and `admin-only` are the edge's ---
+    "key-reused": (
+        "Ключ повтора уже использован для другого запроса.",
+        "The idempotency key was already used for a different request.",
+    ),
+    "batch-not-found": ("Пакет копирования {batch_id} не найден.", "Bulk copy {batch_id} not found."),
+    # --- DP hooks (`bad-json` and `reinstall-required` are the edge's: the same words everywhere) ---
+    "empty-body": ("Пустой запрос.", "The request body is empty."),
+    "bad-body": ("Ожидается объект.", "An object is expected."),
+    "bad-hook": ("Хук цифровой воронки заполнен неверно: {fields}", "The Digital Pipeline hook is invalid: {fields}"),
+    "unsupported-entity": (
+        "Копирование поддерживается только для сделок (element_type {lead}), а пришёл element_type {element_type}.",
+        "Only leads (element_type {lead}) can be copied; got element_type {element_type}.",
+    ),
+    "unknown-account": (
+        "Аккаунт {account_id} не устанавливал виджет «Копия сделки».",
+        "Account {account_id} has not installed the Deal Copy widget.",
+    ),
+    "uninstalled": (
+        "Виджет «Копия сделки» удалён или отключён в этом аккаунте; копия не создаётся.",
+        "The Deal Copy widget is uninstalled or disabled in this account; no copy is made.",
+    ),
+    "account-mismatch": (
+        "Поддомен хука не совпадает с аккаунтом.",
+        "The hook's subdomain does not belong to its account.",
+    ),
+    "unsigned": (
+        "В настройках действия цифровой воронки нет подписанного правила: откройте настройки виджета "
+        "в цифровой воронке и сохраните их заново.",
+        "The Digital Pipeline action has no signed rule: open the widget's DP settings and save them again.",
+    ),
+    "bad-signature": (
+        "Подпись правила неверна (правило изменено вне виджета или подписано для другого аккаунта).",
+        "The rule's signature does not match (edited outside the widget, or signed for another account).",
+    ),
+    "bad-rule": ("{reason}", "{reason}"),  # the rule's own problems, worded by `copying`
+}

@@ -10,7 +10,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from dealcopy.accounts import Account, AccountStatus, StoredTokens
+from dealcopy.accounts import Account, AccountStatus, StoredTokens, repaired_domain
 from dealcopy.amo.oauth import TokenPair
 from dealcopy.storage.dynamo import applied, plain
 
@@ -67,8 +67,34 @@ class AccountRepository:
         )
         return _account(plain(result["Attributes"]))
 
-    def mark_uninstalled(self, account_id: int, now: int | None = None) -> bool:
-        """Drop the tokens and flag the account; False if we never knew it."""
+    # -- host (the account's subdomain can be renamed; the id is the key) -------------------------
+    def follow_host(self, account: Account, domain: str | None) -> Account:
+        """Store the account's new host when amoCRM told us one; the account as it is now.
+
+        Callers pass a host they verified (signed one-time token, signed DP hook, the SDK's lookup).
+        """
+        if not domain or domain == account.domain:
+            return account
+        subdomain = domain.split(".", 1)[0]
+        result = self._table.update_item(
+            Key={"account_id": account.account_id},
+            UpdateExpression="SET subdomain = :sub, #domain = :domain, updated_at = :now",
+            ConditionExpression="attribute_exists(account_id)",
+            ExpressionAttributeNames={"#domain": "domain"},
+            ExpressionAttributeValues={":sub": subdomain, ":domain": domain, ":now": int(time.time())},
+            ReturnValues="ALL_NEW",
+        )
+        return _account(plain(result["Attributes"]))
+
+    def mark_uninstalled(self, account_id: int, now: int | None = None, *, version: int | None = None) -> bool:
+        """Drop the tokens and flag the account; False if we never knew it.
+
+        With `version`, only if the stored pair is still that generation: a re-install
+        that landed after the caller looked (it bumps `token_version`) is kept.
+        """
+        condition, values = "attribute_exists(account_id)", {}
+        if version is not None:
+            condition, values = condition + " AND token_version = :version", {":version": version}
         return applied(
             self._table.update_item,
             Key={"account_id": account_id},
@@ -76,11 +102,12 @@ class AccountRepository:
                 "SET #status = :gone, uninstalled_at = :now, updated_at = :now "
                 "REMOVE access_token, refresh_token, expires_at, refresh_lock_until, refresh_lock_owner"
             ),
-            ConditionExpression="attribute_exists(account_id)",
+            ConditionExpression=condition,
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues={
                 ":gone": AccountStatus.UNINSTALLED.value,
                 ":now": int(now or time.time()),
+                **values,
             },
         )
 
@@ -108,18 +135,34 @@ class AccountRepository:
                 return [_account(plain(item)) for item in items]
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def mark_reinstall_required(self, account_id: int) -> None:
-        self._table.update_item(
+    def mark_reinstall_required(self, account_id: int, owner: str, refused: str, version: int) -> bool:
+        """Flag the account iff the refused refresh token is still the stored one and the lease is ours.
+
+        False when a refresh or re-install (new `token_version`) or an uninstall landed meanwhile:
+        the caller re-reads and uses the stored pair instead of locking out a healthy account.
+        """
+        return applied(
+            self._table.update_item,
             Key={"account_id": account_id},
             UpdateExpression="SET #status = :s, updated_at = :now REMOVE refresh_lock_until, refresh_lock_owner",
+            ConditionExpression=(
+                "#status = :active AND refresh_lock_owner = :owner AND refresh_token = :refused "
+                "AND token_version = :version"
+            ),
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues={
                 ":s": AccountStatus.REINSTALL_REQUIRED.value,
+                ":active": AccountStatus.ACTIVE.value,
+                ":owner": owner,
+                ":refused": refused,
+                ":version": version,
                 ":now": int(time.time()),
             },
         )
 
     # -- refresh lease ----------------------------------------------------------
+    # Every install and uninstall REMOVEs the lease and bumps or drops `token_version`, so a
+    # refresh that overlaps one of them loses its conditions and never overwrites the newer state.
     def acquire_refresh_lock(self, account_id: int, owner: str, rejected_token: str, lease: float) -> bool:
         """Take the refresh lease iff the stored token is still the rejected one and nobody holds it."""
         now = time.time()
@@ -141,8 +184,21 @@ class AccountRepository:
             },
         )
 
-    def store_refreshed(self, account_id: int, owner: str, tokens: TokenPair) -> bool:
-        """Write the new pair and release the lease; False if our lease was lost meanwhile."""
+    def renew_refresh_lock(self, account_id: int, owner: str, lease: float) -> bool:
+        """Push our lease `lease` seconds past now while our refresh runs; False if it is no longer ours."""
+        return applied(
+            self._table.update_item,
+            Key={"account_id": account_id},
+            UpdateExpression="SET refresh_lock_until = :until",
+            ConditionExpression="refresh_lock_owner = :owner",
+            ExpressionAttributeValues={":until": _num(time.time() + lease), ":owner": owner},
+        )
+
+    def store_refreshed(self, account_id: int, owner: str, tokens: TokenPair, version: int | None = None) -> bool:
+        """Write the new pair and release the lease; False if our lease (or the pair's generation) was lost."""
+        condition, values = "refresh_lock_owner = :owner", {}
+        if version is not None:
+            condition, values = condition + " AND token_version = :version", {":version": version}
         return applied(
             self._table.update_item,
             Key={"account_id": account_id},
@@ -151,7 +207,7 @@ class AccountRepository:
                 "token_version = token_version + :one, updated_at = :now "
                 "REMOVE refresh_lock_until, refresh_lock_owner"
             ),
-            ConditionExpression="refresh_lock_owner = :owner",
+            ConditionExpression=condition,
             ExpressionAttributeValues={
                 ":at": tokens.access_token,
                 ":rt": tokens.refresh_token,
@@ -159,6 +215,7 @@ class AccountRepository:
                 ":one": 1,
                 ":now": int(time.time()),
                 ":owner": owner,
+                **values,
             },
         )
 
@@ -189,7 +246,7 @@ def _account(item: dict[str, Any]) -> Account:
     return Account(
         account_id=item["account_id"],
         subdomain=item["subdomain"],
-        domain=item["domain"],
+        domain=repaired_domain(item["subdomain"], item["domain"]),  # older installs stored the shared api_domain
         status=AccountStatus(item["status"]),
         installed_at=item["installed_at"],
         first_installed_at=item.get("first_installed_at", item["installed_at"]),

@@ -1,88 +1,140 @@
-"""Maps every expected failure of the domain and adapters to one problem+json answer.
+"""The one registry from failures to HTTP answers: status, stable code, words, headers.
 
-Handlers raise; this table decides the status. One place, so the widget sees the
-same answer for the same failure whichever route it called.
+Domain and adapter code raise `DomainError` subclasses (code + data, no status); this table
+alone decides the status, by class, so the widget sees the same answer for the same failure
+whichever route it called. Classes are named by their dotted path and matched along the
+exception's MRO: the table imports nothing, so a handler pays only for what it raises.
+A `DomainError` missing here is a 400 (and a logged warning; a test keeps the table whole);
+any other exception is a 500 `internal` that names the request id and nothing else.
 """
 
 from __future__ import annotations
 
-from dealcopy.amo.errors import AmoAmbiguousWrite, AmoUnavailable, ReinstallRequired
-from dealcopy.auth.one_time_token import TokenRejected
-from dealcopy.copying.errors import (
-    CopyError,
-    CopyForbidden,
-    CopyIncomplete,
-    CopyRejected,
-    ResponsibleUnavailable,
-    RuleInvalid,
-    SourceNotFound,
-)
-from dealcopy.web.problems import Problem
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from dealcopy.errors import DomainError
+from dealcopy.messages import text
+from dealcopy.observability import logger
+from dealcopy.web.problems import Problem, problem_answer
 
 RETRY_AFTER_SECONDS = "30"
 
-_COPY_STATUS: dict[type[CopyError], int] = {
-    RuleInvalid: 400,
-    ResponsibleUnavailable: 400,
-    CopyForbidden: 403,
-    SourceNotFound: 404,
-    CopyRejected: 422,
-    CopyIncomplete: 502,
+
+@dataclass(frozen=True)
+class Rule:
+    status: int
+    code: str | None = None  # the code of an exception that carries none (not a DomainError)
+    retry_after: bool = False
+
+
+_RETRY_503 = Rule(503, retry_after=True)
+
+RULES: dict[str, Rule] = {
+    # the HTTP edge
+    "dealcopy.web.failures.BadJson": Rule(400),
+    "dealcopy.web.failures.BadEncoding": Rule(400),
+    "dealcopy.web.failures.BodyTooLarge": Rule(413),
+    "dealcopy.web.failures.RequestInvalid": Rule(400),
+    "dealcopy.web.failures.NotInstalled": Rule(401),
+    "dealcopy.web.failures.LicenceExpired": Rule(402),
+    "dealcopy.web.failures.BadPresetId": Rule(400),
+    "dealcopy.web.failures.PresetNotFound": Rule(404),
+    "dealcopy.web.failures.AdminOnly": Rule(403),
+    "dealcopy.auth.one_time_token.TokenRejected": Rule(401),
+    # the copy engine
+    "dealcopy.copying.errors.RuleInvalid": Rule(400),
+    "dealcopy.copying.errors.ResponsibleUnavailable": Rule(400),
+    "dealcopy.copying.errors.CopyForbidden": Rule(403),
+    "dealcopy.copying.errors.SourceNotFound": Rule(404),
+    "dealcopy.copying.errors.CopyRejected": Rule(422),
+    "dealcopy.copying.errors.CopyIncomplete": Rule(502),
+    "dealcopy.copying.errors.CopyError": Rule(400),
+    # amoCRM: never a bare 500; a blocked or unpaid account is the account's state, not our fault
+    "dealcopy.amo.errors.AmoAmbiguousWrite": _RETRY_503,
+    "dealcopy.amo.errors.AmoUnavailable": _RETRY_503,
+    "dealcopy.amo.errors.ReinstallRequired": Rule(401),
+    "dealcopy.amo.errors.AmoTokenError": _RETRY_503,
+    "dealcopy.amo.errors.AmoUnauthorized": Rule(401),
+    "dealcopy.amo.errors.AmoPaymentRequired": Rule(402),
+    "dealcopy.amo.errors.AmoForbidden": Rule(403),
+    "dealcopy.amo.errors.AmoRateLimited": _RETRY_503,
+    "dealcopy.amo.errors.AmoServerError": _RETRY_503,
+    "dealcopy.amo.errors.AmoError": Rule(502),
+    # requests of the use cases, DP hooks, copy jobs and schedules
+    "dealcopy.usecases.errors.KeyReused": Rule(409),
+    "dealcopy.usecases.errors.BatchNotFound": Rule(404),
+    "dealcopy.dp.errors.HookMalformed": Rule(400),
+    "dealcopy.dp.errors.HookUnsupported": Rule(422),
+    "dealcopy.dp.errors.HookUnknownAccount": Rule(404),
+    "dealcopy.dp.errors.HookAccountGone": Rule(410),
+    "dealcopy.dp.errors.HookUnauthorized": Rule(401),
+    "dealcopy.dp.errors.HookRejected": Rule(400),
+    "dealcopy.jobs.queue.QueueError": Rule(503, "queue-unavailable", retry_after=True),
+    "dealcopy.usecases.errors.KeyReused": Rule(409),
+    "dealcopy.usecases.errors.BatchNotFound": Rule(404),
+    "dealcopy.dp.errors.HookMalformed": Rule(400),
+    "dealcopy.dp.errors.HookUnsupported": Rule(422),
+    "dealcopy.dp.errors.HookUnknownAccount": Rule(404),
+    "dealcopy.dp.errors.HookAccountGone": Rule(410),
+    "dealcopy.dp.errors.HookUnauthorized": Rule(401),
+    "dealcopy.schedules.errors.ScheduleInvalid": Rule(400),
+    "dealcopy.schedules.errors.RepeatNotFound": Rule(404),
+    "dealcopy.schedules.errors.ScheduledCopyNotFound": Rule(404),
+    # the framework
+    "aws_lambda_powertools.event_handler.exceptions.NotFoundError": Rule(404, "not-found"),
+    "aws_lambda_powertools.utilities.idempotency.exceptions.IdempotencyAlreadyInProgressError": Rule(
+        409, "in-progress"
+    ),
+    "aws_lambda_powertools.utilities.idempotency.exceptions.IdempotencyValidationError": Rule(409, "key-reused"),
 }
 
 
-def from_copy_error(err: CopyError) -> Problem:
-    status = next((code for cls, code in _COPY_STATUS.items() if isinstance(err, cls)), 400)
-    extra = {k: v for k, v in err.as_dict().items() if k not in ("code", "message_ru", "message_en")}
-    if isinstance(err, RuleInvalid):
-        extra["errors"] = [
-            {"path": p.path, "message_ru": p.message_ru, "message_en": p.message_en} for p in err.problems
-        ]
-        extra.pop("problems", None)
-    if isinstance(err, CopyIncomplete):
-        extra["lead_id"] = err.lead_id
-    return Problem(status, err.code, err.message_ru, err.message_en, **extra)
+def dotted(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def from_token_rejected(err: TokenRejected) -> Problem:
-    return Problem(
-        401,
-        "unauthenticated",
-        f"Запрос не подтверждён amoCRM ({err.reason}). Обновите страницу.",
-        f"The request is not authenticated by amoCRM ({err.reason}). Reload the page.",
-    )
+def rule_for(err: BaseException) -> Rule | None:
+    """The rule of the nearest class of `err` in the table (None: not an expected failure)."""
+    for cls in type(err).__mro__:
+        rule = RULES.get(dotted(cls))
+        if rule is not None:
+            return rule
+    if isinstance(err, DomainError):
+        logger.warning("domain error without an HTTP rule", extra={"error_class": dotted(type(err))})
+        return Rule(400)
+    return None
 
 
-def from_reinstall(_: ReinstallRequired) -> Problem:
-    return Problem(
-        401,
-        "reinstall-required",
-        "Доступ виджета к amoCRM отозван. Администратору нужно переустановить виджет.",
-        "The widget's access to amoCRM was revoked. An administrator must reinstall the widget.",
-    )
+def answer_for(err: BaseException, lang: str, request_id: str = "") -> Response:
+    """The problem+json answer for `err` in `lang` ('ru' or 'en')."""
+    if isinstance(err, Problem):
+        return problem_answer(err.status, err.code, err.detail[lang], err.extra, err.headers)
+    rule = rule_for(err)
+    if rule is None:
+        logger.exception("unexpected error", extra={"error_class": dotted(type(err))})
+        return internal_answer(lang, request_id)
+    headers = {"Retry-After": RETRY_AFTER_SECONDS} if rule.retry_after else {}
+    if isinstance(err, DomainError):
+        code, detail, extra = err.code, err.message(lang), _details(err)
+    else:
+        code = rule.code or "unknown-error"
+        detail, extra = text(code, lang), {}
+    logger.info("request refused", extra={"status": rule.status, "code": code})
+    return problem_answer(rule.status, code, detail, extra, headers)
 
 
-def from_unavailable(err: AmoUnavailable) -> Problem:
-    if isinstance(err, AmoAmbiguousWrite):
-        return Problem(
-            503,
-            "amocrm-uncertain",
-            "amoCRM не ответил вовремя; копия могла быть создана. Проверьте сделки, прежде чем повторять.",
-            "amoCRM did not answer in time; the copy may have been created. Check the deals before retrying.",
-            headers={"Retry-After": RETRY_AFTER_SECONDS},
-        )
-    return Problem(
-        503,
-        "amocrm-unavailable",
-        "amoCRM сейчас недоступен. Повторите через минуту.",
-        "amoCRM is unavailable right now. Please retry in a minute.",
-        headers={"Retry-After": RETRY_AFTER_SECONDS},
-    )
+def internal_answer(lang: str, request_id: str = "") -> Response:
+    """500 `internal`: no class name, stack or message of the cause, only the id to quote to support."""
+    ident = request_id or "-"
+    return problem_answer(500, "internal", text("internal", lang, error=ident), {"request_id": ident})
 
 
-MAPPERS = (
-    (CopyError, from_copy_error),
-    (TokenRejected, from_token_rejected),
-    (ReinstallRequired, from_reinstall),
-    (AmoUnavailable, from_unavailable),
-)
+def _details(err: DomainError) -> dict[str, Any]:
+    try:
+        return err.details()
+    except Exception:  # details are a courtesy: never turn a 4xx into a 500
+        logger.exception("error details failed", extra={"error_class": dotted(type(err))})
+        return {}

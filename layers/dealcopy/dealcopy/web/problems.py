@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 from http import HTTPStatus
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
+PROBLEM_JSON = "application/problem+json"
+_RESERVED = frozenset({"type", "title", "status", "code", "detail"})
+
 
 class Problem(Exception):
-    """An expected failure that maps to one HTTP answer (raised by domain or handler code)."""
+    """An HTTP answer raised with its words inline.
+
+    Transitional: new code raises a `DomainError` (code + data) and lets `web/errors.py`
+    choose the status; this stays for callers not yet converted.
+    """
 
     def __init__(
         self,
@@ -37,22 +45,33 @@ def prefers_russian(accept_language: str | None) -> bool:
     return not first.startswith("en")
 
 
-def problem_response(problem: Problem, accept_language: str | None) -> Response:
-    lang = "ru" if prefers_russian(accept_language) else "en"
+def language(accept_language: str | None) -> str:
+    return "ru" if prefers_russian(accept_language) else "en"
+
+
+def problem_answer(
+    status: int, code: str, detail: str, extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    """The problem+json answer; `extra` never overrides the standard members."""
     body = {
-        "type": f"https://dealcopy.dev/problems/{problem.code}",
-        "title": HTTPStatus(problem.status).phrase,
-        "status": problem.status,
-        "code": problem.code,
-        "detail": _sentence(problem.detail[lang]),
-        **problem.extra,
+        "type": f"https://dealcopy.dev/problems/{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "code": code,
+        "detail": _sentence(detail),
+        **{k: v for k, v in (extra or {}).items() if k not in _RESERVED},
     }
     return Response(
-        status_code=problem.status,
-        content_type="application/problem+json",
-        body=json.dumps(body, ensure_ascii=False),
-        headers=problem.headers,
+        status_code=status,
+        content_type=PROBLEM_JSON,
+        body=json.dumps(body, ensure_ascii=False, default=str),
+        headers=headers or {},
     )
+
+
+def problem_response(problem: Problem, accept_language: str | None) -> Response:
+    lang = language(accept_language)
+    return problem_answer(problem.status, problem.code, problem.detail[lang], problem.extra, problem.headers)
 
 
 def _sentence(text: str) -> str:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 from dealcopy.config import settings
-from dealcopy.observability import logger
 from dealcopy.web.cors import PatternCORSConfig
-from dealcopy.web.errors import MAPPERS
-from dealcopy.web.problems import Problem, problem_response
+from dealcopy.web.errors import answer_for
+from dealcopy.web.problems import language
 
 
 def api_resolver(*, widget_cors: bool = False) -> APIGatewayHttpResolver:
-    """A resolver whose Problem exceptions become problem+json answers.
+    """A resolver whose every exception becomes a problem+json answer (see `web/errors.py`).
 
     `widget_cors` opens the routes to amoCRM account pages (preflight included)
-    and allows the `X-Auth-Token` header the widget's `$authorizedAjax` sends.
+    and allows the `X-Auth-Token` header the widget's `$authorizedAjax` sends; error answers
+    (4xx, 5xx, unknown routes) carry the same CORS headers as successes.
     """
     cors = (
         PatternCORSConfig(settings().allowed_origins, allow_headers=["X-Auth-Token", "Accept-Language"], max_age=600)
@@ -24,11 +24,16 @@ def api_resolver(*, widget_cors: bool = False) -> APIGatewayHttpResolver:
     )
     app = APIGatewayHttpResolver(cors=cors)
 
-    def answer(problem: Problem) -> Response:
-        logger.info("request refused", extra={"status": problem.status, "code": problem.code})
-        return problem_response(problem, app.current_event.headers.get("accept-language"))
+    def answer(err: Exception) -> Response:
+        event = app.current_event
+        return answer_for(err, language(event.headers.get("accept-language")), _request_id(event))
 
-    app.exception_handler(Problem)(answer)
-    for exc_type, to_problem in MAPPERS:
-        app.exception_handler(exc_type)(lambda err, to_problem=to_problem: answer(to_problem(err)))
+    app.exception_handler(Exception)(answer)
     return app
+
+
+def _request_id(event) -> str:
+    try:
+        return str(event.request_context.request_id or "")
+    except (AttributeError, KeyError, TypeError):
+        return ""

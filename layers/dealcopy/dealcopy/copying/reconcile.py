@@ -7,9 +7,11 @@ may one whose worker crashed before it saved the answer. amoCRM keeps no idempot
 1. wait until the attempt has *settled* (`job_settle_seconds` after it was sent), so a create
    still running inside amoCRM has finished (assumption: amoCRM finishes or drops a request
    within that time);
-2. one `GET /api/v4/leads` with the documented filters `filter[statuses][i][pipeline_id|status_id]`
-   (every target stage of the batch) and `filter[created_at][from]` (the earliest attempt minus
-   a clock-skew margin), `with=contacts`;
+2. one `GET /api/v4/leads` per target stage of the batch, with the documented filters
+   `filter[statuses][0][pipeline_id|status_id]` and `filter[created_at][from]` (the earliest
+   attempt minus a clock-skew margin), `with=contacts`. One stage per request: the current
+   leads-list docs allow only one stage per filter, and a search that silently honoured only
+   the first of several would miss a lead we made (then create it twice);
 3. a candidate matches a plan when everything we sent that amoCRM echoes is equal: name,
    pipeline, stage, responsible user, budget, contacts, company, and the custom fields it kept
    are a subset of those we sent (amoCRM may drop some);
@@ -24,7 +26,7 @@ that are identical in all of them are interchangeable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from dealcopy.copying.metadata import AmoApi
@@ -33,17 +35,29 @@ from dealcopy.copying.plan import CopyPlan
 CLOCK_SKEW = 120  # seconds between our clock and amoCRM's that the created_at filter tolerates
 
 
-def search_params(plans: Sequence[CopyPlan], since: float) -> dict[str, Any]:
-    targets = sorted({(p.payload["pipeline_id"], p.payload["status_id"]) for p in plans})
-    params: dict[str, Any] = {"with": "contacts", "filter[created_at][from]": max(0, int(since) - CLOCK_SKEW)}
-    for i, (pipeline_id, status_id) in enumerate(targets):
-        params[f"filter[statuses][{i}][pipeline_id]"] = pipeline_id
-        params[f"filter[statuses][{i}][status_id]"] = status_id
-    return params
+def stages_of(plans: Sequence[CopyPlan]) -> list[tuple[int, int]]:
+    """The (pipeline, stage) pairs the plans target, each once, in a stable order."""
+    return sorted({(p.payload["pipeline_id"], p.payload["status_id"]) for p in plans})
+
+
+def search_params(stage: tuple[int, int], since: float) -> dict[str, Any]:
+    """The search for leads created in one stage since `since` (minus the clock-skew margin)."""
+    pipeline_id, status_id = stage
+    return {
+        "with": "contacts",
+        "filter[created_at][from]": max(0, int(since) - CLOCK_SKEW),
+        "filter[statuses][0][pipeline_id]": pipeline_id,
+        "filter[statuses][0][status_id]": status_id,
+    }
 
 
 def find_candidates(api: AmoApi, plans: Sequence[CopyPlan], since: float) -> list[dict[str, Any]]:
-    return list(api.paginate("/api/v4/leads", "leads", search_params(plans, since)))
+    """Every lead created in a target stage of `plans` since `since`: one search per stage."""
+    found: dict[int, dict[str, Any]] = {}
+    for stage in stages_of(plans):
+        for lead in api.paginate("/api/v4/leads", "leads", search_params(stage, since)):
+            found.setdefault(int(lead["id"]), lead)
+    return list(found.values())
 
 
 def _ids(items: Iterable[dict[str, Any]] | None) -> set[int]:
@@ -95,3 +109,11 @@ def assign(plans: Sequence[CopyPlan], candidates: Sequence[dict[str, Any]], clai
                 found[plan.request_id] = lead_id
                 break
     return found
+
+
+def find_made(
+    api: AmoApi, plans: Sequence[CopyPlan], since: float, claimed: Callable[[list[int]], set[int]]
+) -> dict[str, int]:
+    """request_id -> lead id of every plan amoCRM did make; `claimed` names leads already taken by a copy."""
+    candidates = find_candidates(api, plans, since)
+    return assign(plans, candidates, claimed([int(c["id"]) for c in candidates]))

@@ -1,0 +1,201 @@
+"""Repeats as a chain of one-time schedules: each occurrence is an `at(...)` schedule, and the
+fire of one arms the next.
+
+Why not `cron`/`rate`: neither says "every N days/weeks from the start" (cron restarts its day
+steps each month, rate ignores the zone's DST), cron cannot say "the 30th, or the month's last
+day" (only 31 -> `L` works), and neither knows `count`. A chain is exact for every unit and N,
+DST included (our time math resolves local times), the pending occurrence is always visible
+as a schedule, and pausing is deleting it. Cost: one CreateSchedule per occurrence.
+
+An occurrence is handled in two steps so a crash loses nothing: `on_fire` claims it and says
+what to copy (its job id is deterministic: the job record makes the copy exactly-once), then
+`advance` arms the next occurrence. A later delivery of an occurrence that already advanced is
+a no-op; one that comes while the repeat still waits on it (a crash in between) resumes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from dealcopy.copying.errors import RuleProblem
+from dealcopy.schedules.errors import IdempotencyKeyReused, RepeatNotFound, ScheduleInvalid
+from dealcopy.schedules.fire import ScheduledFire, fire_input
+from dealcopy.schedules.names import occurrence_job_id, repeat_id, schedule_name, schedule_prefix
+from dealcopy.schedules.ports import Scheduler, ScheduleStore
+from dealcopy.schedules.records import Repeat, RepeatState
+from dealcopy.schedules.repeat import RepeatChange, RepeatRequest, RepeatSchedule
+from dealcopy.schedules.timemath import Occurrence, check_schedule, minute, name_values, next_occurrence
+
+
+@dataclass(frozen=True)
+class OccurrenceCopy:
+    """Copy the repeat's source now: `job_id` names the job, `name_values` fill `{n}`/`{date}`."""
+
+    repeat: Repeat
+    occurrence: Occurrence
+    job_id: str
+    name_values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    reason: str  # gone | inactive | stale | duplicate
+
+
+class Repeats:
+    def __init__(self, scheduler: Scheduler, store: ScheduleStore) -> None:
+        self._scheduler = scheduler
+        self._store = store
+
+    # --- requests -------------------------------------------------------------------------
+
+    def create(
+        self, account_id: int, request: RepeatRequest, *, timezone: str, now: datetime, user_id: int | None = None
+    ) -> tuple[Repeat, bool]:
+        """Store and arm a repeat; the same idempotency key again returns the first one."""
+        schedule = request.schedule(timezone)
+        upcoming = _upcoming(schedule, now)
+        repeat = Repeat(
+            account_id=account_id,
+            repeat_id=repeat_id(account_id, request.idempotency_key),
+            lead_id=request.lead_id,
+            rule=_canonical(request.rule),
+            preset_id=request.preset_id,
+            overrides=request.overrides,
+            schedule=schedule,
+            next_n=upcoming.n,
+            next_at=upcoming.at,
+            request_hash=hashlib.sha256(request.model_dump_json().encode()).hexdigest(),
+            created_by=user_id,
+        )
+        stored, created = self._store.create_repeat(repeat)
+        if not created and stored.request_hash != repeat.request_hash:
+            raise IdempotencyKeyReused()
+        if stored.state is RepeatState.ACTIVE:
+            self._arm(stored)  # a replay after a crash between the two writes arms it
+        return stored, created
+
+    def pause(self, account_id: int, rid: str) -> Repeat:
+        repeat = self.get(account_id, rid)
+        if repeat.state is RepeatState.ACTIVE:
+            self._disarm(repeat)
+            self._save(repeat, RepeatState.PAUSED, None)
+        return repeat
+
+    def resume(self, account_id: int, rid: str, now: datetime) -> Repeat:
+        """Continues with the next occurrence after `now`; those missed while paused are skipped."""
+        repeat = self.get(account_id, rid)
+        if repeat.state is RepeatState.PAUSED:
+            self._restart(repeat, now)
+        return repeat
+
+    def change(self, account_id: int, rid: str, change: RepeatChange, now: datetime) -> Repeat:
+        repeat = self.get(account_id, rid)
+        if change.changes_calendar:
+            schedule = change.apply(repeat.schedule)
+            _valid(schedule)
+            repeat.schedule = schedule
+            if repeat.state in (RepeatState.ACTIVE, RepeatState.FINISHED):
+                self._disarm(repeat)
+                self._restart(repeat, now)
+        if change.paused is True:
+            return self.pause(account_id, rid) if repeat.state is RepeatState.ACTIVE else repeat
+        if change.paused is False and repeat.state is RepeatState.PAUSED:
+            self._restart(repeat, now)
+        elif change.changes_calendar:
+            self._store.save_repeat(repeat)
+        return repeat
+
+    def delete(self, account_id: int, rid: str) -> None:
+        repeat = self.get(account_id, rid)
+        self._disarm(repeat)
+        self._store.delete_repeat(account_id, rid)
+
+    def stop(self, account_id: int, rid: str, code: str) -> None:
+        """The repeat stops itself (its source was deleted, ...), keeping `code` as the reason."""
+        repeat = self.get(account_id, rid)
+        self._disarm(repeat)
+        repeat.stop_code = code
+        self._save(repeat, RepeatState.STOPPED, None)
+
+    def get(self, account_id: int, rid: str) -> Repeat:
+        repeat = self._store.get_repeat(account_id, rid)
+        if repeat is None:
+            raise RepeatNotFound(repeat_id=rid)
+        return repeat
+
+    # --- fires ----------------------------------------------------------------------------
+
+    def on_fire(self, fire: ScheduledFire) -> OccurrenceCopy | Skipped:
+        """What one delivery of an occurrence means: copy now, or nothing (and why)."""
+        repeat = self._store.get_repeat(fire.account_id, fire.id)
+        if repeat is None:
+            return Skipped("gone")
+        at = minute(fire.scheduled_at)
+        if repeat.state is not RepeatState.ACTIVE or repeat.next_at is None:
+            return Skipped("inactive")
+        if minute(repeat.next_at) != at:
+            return Skipped("stale")  # an occurrence already handled, or one of a changed calendar
+        job_id = occurrence_job_id(repeat.repeat_id, at)
+        self._store.claim_occurrence(repeat.account_id, repeat.repeat_id, at, job_id)  # first or a resume
+        occurrence = Occurrence(repeat.next_n or 0, at)
+        return OccurrenceCopy(repeat, occurrence, job_id, name_values(repeat.schedule, occurrence))
+
+    def advance(self, fired: OccurrenceCopy, now: datetime) -> Repeat:
+        """After the occurrence's job exists: arm the next occurrence (or finish the repeat)."""
+        repeat = fired.repeat
+        repeat.fired += 1
+        repeat.last_fired_at = fired.occurrence.at
+        upcoming = next_occurrence(repeat.schedule, max(fired.occurrence.at, now))
+        if upcoming is None:
+            self._save(repeat, RepeatState.FINISHED, None)
+        else:
+            self._save(repeat, RepeatState.ACTIVE, upcoming)
+            self._arm(repeat)
+        return repeat
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _restart(self, repeat: Repeat, now: datetime) -> None:
+        upcoming = next_occurrence(repeat.schedule, now)
+        self._save(repeat, RepeatState.FINISHED if upcoming is None else RepeatState.ACTIVE, upcoming)
+        if upcoming is not None:
+            self._arm(repeat)
+
+    def _save(self, repeat: Repeat, state: RepeatState, upcoming: Occurrence | None) -> None:
+        repeat.state = state
+        repeat.next_n, repeat.next_at = (upcoming.n, upcoming.at) if upcoming else (None, None)
+        self._store.save_repeat(repeat)
+
+    def _arm(self, repeat: Repeat) -> None:
+        assert repeat.next_at is not None
+        name = schedule_name(repeat.repeat_id, repeat.next_at)
+        message = fire_input("repeat", repeat.account_id, repeat.repeat_id)
+        self._scheduler.put_once(name, repeat.next_at, message, str(repeat.account_id))
+
+    def _disarm(self, repeat: Repeat) -> None:
+        for info in self._scheduler.list(schedule_prefix(repeat.repeat_id)):
+            self._scheduler.delete(info.name)
+
+
+def _valid(schedule: RepeatSchedule) -> None:
+    problems = check_schedule(schedule)
+    if problems:
+        raise ScheduleInvalid(problems)
+
+
+def _upcoming(schedule: RepeatSchedule, now: datetime) -> Occurrence:
+    _valid(schedule)
+    upcoming = next_occurrence(schedule, now)
+    if upcoming is None:
+        raise ScheduleInvalid([RuleProblem("start", "все повторы уже в прошлом", "every occurrence is in the past")])
+    return upcoming
+
+
+def _canonical(rule: dict[str, Any] | None) -> str | None:
+    import json
+
+    return None if rule is None else json.dumps(rule, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

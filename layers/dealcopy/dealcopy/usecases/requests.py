@@ -1,0 +1,51 @@
+"""What the widget sends: the request models of every route, in one place.
+
+Each is checked by pydantic at the edge (`web.session.parse_body` answers 400 with paths).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+
+from dealcopy.storage.presets import PRESET_ID_PATTERN
+
+MAX_LEADS = 250  # a bulk copy's limit (amoCRM's lead list selects at most 250 at a time)
+
+
+class RuleChoice(BaseModel):
+    """`rule`, or `preset_id` plus optional `overrides`; the key makes a retry return the same answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: dict[str, Any] | None = None
+    preset_id: str | None = Field(default=None, pattern=PRESET_ID_PATTERN)
+    overrides: dict[str, Any] = Field(default_factory=dict)
+    idempotency_key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
+
+    @model_validator(mode="after")
+    def _one_rule_source(self) -> RuleChoice:
+        if (self.rule is None) == (self.preset_id is None):
+            raise ValueError("give exactly one of `rule` or `preset_id`")
+        return self
+
+
+class CopyRequest(RuleChoice):
+    """One manual copy from the lead card."""
+
+    lead_id: PositiveInt
+
+
+class BulkRequest(RuleChoice):
+    """The lead list's mass action: one rule for up to 250 leads."""
+
+    lead_ids: list[PositiveInt] = Field(min_length=1, max_length=MAX_LEADS)
+
+
+class SignRequest(BaseModel):
+    """A DP rule to validate and sign for the caller's account."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: dict[str, Any] | str

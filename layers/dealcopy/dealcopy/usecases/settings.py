@@ -1,0 +1,23 @@
+"""`settings_lookup`: what the widget needs to draw its forms (account metadata, presets, licence)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dealcopy.accounts import Account
+from dealcopy.copying.metadata import AccountMetadata
+from dealcopy.licence import Licence, licence_of
+from dealcopy.storage.presets import Preset
+from dealcopy.usecases.rules import RuleBook
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    metadata: AccountMetadata
+    presets: list[Preset]
+    licence: Licence
+
+
+def settings_lookup(account: Account, *, rules: RuleBook) -> AccountSettings:
+    metadata = rules.engine.metadata()
+    return AccountSettings(metadata, rules.presets.list(account.account_id), licence_of(account))

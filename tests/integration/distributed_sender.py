@@ -1,0 +1,36 @@
+"""One "Lambda instance" for the distributed budget test: its own process, client, limiter and store.
+
+`python -m tests.integration.distributed_sender MOTO_URL TABLE EMULATOR_URL TOKEN ACCOUNT COUNT`
+sends COUNT requests as fast as its limiters allow and prints one JSON line of what it saw.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+import boto3
+
+from dealcopy.amo.budget import SharedBudget
+from dealcopy.amo.ratelimit import SlidingWindowLimiter
+from dealcopy.storage.budget import DynamoSlotStore
+from tests.integration.amo_helpers import client
+
+
+def main(moto_url: str, table: str, emulator_url: str, token: str, account: str, count: str) -> None:
+    dynamodb = boto3.resource("dynamodb", endpoint_url=moto_url, region_name="eu-central-1")
+    budget = SharedBudget(account, DynamoSlotStore(dynamodb.Table(table)), local=SlidingWindowLimiter(rate=7))
+    api = client(emulator_url, token, limiter=budget, attempts=1)
+    statuses: Counter[str] = Counter()
+    for _ in range(int(count)):
+        try:
+            api.get("/api/v4/account")
+            statuses["200"] += 1
+        except Exception as err:  # noqa: BLE001 - reported, the test asserts on it
+            statuses[type(err).__name__] += 1
+    print(json.dumps({"statuses": statuses, "store_calls": budget.store_calls}), flush=True)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -1,0 +1,7 @@
+"""`python -m tools.admin ...`"""
+
+import sys
+
+from tools.admin.cli import main
+
+sys.exit(main())

@@ -1,0 +1,163 @@
+/*
+ * Digital Pipeline (`dpSettings`): our action's dialog. Finds amoCRM's inputs `rule` and
+ * `signature`, hides their rows and draws the rule form plus «Анонимная копия». Every change
+ * (debounced) writes the unsigned rule, clears the signature and asks POST /widget/dp/sign;
+ * only an accepted rule gets the backend's canonical text and signature, which amoCRM saves.
+ */
+define('dealcopy/dp', ['jquery'], function ($) {
+  'use strict';
+
+  var DP_TEMPLATES = ['dp'];
+  var SIGN_DELAY_MS = 350;
+
+  function create(ctx) {
+    var t = ctx.i18n.t;
+    var html = ctx.templates.html;
+    var api = ctx.api.call;
+    var panel = ctx.panel;
+    var problems = ctx.problems;
+
+    function dpInput($scope, code) {
+      var $input = $scope.find('[name="' + code + '"]');
+      if (!$input.length) {
+        $input = $scope.find('[name$="[' + code + ']"]');
+      }
+      return $input.first();
+    }
+
+    /** The open DP action dialog of this widget: the form holding our declared inputs. */
+    function dpDialog() {
+      // Other widgets' actions may use an input named `rule` too: start from our own marker.
+      var code = ctx.env.widgetCode();
+      var $marker = code ? $('.digital-pipeline__short-task_widget-style_' + code).last() : $();
+      var $own = $marker.parents().filter(function () {
+        return dpInput($(this), 'rule').length > 0;
+      });
+      if ($own.length) {
+        return $own.first();
+      }
+      var $rule = $('[name="rule"], [name$="[rule]"]').filter(function () {
+        return $(this).closest('[data-action="send_widget_hook"], .digital-pipeline__edit-forms, form').length > 0;
+      });
+      var $dialog = $rule.last().closest('[data-action="send_widget_hook"]');
+      if (!$dialog.length) {
+        $dialog = $rule.last().closest('.digital-pipeline__edit-forms, form');
+      }
+      return $dialog;
+    }
+
+    function renderDpSettings() {
+      var $dialog = dpDialog();
+      var $rule = dpInput($dialog, 'rule');
+      var $signature = dpInput($dialog, 'signature');
+      if (!$rule.length || !$signature.length) {
+        return;
+      }
+      $dialog.find('.dealcopy-dp').remove();
+      // amoCRM draws and saves the declared inputs; we hide them and keep them filled.
+      $rule.add($signature).each(function () {
+        var $row = $(this).closest('.widget_settings_block__item_field, .task-edit__body__form-row, .dealcopy-dp-field');
+        ($row.length ? $row : $(this)).addClass('dealcopy-hidden').attr('aria-hidden', 'true');
+      });
+      var $root = $('<div class="dealcopy dealcopy-root dealcopy-dp"></div>');
+      var $form = $rule.closest('.task-edit__body__form, form');
+      if ($form.length && $dialog.has($form).length) {
+        $form.after($root);
+      } else {
+        $rule.after($root);
+      }
+      panel.loadingInto($root);
+      var saved = null;
+      try {
+        saved = $rule.val() ? JSON.parse($rule.val()) : null;
+      } catch (ignored) {
+        saved = null;
+      }
+      panel.loadScreen($root, DP_TEMPLATES, ctx.api.loadMeta(), function (meta) {
+        buildDpSettings($root, meta, saved, $rule, $signature);
+      }, function () {
+        $root.remove();
+        renderDpSettings();
+      });
+    }
+
+    function buildDpSettings($root, meta, saved, $rule, $signature) {
+      $root.html(html('dp'));
+      var form = ctx.ruleForm($root.find('[data-slot="form"]'), meta, {
+        mode: 'dp',
+        heading: true,
+        order: ['responsible', 'pipeline', 'stage'],
+        checks: ['company', 'contacts', 'products'],
+        presets: true,
+        allowActor: false, // a trigger has no user who copies
+        allowAnonymise: true,
+        initial: saved
+      });
+      var $status = $root.find('[data-slot="status"]');
+      var $error = $root.find('[data-slot="error"]');
+      var sequence = 0;
+      var pending = null;
+
+      function status(kind, text) {
+        $status
+          .removeClass('dealcopy-dp__status_ok dealcopy-dp__status_busy dealcopy-dp__status_error')
+          .addClass('dealcopy-dp__status_' + kind)
+          .text(text);
+        $root.attr('data-sign-state', kind);
+      }
+
+      function write($input, value) {
+        $input.val(value).trigger('input').trigger('change');
+      }
+
+      function sign() {
+        pending = null;
+        sequence += 1;
+        var mine = sequence;
+        var rule = form.rule();
+        // The unsigned choice is kept at once, the signature only once the backend accepted it:
+        // amoCRM then saves either a valid pair or no signature (the hook is refused, not misrun).
+        write($rule, JSON.stringify(rule));
+        write($signature, '');
+        status('busy', t('dp.signing'));
+        problems.hideProblem($error);
+        form.clearErrors();
+        api('POST', '/widget/dp/sign', { rule: rule })
+          .done(function (signed) {
+            if (mine !== sequence) {
+              return;
+            }
+            write($rule, signed.rule);
+            write($signature, signed.signature);
+            status('ok', t('dp.signed'));
+          })
+          .fail(function (problem) {
+            if (mine !== sequence) {
+              return;
+            }
+            status('error', t('dp.not_signed'));
+            problems.showProblem($error, problem, form);
+          });
+      }
+
+      form.onChange(function () {
+        if (pending) {
+          ctx.timers.cancel(pending);
+        }
+        status('busy', t('dp.signing'));
+        pending = ctx.timers.later(sign, SIGN_DELAY_MS);
+      });
+      // A new action (or one saved by an older version) is signed right away, so saving the
+      // dialog without touching anything still stores a valid pair.
+      if (!saved || !$signature.val()) {
+        sign();
+      } else {
+        status('ok', t('dp.signed'));
+      }
+    }
+
+    return { render: renderDpSettings };
+  }
+
+  return { create: create };
+});

@@ -1,0 +1,114 @@
+/*
+ * i18n helpers: the strings of i18n/<lang>.json in the language amoCRM loaded them in.
+ * Every text the widget draws itself goes through `t` with a literal dotted key; `make widget`
+ * checks that each such key exists in ru.json and en.json.
+ */
+define('dealcopy/i18n', ['jquery'], function ($) {
+  'use strict';
+
+  var TEMPLATE_SECTIONS = ['form', 'tree', 'panel', 'bulk', 'dp', 'page', 'licence'];
+
+  function create(ctx) {
+    var self = ctx.widget;
+
+    /** A string of i18n/<lang>.json by its dotted path; `{name}` placeholders from `vars`. */
+    function t(path, vars) {
+      var parts = path.split('.');
+      var node = self.i18n(parts[0]);
+      for (var i = 1; i < parts.length && node; i++) {
+        node = node[parts[i]];
+      }
+      if (typeof node !== 'string') {
+        return path;
+      }
+      if (!vars) {
+        return node;
+      }
+      return node.replace(/\{(\w+)\}/g, function (whole, key) {
+        return Object.prototype.hasOwnProperty.call(vars, key) ? String(vars[key]) : whole;
+      });
+    }
+
+    /** The language amoCRM loaded our i18n in: the user's language. */
+    function userLang() {
+      return t('lang.code') === 'en' ? 'en' : 'ru';
+    }
+
+    /** The i18n sections the templates read as `lang.<section>.<key>`. */
+    function langTree() {
+      var tree = {};
+      $.each(TEMPLATE_SECTIONS, function (_, section) {
+        tree[section] = self.i18n(section) || {};
+      });
+      return tree;
+    }
+
+    function plural(n, forms) {
+      if (userLang() === 'en') {
+        return n === 1 ? forms[0] : forms[2];
+      }
+      var n10 = n % 10;
+      var n100 = n % 100;
+      if (n10 === 1 && n100 !== 11) {
+        return forms[0];
+      }
+      if (n10 >= 2 && n10 <= 4 && (n100 < 10 || n100 >= 20)) {
+        return forms[1];
+      }
+      return forms[2];
+    }
+
+    function daysText(n) {
+      return t(plural(n, ['licence.days.one', 'licence.days.few', 'licence.days.many']), { n: n });
+    }
+
+    /** The backend's own bilingual text (message_ru/message_en, reason_*) in the user's language. */
+    function messageOf(error) {
+      if (!error) {
+        return '';
+      }
+      if (typeof error === 'string') {
+        return error;
+      }
+      var ru = error.message_ru || error.reason_ru;
+      var en = error.message_en || error.reason_en;
+      return (userLang() === 'en' ? en || ru : ru || en) || error.message || error.detail || '';
+    }
+
+    /** A timestamp (seconds, milliseconds or ISO text) as the user's locale writes it. */
+    function formatAt(at) {
+      if (at === null || at === undefined || at === '') {
+        return '';
+      }
+      var value = at;
+      if (typeof value === 'number' || /^\d+$/.test(String(value))) {
+        value = Number(value);
+        if (value < 1e12) {
+          value *= 1000; // seconds
+        }
+      }
+      var date = new Date(value);
+      if (isNaN(date.getTime())) {
+        return String(at);
+      }
+      return date.toLocaleString(userLang() === 'en' ? 'en-GB' : 'ru-RU', {
+        day: '2-digit',
+        month: '2-digit',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit'
+      });
+    }
+
+    return {
+      t: t,
+      userLang: userLang,
+      langTree: langTree,
+      daysText: daysText,
+      messageOf: messageOf,
+      formatAt: formatAt
+    };
+  }
+
+  return { create: create };
+});
