@@ -233,8 +233,16 @@ def digital_pipeline(stack: StackInfo, control: Any, account: dict[str, Any], ou
 
 
 def uninstall(stack: StackInfo, account_id: int, out: Out) -> None:
+    """The admin removes the widget in amoCRM (its tokens are revoked there), and amoCRM calls the hook.
+
+    The backend drops an account only once amoCRM confirms the stored tokens are revoked, so an old
+    hook replayed after a re-install cannot drop a healthy account.
+    """
+    from amo_emulator.control import EmulatorControl
     from dealcopy import wiring
     from dealcopy.install import uninstall_signature
+
+    EmulatorControl(stack.emulator_url).uninstall(account_id, stack.client_id)
 
     def hook(signature: str) -> int:
         params = {"account_id": account_id, "client_uuid": stack.client_id, "signature": signature}

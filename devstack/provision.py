@@ -6,6 +6,7 @@ same keys, TTL attributes, FIFO settings and redrive policy as production.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,7 +52,9 @@ def provision(
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         out.physical[name] = url
         out.attrs.update({f"{name}.Arn": arn, f"{name}.QueueName": props["QueueName"], f"{name}.QueueUrl": url})
-    secrets.create_secret(Name=params["ClientSecretName"], SecretString=client_secret)
+    # Stack processes sharing one moto (tools/bench_scale: Lambda instances) find it made already.
+    with contextlib.suppress(secrets.exceptions.ResourceExistsException):
+        secrets.create_secret(Name=params["ClientSecretName"], SecretString=client_secret)
     return out
 
 
@@ -65,7 +68,10 @@ def _create_table(dynamodb: Any, table: str, props: dict[str, Any]) -> None:
     for key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
         if key in props:
             kwargs[key] = props[key]
-    dynamodb.create_table(**kwargs)
+    try:
+        dynamodb.create_table(**kwargs)
+    except dynamodb.exceptions.ResourceInUseException:
+        return  # made by another stack process sharing this moto (tools/bench_scale)
     ttl = props.get("TimeToLiveSpecification")
     if ttl and ttl.get("Enabled"):
         dynamodb.update_time_to_live(

@@ -20,8 +20,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import oauth
-from .hosts import addressed
 from .faults import run_faulted
+from .hosts import addressed
 from .paging import Page, parse_page
 from .problems import problem
 from .query import parse_nested, parse_with, query_lists

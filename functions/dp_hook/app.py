@@ -9,6 +9,7 @@ from dealcopy import wiring
 from dealcopy.dp.intake import AccountCache
 from dealcopy.observability import logger
 from dealcopy.usecases.dp import accept_hook
+from dealcopy.web.body import body_text
 from dealcopy.web.entry import http_entry
 from dealcopy.web.resolver import api_resolver
 
@@ -20,12 +21,13 @@ accounts = AccountCache(wiring.account_of)
 def dp_hook():
     event = app.current_event
     message = accept_hook(
-        event.decoded_body,
+        body_text(event),
         event.headers.get("content-type"),
         accounts=accounts,
         client_secret=wiring.client_secret,
         queue=wiring.job_queue(),
         dp_rules=wiring.dp_rules(),
+        follow=wiring.follow_hook,
     )
     logger.info("dp hook queued", extra={"account_id": message.account_id, "job_id": message.jobs[0].job_id})
     return {"accepted": True, "job_id": message.jobs[0].job_id}

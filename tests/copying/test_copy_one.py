@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from amo_emulator.seed_demo import (
 )
 from dealcopy.amo.errors import AmoAmbiguousWrite
 from dealcopy.copying import CopyIncomplete, CopyResult, ResponsibleUnavailable, RuleInvalid, SourceNotFound
+from dealcopy.copying.reconcile import find_candidates
 
 from .conftest import ADMIN, Account, field_values, links_of, rule, without_notes
 
@@ -240,14 +242,35 @@ def test_fractional_budget_rfc3339_date_and_utm_are_kept(account: Account) -> No
         {"field_id": FIELD["Дата отгрузки"], "values": [{"value": "2024-05-01T00:00:00+03:00"}]},
         {"field_id": FIELD["utm_source"], "values": [{"value": "google"}]},
     ]
-    created = account.api.post("/api/v4/leads", json=[{"name": "Дробный", "price": 1500.5, "custom_fields_values": fields}])
+    created = account.api.post(
+        "/api/v4/leads", json=[{"name": "Дробный", "price": 1500.5, "custom_fields_values": fields}]
+    )
     source_id = created["_embedded"]["leads"][0]["id"]
     chosen = [FIELD["Дата отгрузки"], FIELD["utm_source"]]
     result = copy_and_check_source(account, source_id, rule(fields=chosen, catalogs=[]))
     source, copy = account.lead(source_id), account.lead(result.lead_id)
     assert source["price"] == copy["price"] == result.copied.budget == 1500.5
-    assert field_values(copy)[FIELD["Дата отгрузки"]] == field_values(source)[FIELD["Дата отгрузки"]] == [
-        {"value": 1714510800}
-    ]
+    assert (
+        field_values(copy)[FIELD["Дата отгрузки"]]
+        == field_values(source)[FIELD["Дата отгрузки"]]
+        == [{"value": 1714510800}]
+    )
     assert field_values(copy)[FIELD["utm_source"]] == [{"value": "google"}]
     assert not [s for s in result.skipped if s.ref == FIELD["utm_source"]]
+
+
+def test_an_uncertain_create_in_the_second_stage_of_a_batch_is_found(account: Account) -> None:
+    """Issue 11 check 3: a batch targeting stages A and B; the emulator honours only `filter[statuses][0]`.
+
+    Both leads exist (the creates happened though the answer was lost): the reconcile search finds the
+    one in stage B too, so it is adopted instead of created twice.
+    """
+    stages = [rule("Воронка", "Переговоры"), rule("Яндекс", "Первичный контакт")]
+    since = account.emulated.leads[MANUAL_LEAD_ID].created_at
+    account.ctl.add_fault(account.id, kind="504_after_commit", count=1, method="POST", path="/api/v4/leads")
+    body = [{"name": f"copy {i}", "pipeline_id": r.pipeline_id, "status_id": r.status_id} for i, r in enumerate(stages)]
+    with pytest.raises(AmoAmbiguousWrite):
+        account.api.post("/api/v4/leads", json=body)
+    plans = [SimpleNamespace(payload={"pipeline_id": r.pipeline_id, "status_id": r.status_id}) for r in stages]
+    found = {(lead["name"], lead["status_id"]) for lead in find_candidates(account.api, plans, since)}
+    assert {("copy 0", stages[0].status_id), ("copy 1", stages[1].status_id)} <= found

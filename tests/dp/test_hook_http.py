@@ -71,8 +71,6 @@ def _bad(case: str, account, signed) -> tuple[dict | None, object]:
         form.pop("event[data][id]")
     elif case == "missing account":
         form.pop("account_id")
-    elif case == "missing time":
-        form.pop("event[time]")
     elif case == "lead id not a number":
         form["event[data][id]"] = "24002812abc"
     elif case == "status id a float":
@@ -81,8 +79,6 @@ def _bad(case: str, account, signed) -> tuple[dict | None, object]:
         form["event[data][element_type]"] = "12"
     elif case == "unknown account":
         form["account_id"] = "999999999"
-    elif case == "another account's subdomain":
-        form["subdomain"] = "someone-else"
     elif case == "unsigned":
         form.pop("action[settings][widget][settings][signature]")
     elif case == "no settings at all":
@@ -106,14 +102,12 @@ def _bad(case: str, account, signed) -> tuple[dict | None, object]:
 CASES = {
     "missing lead id": (400, "bad-hook"),
     "missing account": (400, "bad-hook"),
-    "missing time": (400, "bad-hook"),
     "lead id not a number": (400, "bad-hook"),
     "status id a float": (400, "bad-hook"),
     "json with wrong types": (400, "bad-hook"),
     "json not an object": (400, "bad-body"),
     "customer (element_type 12)": (422, "unsupported-entity"),
     "unknown account": (404, "unknown-account"),
-    "another account's subdomain": (401, "account-mismatch"),
     "unsigned": (401, "unsigned"),
     "no settings at all": (401, "unsigned"),
     "bad signature": (401, "bad-signature"),

@@ -85,7 +85,9 @@ def test_links_with_updated_by(demo: Connected, where: str) -> None:
     assert demo.api.post("/api/v4/leads/link", json=batch).status_code == 200
 
 
-@pytest.mark.parametrize(("kind", "content_type", "body"), [("429_html", "text/html", b"<html>"), ("429_empty", None, b"")])
+@pytest.mark.parametrize(
+    ("kind", "content_type", "body"), [("429_html", "text/html", b"<html>"), ("429_empty", None, b"")]
+)
 def test_a_429_may_come_without_json(demo: Connected, ctl: EmulatorControl, kind, content_type, body) -> None:
     ctl.add_fault(demo.id, kind=kind, count=1)
     answer = demo.api.get("/api/v4/account")

@@ -226,3 +226,62 @@ def test_a_timed_out_create_that_did_not_happen_is_503_and_a_retry_is_safe(stack
     again = copy(stack, account, SUPPORT, key=key)
     assert again.status_code == 201
     assert len(leads_of(stack, account)) == 11
+
+
+def _assert_problem_for_the_widget(answer, account, status):
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.headers["access-control-allow-origin"] == f"https://{account['subdomain']}.amocrm.ru"
+    body = answer.json()
+    assert body["status"] == status and body["code"] and body["detail"]
+    return body
+
+
+def test_amocrm_blocking_the_account_is_a_clear_non_5xx_answer_with_cors(stack, account):
+    stack.control.add_fault(account["id"], kind="403", count=1)
+    try:
+        settings = call(stack, "GET", "/widget/settings", account, lang="en")
+        created = copy(stack, account, SUPPORT, lang="en")
+    finally:
+        stack.control.clear_faults(account["id"])
+    for answer in (settings, created):
+        body = _assert_problem_for_the_widget(answer, account, 403)
+        assert body["code"] == "amocrm-blocked" and "blocked" in body["detail"]
+    assert len(leads_of(stack, account)) == 10
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "status", "code"),
+    [
+        (b"\xff\xfe\x00{", "application/octet-stream", 400, "bad-encoding"),
+        (b"[" * 5000 + b"]" * 5000, "application/json", 400, "bad-json"),
+        (b"{" + b" " * (65 * 1024) + b"}", "application/json", 413, "body-too-large"),
+        (b'{"name": "x", "rule": {"pipeline_id": 9007199254740993, "status_id": 1}}', "application/json", 400, None),
+    ],
+    ids=["not-utf8", "deep-json", "over-64kb", "huge-id"],
+)
+def test_hostile_bodies_are_4xx_with_cors_and_change_nothing(stack, account, content, content_type, status, code):
+    answer = _raw_put(stack, account, content, content_type)
+    body = _assert_problem_for_the_widget(answer, account, status)
+    assert code is None or body["code"] == code
+    assert call(stack, "GET", "/widget/presets/hostile", account).status_code == 404
+
+
+def _raw_put(stack, account, content, content_type):
+    import httpx
+
+    from devstack.client import widget_token
+
+    headers = {
+        "Origin": f"https://{account['subdomain']}.amocrm.ru",
+        "X-Auth-Token": widget_token(stack, account, ADMIN),
+        "Content-Type": content_type,
+    }
+    return httpx.put(f"{stack.gateway_url}/widget/presets/hostile", headers=headers, content=content, timeout=60)
+
+
+def test_a_string_false_admin_claim_cannot_sign_a_dp_rule(stack, account):
+    token = one_time_token(stack, account, is_admin="false")
+    answer = call(stack, "POST", "/widget/dp/sign", account, token=token, json={"rule": SUPPORT})
+    body = _assert_problem_for_the_widget(answer, account, 403)
+    assert body["code"] == "admin-only"

@@ -3,12 +3,17 @@ queue with content-based de-duplication (what EventBridge Scheduler needs of a F
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import SimpleNamespace
 
 import boto3
 import pytest
 
+from dealcopy.jobs.model import DpEvent
 from dealcopy.schedules.aws_scheduler import EventBridgeScheduler, QueueTarget
+from dealcopy.schedules.delay import Delay
+from dealcopy.schedules.names import pending_id
+from dealcopy.schedules.records import PendingCopy
 from tests.support.aws import mocked_aws
 
 GROUP = "dealcopy-unit-copies"
@@ -33,3 +38,22 @@ def aws():
         yield SimpleNamespace(
             **vars(aws), client=client, scheduler=scheduler, target=target, queue_url=queue, dlq_url=dlq
         )
+
+
+def make_pending(
+    due: datetime, *, field_id: int = 7001, cancel_if_closed: bool = True, event_time: int = 0
+) -> PendingCopy:
+    """A delayed copy of lead 101 (account 7), due 30 days before the date in `field_id`."""
+    delay = {"field": {"field_id": field_id, "offset_days": -30, "at": "10:00"}, "cancel_if_closed": cancel_if_closed}
+    return PendingCopy(
+        account_id=7,
+        pending_id=pending_id(7, "dp-1"),
+        job_id="dp-1",
+        lead_id=101,
+        rule="{}",
+        rule_hash="h",
+        event=DpEvent(pipeline_id=1, status_id=5, time=event_time),
+        delay=Delay.model_validate(delay),
+        due_at=due,
+        timezone="Europe/Moscow",
+    )

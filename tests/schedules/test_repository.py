@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dealcopy.jobs.model import DpEvent
-from dealcopy.schedules.delay import Delay
-from dealcopy.schedules.names import occurrence_job_id, pending_id, repeat_id
-from dealcopy.schedules.records import PendingCopy, Repeat, RepeatState
+from dealcopy.schedules.names import occurrence_job_id, repeat_id
+from dealcopy.schedules.records import Repeat, RepeatState
 from dealcopy.schedules.repeat import RepeatSchedule
 from dealcopy.storage.schedules import ScheduleRepository
+from tests.schedules.conftest import make_pending
 
 SCHEDULE = RepeatSchedule(every={"unit": "month", "n": 1}, at="10:00", start="2026-01-31", timezone="Europe/Moscow")
 AT = datetime(2026, 2, 28, 7, tzinfo=UTC)
@@ -59,21 +58,10 @@ def test_an_occurrence_is_claimed_once(aws):
 
 def test_pending_copies(aws):
     store = repo(aws)
-    pending = PendingCopy(
-        account_id=7,
-        pending_id=pending_id(7, "dp-abc"),
-        job_id="dp-abc",
-        lead_id=100,
-        rule='{"pipeline_id":1,"status_id":2}',
-        rule_hash="h",
-        event=DpEvent(pipeline_id=1, status_id=5, time=1_700_000_000),
-        delay=Delay.model_validate({"field": {"field_id": 7, "offset_days": -30, "at": "10:00"}}),
-        due_at=AT,
-        timezone="Europe/Moscow",
-    )
+    pending = make_pending(AT)
     store.put_pending(pending)
-    store.put_pending(pending.model_copy(update={"pending_id": "d2", "lead_id": 101, "due_at": AT.replace(day=1)}))
+    store.put_pending(pending.model_copy(update={"pending_id": "d2", "lead_id": 102, "due_at": AT.replace(day=1)}))
     assert store.get_pending(7, pending.pending_id) == pending
     assert [p.pending_id for p in store.list_pending(7)] == ["d2", pending.pending_id]  # by due time
-    assert [p.lead_id for p in store.list_pending(7, lead_id=100)] == [100]
+    assert [p.lead_id for p in store.list_pending(7, lead_id=101)] == [101]
     assert store.delete_pending(7, "d2") is True and store.delete_pending(7, "d2") is False

@@ -129,7 +129,7 @@ def test_a_refusal_after_someone_else_stored_a_new_pair_uses_that_pair(accounts)
 
     def refused_while_another_instance_won(_):
         # Our lease lapsed mid-call; another instance refreshed and stored pair 2, burning refresh-1.
-        accounts._table.update_item(  # noqa: SLF001 - the lease lapsing, as seen in the table
+        accounts._table.update_item(
             Key={"account_id": 30000001}, UpdateExpression="REMOVE refresh_lock_until, refresh_lock_owner"
         )
         assert accounts.acquire_refresh_lock(30000001, "other", "access-1", lease=30)

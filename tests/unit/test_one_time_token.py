@@ -1,10 +1,13 @@
 """Widget calls: amoCRM's one-time JWT verified, replay refused (moto-backed claims)."""
 
+import contextlib
 import time
 import uuid
 
 import jwt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dealcopy.auth.one_time_token import OneTimeTokens, TokenRejected, audience_of
 from dealcopy.storage.claims import ClaimStore
@@ -72,3 +75,73 @@ def test_a_token_is_accepted_once(tokens):
 
 def test_audience_is_scheme_and_host_of_the_redirect_uri():
     assert audience_of("https://api.example.com:8443/oauth/callback?x=1") == "https://api.example.com:8443"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (lambda: token(account_id="30000001"), "without account"),
+        (lambda: token(user_id=2**53 + 1), "without account"),
+        (lambda: token(account_id=True), "without account"),
+        (lambda: token(account_id=0), "without account"),
+        (lambda: token(user_id=1.5), "without account"),
+        (lambda: token(jti={"x": 1}), "invalid token"),
+        (lambda: token(jti="j" * 500), "invalid token"),
+        (lambda: "токен.не.настоящий", "invalid token"),
+        (lambda: token() + "\udc80", "invalid token"),
+        (lambda: "a" * 10_000, "invalid token"),
+    ],
+    ids=[
+        "id-as-text",
+        "id-over-2^53",
+        "id-bool",
+        "id-0",
+        "id-float",
+        "jti-object",
+        "jti-long",
+        "non-ascii",
+        "surrogate",
+        "huge",
+    ],
+)
+def test_claims_are_read_strictly(tokens, raw, reason):
+    with pytest.raises(TokenRejected, match=reason):
+        tokens.authenticate(raw())
+
+
+@pytest.mark.parametrize("flag", ["false", "true", 1, "1", None, [True]])
+def test_only_the_json_boolean_true_is_an_admin(tokens, flag):
+    assert tokens.authenticate(token(is_admin=flag)).is_admin is False
+
+
+def test_a_far_expiry_does_not_make_a_far_claim(tokens, aws):
+    caller = tokens.authenticate(token(exp=int(time.time()) + 10**12))
+    assert caller.account_id == 30000001
+
+
+@settings(derandomize=True, max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.builds(
+            lambda claims: jwt.encode(claims, SECRET, algorithm="HS256"),
+            st.dictionaries(
+                st.sampled_from(
+                    ["account_id", "user_id", "is_admin", "jti", "exp", "nbf", "iat", "aud", "client_uuid"]
+                ),
+                st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)),
+            ),
+        ),
+    )
+)
+def test_any_header_is_a_caller_or_token_rejected(header):
+    offline = OneTimeTokens(_NoClaims(), lambda: SECRET, redirect_uri=REDIRECT, client_id=CLIENT)
+    with contextlib.suppress(TokenRejected):
+        offline.authenticate(header)
+
+
+class _NoClaims:
+    """Every jti is new (the fuzz checks the verifier, not the claim store)."""
+
+    def claim(self, key, ttl):
+        return True

@@ -1,5 +1,6 @@
 """The in-process throttle and the budget every instance shares (docs/limits.md)."""
 
+import itertools
 import threading
 import time
 
@@ -91,7 +92,7 @@ def test_instances_sharing_the_table_never_get_slots_closer_than_the_interval(aw
     sent.sort()
     interval = budgets[0].interval
     assert interval == pytest.approx(1.1 / 7)
-    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
     assert min(gaps) >= interval - 1e-6
     for i, t in enumerate(sent):
         assert len([s for s in sent[i:] if s - t < 1.0]) <= 7  # amoCRM's window

@@ -39,7 +39,11 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
     function buildBulkPanel($root, meta) {
       var ids = selectedLeadIds();
       $root.html(html('bulk'));
-      var form = ctx.ruleForm($root.find('[data-slot="form"]'), meta, { mode: 'bulk', presets: true, collapseTree: true });
+      var form = ctx.ruleForm($root.find('[data-slot="form"]'), meta, {
+        mode: 'bulk',
+        presets: true,
+        collapseTree: true
+      });
       var $button = $root.find('[data-action="copy"]');
       var $error = $root.find('[data-slot="error"]');
       var $progress = $root.find('[data-slot="progress"]');
@@ -51,7 +55,10 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
       $button.find('.dealcopy-button__text').text(t('bulk.copy', { n: ids.length }));
       if (!ids.length || ids.length > MAX_BULK) {
         $button.prop('disabled', true);
-        problems.showProblem($error, { detail: ids.length ? t('bulk.too_many', { max: MAX_BULK }) : t('bulk.none'), errors: [] });
+        problems.showProblem($error, {
+          detail: ids.length ? t('bulk.too_many', { max: MAX_BULK }) : t('bulk.none'),
+          errors: []
+        });
       }
 
       function rows(state) {

@@ -12,7 +12,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel, SecretStr
 
-
 _SHARED_API_HOST = re.compile(r"api-[a-z0-9]+\.(?P<base>[a-z0-9.-]+\.[a-z]+)")
 _SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
 

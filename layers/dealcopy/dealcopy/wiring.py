@@ -7,23 +7,21 @@ and never imports boto3 or httpx itself.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import boto3
-import httpx
 
+from dealcopy import hosts
 from dealcopy.accounts import Account
-from dealcopy.amo.client import AmoClient, base_url_for
-from dealcopy.amo.loopback import transport_for
 from dealcopy.amo.oauth import OAuthClient
 from dealcopy.amo.ratelimit import LimiterRegistry, SlidingWindowLimiter
 from dealcopy.amo.retry import RetryPolicy
 from dealcopy.amo.tokens import StaticToken, TokenProvider
 from dealcopy.auth.one_time_token import OneTimeTokens
 from dealcopy.config import settings
-from dealcopy.copying.engine import CopyEngine
-from dealcopy.hosts import relocating_refresher
+from dealcopy.hosts import follow_issuer, relocating_refresher
 from dealcopy.install import InstallService
 from dealcopy.storage.accounts import AccountRepository
 from dealcopy.storage.claims import ClaimStore
@@ -32,6 +30,10 @@ from dealcopy.storage.tokens import DynamoTokenProvider
 from dealcopy.web.session import WidgetSession, open_session
 
 if TYPE_CHECKING:  # built on first use: a function imports only what its routes need
+    import httpx
+
+    from dealcopy.amo.client import AmoClient
+    from dealcopy.copying.engine import CopyEngine
     from dealcopy.dp.catchup import CatchUp
     from dealcopy.jobs.queue import JobQueue
     from dealcopy.jobs.seams import Seams
@@ -81,7 +83,12 @@ def http() -> httpx.Client:
     """One pooled HTTP client per process (keep-alive across invocations).
 
     With a local override (the emulator) every amoCRM host resolves to it, keeping `Host`.
+    httpx loads here, on the first amoCRM call: routes that never make one do not pay for it.
     """
+    import httpx
+
+    from dealcopy.amo.loopback import transport_for
+
     return httpx.Client(timeout=settings().amo_timeout, transport=transport_for(settings().amo_base_url_override))
 
 
@@ -91,6 +98,8 @@ def oauth() -> OAuthClient:
 
 
 def api_base_url(domain: str) -> str:
+    from dealcopy.amo.client import base_url_for
+
     return base_url_for(domain)  # the account's own host; a local override maps hosts in `http()`
 
 
@@ -126,6 +135,8 @@ def retry_policy() -> RetryPolicy:
 
 
 def amo_client(account_key: str, base_url: str, tokens: TokenProvider) -> AmoClient:
+    from dealcopy.amo.client import AmoClient
+
     cfg = settings()
     return AmoClient(
         base_url,
@@ -209,11 +220,21 @@ def one_time_tokens() -> OneTimeTokens:
 
 
 def widget_session(headers: dict[str, str], *, require_licence: bool = False) -> WidgetSession:
-    return open_session(headers, one_time_tokens(), accounts(), require_licence=require_licence)
+    session = open_session(headers, one_time_tokens(), accounts(), require_licence=require_licence)
+    # a verified one-time token names the account's current host: a renamed subdomain is followed
+    followed = follow_issuer(accounts(), session.account, session.caller.issuer, session.caller.subdomain)
+    return session if followed is session.account else replace(session, account=followed)
+
+
+def follow_hook(account: Account, subdomain: str | None) -> Account:
+    """After a DP hook's signature verified for `account`: its `subdomain` becomes the stored host."""
+    return hosts.follow_hook(accounts(), account, subdomain)
 
 
 def copy_engine(account: Account) -> CopyEngine:
     """The copy engine for an account; its metadata cache lives as long as the process."""
+    from dealcopy.copying.engine import CopyEngine
+
     return CopyEngine(client_for(account), account_domain=account.domain, account_key=str(account.account_id))
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from pydantic import BaseModel
 
 from dealcopy.amo.errors import AmoUnavailable, error_from_answer
+
+if TYPE_CHECKING:  # httpx loads on first use: routes that never call amoCRM do not pay for it
+    import httpx
 
 
 class TokenPair(BaseModel):
@@ -71,6 +73,8 @@ class OAuthClient:
         self._client_id = client_id
         self._secret = client_secret
         self._redirect_uri = redirect_uri
+        import httpx
+
         self._http = http or httpx.Client(timeout=timeout)
 
     def exchange_code(self, base_url: str, code: str) -> TokenPair:
@@ -81,6 +85,8 @@ class OAuthClient:
 
     def account_domain(self, api_domain: str, refresh_token: str) -> str | None:
         """The account's current host as amoCRM's shared API host tells it; None if it will not say."""
+        import httpx
+
         try:
             response = self._http.get(f"https://{api_domain}{LOOKUP_PATH}", headers={"X-Refresh-Token": refresh_token})
         except httpx.TransportError:
@@ -89,6 +95,8 @@ class OAuthClient:
         return str(domain).strip().lower() if isinstance(domain, str) and domain.strip() else None
 
     def _grant(self, base_url: str, grant: dict[str, str]) -> TokenPair:
+        import httpx
+
         body = {
             "client_id": self._client_id,
             "client_secret": self._secret,

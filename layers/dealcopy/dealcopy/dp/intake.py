@@ -53,8 +53,8 @@ def check_account(hook: DpHook, account: Account | None) -> Account:
         raise HookUnknownAccount(account_id=hook.account_id)
     if account.status is not AccountStatus.ACTIVE:
         raise HookAccountGone("uninstalled" if account.status is AccountStatus.UNINSTALLED else "reinstall-required")
-    if hook.subdomain and hook.subdomain.lower() != account.subdomain.lower():
-        raise HookUnauthorized("account-mismatch")
+    # A `subdomain` other than the stored one is a renamed account, not a foreign one: the rule's
+    # signature binds the account id; once it verifies, the stored host follows (`dealcopy.hosts.follow_hook`).
     return account
 
 

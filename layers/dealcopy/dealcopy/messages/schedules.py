@@ -19,6 +19,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Отложенная копия отменена: сделка закрыта",
         "The delayed copy was cancelled: the deal is closed",
     ),
+    "delayed-field-empty": (
+        "Отложенная копия отменена: в сделке не заполнено поле с датой",
+        "The delayed copy was cancelled: the deal's date field is empty",
+    ),
     "delayed-source-deleted": (
         "Отложенная копия отменена: сделка удалена",
         "The delayed copy was cancelled: the deal was deleted",

@@ -96,7 +96,8 @@ class EventBridgeScheduler:
 
     def list(self, prefix: str) -> list[ScheduleInfo]:
         out: list[ScheduleInfo] = []
-        for page in self._client.get_paginator("list_schedules").paginate(GroupName=self._group, NamePrefix=prefix):
+        filters = {"GroupName": self._group} | ({"NamePrefix": prefix} if prefix else {})
+        for page in self._client.get_paginator("list_schedules").paginate(**filters):
             # moto ignores NamePrefix in some versions: filter here as well
             out.extend(_info(s) for s in page.get("Schedules", []) if s["Name"].startswith(prefix))
         return sorted(out, key=lambda info: info.name)

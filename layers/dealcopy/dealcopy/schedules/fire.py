@@ -10,6 +10,7 @@ the occurrence claim in DynamoDB makes it a no-op.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -33,6 +34,13 @@ class ScheduledFire(BaseModel):
     @property
     def scheduled_at(self) -> datetime:
         return datetime.fromisoformat(self.time.replace("Z", "+00:00")).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A delivery that changes nothing: gone | inactive | stale (already handled or re-planned)."""
+
+    reason: str
 
 
 def fire_input(kind: FireKind, account_id: int, target_id: str) -> str:

@@ -16,13 +16,14 @@ a no-op; one that comes while the repeat still waits on it (a crash in between) 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from dealcopy.copying.errors import RuleProblem
 from dealcopy.schedules.errors import IdempotencyKeyReused, RepeatNotFound, ScheduleInvalid
-from dealcopy.schedules.fire import ScheduledFire, fire_input
+from dealcopy.schedules.fire import ScheduledFire, Skipped, fire_input
 from dealcopy.schedules.names import occurrence_job_id, repeat_id, schedule_name, schedule_prefix
 from dealcopy.schedules.ports import Scheduler, ScheduleStore
 from dealcopy.schedules.records import Repeat, RepeatState
@@ -38,11 +39,6 @@ class OccurrenceCopy:
     occurrence: Occurrence
     job_id: str
     name_values: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Skipped:
-    reason: str  # gone | inactive | stale | duplicate
 
 
 class Repeats:
@@ -68,7 +64,9 @@ class Repeats:
             schedule=schedule,
             next_n=upcoming.n,
             next_at=upcoming.at,
-            request_hash=hashlib.sha256(request.model_dump_json().encode()).hexdigest(),
+            request_hash=hashlib.sha256(
+                json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()
+            ).hexdigest(),
             created_by=user_id,
         )
         stored, created = self._store.create_repeat(repeat)
@@ -93,20 +91,20 @@ class Repeats:
         return repeat
 
     def change(self, account_id: int, rid: str, change: RepeatChange, now: datetime) -> Repeat:
+        """A new calendar and/or pause state; the pending occurrence is re-armed from `now`."""
         repeat = self.get(account_id, rid)
         if change.changes_calendar:
-            schedule = change.apply(repeat.schedule)
-            _valid(schedule)
-            repeat.schedule = schedule
-            if repeat.state in (RepeatState.ACTIVE, RepeatState.FINISHED):
-                self._disarm(repeat)
-                self._restart(repeat, now)
-        if change.paused is True:
-            return self.pause(account_id, rid) if repeat.state is RepeatState.ACTIVE else repeat
-        if change.paused is False and repeat.state is RepeatState.PAUSED:
-            self._restart(repeat, now)
-        elif change.changes_calendar:
+            repeat.schedule = change.apply(repeat.schedule)
+            _valid(repeat.schedule)
+        if repeat.state is RepeatState.STOPPED:
             self._store.save_repeat(repeat)
+            return repeat
+        paused = repeat.state is RepeatState.PAUSED if change.paused is None else change.paused
+        self._disarm(repeat)
+        if paused:
+            self._save(repeat, RepeatState.PAUSED, None)
+        else:
+            self._restart(repeat, now)
         return repeat
 
     def delete(self, account_id: int, rid: str) -> None:
@@ -196,6 +194,4 @@ def _upcoming(schedule: RepeatSchedule, now: datetime) -> Occurrence:
 
 
 def _canonical(rule: dict[str, Any] | None) -> str | None:
-    import json
-
     return None if rule is None else json.dumps(rule, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -45,7 +45,15 @@ def accept_hook(
     client_secret: Callable[[], str],
     queue: JobQueue,
     dp_rules: DpRuleRepository,
+    follow: Callable[[Account, str | None], object] | None = None,
 ) -> JobMessage:
-    """Parse and check a DP hook, queue its one job; raises a `dp.errors.HookRejected` otherwise."""
+    """Parse and check a DP hook, queue its one job; raises a `dp.errors.HookRejected` otherwise.
+
+    `follow(account, subdomain)` runs after the signature verified: a renamed account's new host is stored.
+    """
     hook = parse_hook(body, content_type)
-    return accept(hook, accounts.get(hook.account_id), client_secret, queue, dp_rules)
+    account = accounts.get(hook.account_id)
+    message = accept(hook, account, client_secret, queue, dp_rules)
+    if follow is not None and account is not None:
+        follow(account, hook.subdomain)
+    return message

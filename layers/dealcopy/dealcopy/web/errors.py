@@ -71,7 +71,6 @@ RULES: dict[str, Rule] = {
     "dealcopy.dp.errors.HookUnknownAccount": Rule(404),
     "dealcopy.dp.errors.HookAccountGone": Rule(410),
     "dealcopy.dp.errors.HookUnauthorized": Rule(401),
-    "dealcopy.dp.errors.HookRejected": Rule(400),
     "dealcopy.jobs.queue.QueueError": Rule(503, "queue-unavailable", retry_after=True),
     "dealcopy.usecases.errors.KeyReused": Rule(409),
     "dealcopy.usecases.errors.BatchNotFound": Rule(404),
@@ -83,6 +82,7 @@ RULES: dict[str, Rule] = {
     "dealcopy.schedules.errors.ScheduleInvalid": Rule(400),
     "dealcopy.schedules.errors.RepeatNotFound": Rule(404),
     "dealcopy.schedules.errors.ScheduledCopyNotFound": Rule(404),
+    "dealcopy.schedules.errors.IdempotencyKeyReused": Rule(409),
     # the framework
     "aws_lambda_powertools.event_handler.exceptions.NotFoundError": Rule(404, "not-found"),
     "aws_lambda_powertools.utilities.idempotency.exceptions.IdempotencyAlreadyInProgressError": Rule(

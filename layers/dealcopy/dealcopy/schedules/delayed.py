@@ -1,0 +1,103 @@
+"""Delayed DP copies: the hook plans a copy for later; at due time the fire decides.
+
+At due time the source is read again (by the caller) and: a date field that moved re-plans the
+copy (nothing now); a deleted source, or one closed as won/lost (142/143) with
+`cancel_if_closed`, cancels it (the caller writes a note on the source saying why, from the
+`Cancelled` code); otherwise it becomes the DP job `job_id`, exactly once through the job
+record. Schedule names carry the due time, so re-planning never collides with the schedule
+that is deleting itself after firing, and a fire at any other time than `due_at` is stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from dealcopy.schedules.errors import ScheduledCopyNotFound
+from dealcopy.schedules.fire import ScheduledFire, Skipped, fire_input
+from dealcopy.schedules.names import schedule_name, schedule_prefix
+from dealcopy.schedules.ports import Scheduler, ScheduleStore
+from dealcopy.schedules.records import PendingCopy
+from dealcopy.schedules.timemath import due_time, minute
+
+CLOSED_STATUSES = frozenset({142, 143})  # won, lost: the same ids in every amoCRM pipeline (C)
+
+
+@dataclass(frozen=True)
+class CopyNow:
+    """Run the DP job `pending.job_id` now, then call `finish`."""
+
+    pending: PendingCopy
+
+
+@dataclass(frozen=True)
+class Rescheduled:
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    code: str  # a message code of `messages/schedules.py`: the note on the source
+
+
+class DelayedCopies:
+    def __init__(self, scheduler: Scheduler, store: ScheduleStore) -> None:
+        self._scheduler = scheduler
+        self._store = store
+
+    def plan(self, pending: PendingCopy, now: datetime) -> bool:
+        """Schedule the copy; False when it is due already (the caller copies at once)."""
+        if pending.due_at <= now:
+            return False
+        self._store.put_pending(pending)
+        self._arm(pending)
+        return True
+
+    def cancel(self, account_id: int, pid: str) -> None:
+        if self._store.get_pending(account_id, pid) is None:
+            raise ScheduledCopyNotFound(pending_id=pid)
+        for info in self._scheduler.list(schedule_prefix(pid)):
+            self._scheduler.delete(info.name)
+        self._store.delete_pending(account_id, pid)
+
+    def pending(self, account_id: int, lead_id: int | None = None) -> list[PendingCopy]:
+        return self._store.list_pending(account_id, lead_id)
+
+    def on_fire(
+        self, fire: ScheduledFire, lead: Mapping[str, Any] | None, now: datetime
+    ) -> CopyNow | Rescheduled | Cancelled | Skipped:
+        """`lead` is the source as amoCRM returns it now (None: deleted)."""
+        pending = self._store.get_pending(fire.account_id, fire.id)
+        if pending is None:
+            return Skipped("gone")
+        if minute(fire.scheduled_at) != minute(pending.due_at):
+            return Skipped("stale")
+        if lead is None or lead.get("is_deleted"):
+            return self._cancel(pending, "delayed-source-deleted")
+        if pending.delay.cancel_if_closed and int(lead.get("status_id") or 0) in CLOSED_STATUSES:
+            return self._cancel(pending, "delayed-source-closed")
+        if pending.delay.field is not None:
+            due = due_time(pending.delay, event_time=pending.event.time, lead=lead, timezone=pending.timezone)
+            if due is None:
+                return self._cancel(pending, "delayed-field-empty")
+            if due != minute(pending.due_at) and due > now:
+                moved = pending.model_copy(update={"due_at": due})
+                self._store.put_pending(moved)
+                self._arm(moved)
+                return Rescheduled(due)
+        return CopyNow(pending)
+
+    def finish(self, pending: PendingCopy) -> None:
+        """The job exists now: the pending copy is done (its schedule deleted itself)."""
+        self._store.delete_pending(pending.account_id, pending.pending_id)
+
+    def _cancel(self, pending: PendingCopy, code: str) -> Cancelled:
+        self._store.delete_pending(pending.account_id, pending.pending_id)
+        return Cancelled(code)
+
+    def _arm(self, pending: PendingCopy) -> None:
+        message = fire_input("delayed", pending.account_id, pending.pending_id)
+        name = schedule_name(pending.pending_id, pending.due_at)
+        self._scheduler.put_once(name, pending.due_at, message, str(pending.account_id))

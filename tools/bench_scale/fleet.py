@@ -1,0 +1,137 @@
+"""The processes of a scale run: the amoCRM emulator, one moto server and N stack instances.
+
+Every piece is an OS process of its own, as on AWS: amoCRM and AWS are remote, and each
+Lambda instance has its own interpreter. The first instance makes the tables and the queue
+in moto; the others find them there. All of them play one integration (same client id and
+secret), so a widget token or a DP rule signed for one is good for all.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from amo_emulator.control import EmulatorControl
+from dealcopy.storage.dynamo import Table
+from dealcopy.storage.jobs import JobRepository
+from devstack.client import StackInfo
+from devstack.process import _ready
+from devstack.stack import REGION, free_port
+from tools.bench import ROOT, _install, _out_of_process
+
+_LOCAL_AWS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+}
+
+
+@dataclass
+class Instance:
+    """One stack process ("Lambda instance") and where it listens."""
+
+    proc: subprocess.Popen[str]
+    info: dict[str, Any]
+
+    @property
+    def stack(self) -> StackInfo:
+        return StackInfo.from_ready(self.info)
+
+    @property
+    def gateway_url(self) -> str:
+        return self.info["gateway_url"]
+
+
+class Fleet:
+    """`with Fleet([0, 0, 1, 0]) as fleet:` one instance per entry, each with that many queue pollers."""
+
+    def __init__(self, pollers: list[int]) -> None:
+        self._pollers = pollers
+        self._client_id = str(uuid.uuid4())
+        self._client_secret = secrets.token_urlsafe(32)
+        self._servers: list[subprocess.Popen[str]] = []
+        self.instances: list[Instance] = []
+        self.control: EmulatorControl | None = None
+        self.moto_url = ""
+
+    def __enter__(self) -> Fleet:
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _start(self) -> None:
+        port = free_port("127.0.0.1")
+        emulator, emulator_url = _out_of_process(
+            ["-m", "amo_emulator", "--port", str(port), "--log-level", "warning"], f"http://127.0.0.1:{port}"
+        )
+        self._servers.append(emulator)
+        moto, self.moto_url = _out_of_process(["-m", "devstack.moto_server"], "READY")
+        self._servers.append(moto)
+        self.control = EmulatorControl(emulator_url)
+        # The first instance makes the tables and the queue; the rest start together once they exist.
+        first = self._launch(emulator_url, self._pollers[0])
+        first.info = _ready(first.proc, 120)
+        for instance in [self._launch(emulator_url, n) for n in self._pollers[1:]]:
+            instance.info = _ready(instance.proc, 120)
+
+    def _launch(self, emulator_url: str, pollers: int) -> Instance:
+        env = {
+            **os.environ,
+            **_LOCAL_AWS,
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "emulator"), str(ROOT / "layers" / "dealcopy")]),
+            "BENCH_CLIENT_ID": self._client_id,
+            "BENCH_CLIENT_SECRET": self._client_secret,
+            "POWERTOOLS_LOG_LEVEL": "WARNING",
+        }
+        env.pop("AWS_ENDPOINT_URL", None)
+        command = [sys.executable, "-m", "tools.bench_scale.instance", "--emulator-url", emulator_url]
+        command += ["--moto-url", self.moto_url, "--pollers", str(pollers)]
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)  # noqa: S603
+        self.instances.append(Instance(proc, {}))  # in launch order: the caller's roles index this list
+        return self.instances[-1]
+
+    def stop(self) -> None:
+        for proc in [i.proc for i in self.instances] + self._servers[::-1]:
+            proc.terminate()
+        for proc in [i.proc for i in self.instances] + self._servers:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.instances, self._servers = [], []
+
+    # -- what the runs need of it ------------------------------------------------------
+    def install(self, subdomain: str, via: Instance) -> dict[str, Any]:
+        """A fresh emulated account (7 requests/s) with the widget installed through `via`'s OAuth route."""
+        # Each instance has its own gateway, so its own redirect URI: register the one amoCRM redirects to.
+        self.control.add_integration(self._client_id, self._client_secret, via.stack.redirect_uri)
+        return _install(via.stack, self.control, subdomain)
+
+    def jobs(self) -> JobRepository:
+        """The shared jobs table, read the way the operator tools read it."""
+        physical = self.instances[0].info["physical"]
+        resource = boto3.resource("dynamodb", endpoint_url=self.moto_url, region_name=REGION, **_credentials())
+        return JobRepository(Table(resource.Table(physical["JobsTable"]), resource))
+
+
+def _credentials() -> dict[str, str]:
+    return {
+        "aws_access_key_id": _LOCAL_AWS["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": _LOCAL_AWS["AWS_SECRET_ACCESS_KEY"],
+        "aws_session_token": _LOCAL_AWS["AWS_SESSION_TOKEN"],
+    }

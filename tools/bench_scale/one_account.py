@@ -1,0 +1,86 @@
+"""Multi-instance run: four Lambda instances of different functions busy with ONE account at once.
+
+- `copies`: manual copies through its gateway (`POST /copies`), one a second;
+- `settings`: the widget's settings lookups (`GET /widget/settings`), one a second;
+- `worker`: takes the DP burst on its gateway and drains it from the queue (its only poller);
+- `catchup`: a catch-up tick every 2 s.
+Only DynamoDB (the shared budget) stands between them and amoCRM's 7 requests/s. The drain is
+judged against every request the account made meanwhile: the others spend the same budget.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+from devstack.client import api_requests, request_log_mark
+from tools.bench_scale.fleet import Fleet
+from tools.bench_scale.load import (
+    Loop,
+    catch_up_tick,
+    hook_forms,
+    manual_copy,
+    seed_leads,
+    send_hooks,
+    settings_lookup,
+    sign_rule,
+)
+from tools.bench_scale.measure import minimum_seconds, per_second, wait_drained, window_figures
+
+POLLERS = [0, 0, 1, 0]  # copies, settings, worker, catchup
+
+
+def run(hooks: int = 200) -> dict[str, Any]:
+    with Fleet(POLLERS) as fleet:
+        copies, settings, worker, catchup = fleet.instances
+        account = fleet.install("scale-one", via=settings)
+        forms = hook_forms(account, seed_leads(fleet.control, account, hooks), sign_rule(settings.stack, account))
+        time.sleep(1.2)  # a fresh rate window: the setup's calls stay out of the figures
+        mark = request_log_mark(fleet.control, account["id"])
+        stop = threading.Event()
+        loops = [
+            Loop("copies", manual_copy(copies.stack, account), stop, pause=1.0),
+            Loop("settings", settings_lookup(settings.stack, account), stop, pause=1.0),
+            Loop("catchup", catch_up_tick(catchup.gateway_url), stop, pause=2.0),
+        ]
+        for loop in loops:
+            loop.start()
+        try:
+            sent = send_hooks(f"{worker.gateway_url}/dp/hook", forms)
+            ((ended, states),) = wait_drained(fleet.jobs(), {account["id"]: hooks}).values()
+        finally:
+            stop.set()
+            for loop in loops:
+                loop.join(timeout=130)
+        api = api_requests(fleet.control, account["id"], mark)
+        lifetime = fleet.control.stats(account["id"])
+    return figures(api, lifetime, sent["first_sent_at"], ended, states, {loop.name: loop.statuses for loop in loops})
+
+
+def figures(
+    api: list[dict[str, Any]],
+    lifetime: dict[str, Any],
+    started: float,
+    ended: float,
+    states: Counter,
+    roles: dict[str, Counter],
+) -> dict[str, Any]:
+    during = [e for e in api if started <= e["ts"] <= ended]
+    elapsed = ended - started
+    minimum = minimum_seconds(len(during))
+    return {
+        "hooks": sum(states.values()),
+        "job_states": dict(states),
+        "elapsed": elapsed,
+        "requests_in_drain": len(during),
+        "minimum": minimum,
+        "ratio_to_minimum": elapsed / minimum,
+        **window_figures(api),
+        "lifetime_peak_per_second": lifetime["max_per_second"],
+        "lifetime_status_429": lifetime["status_429"],
+        "per_second": per_second(api, started),
+        "by_path": dict(sorted(Counter(e["template"] for e in during).items())),
+        "roles": {name: dict(statuses) for name, statuses in roles.items()},
+    }
