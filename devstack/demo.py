@@ -197,7 +197,7 @@ def digital_pipeline(stack: StackInfo, control: Any, account: dict[str, Any], ou
     control.add_dp_trigger(
         account["id"], **trigger, url=f"{stack.gateway_url}/dp/hook", settings=signed, encoding="form"
     )
-    store = wiring.job_store()
+    store = wiring.job_records()
     started = time.monotonic()
     control.move_lead(account["id"], SOURCE_LEAD, *trigger.values())
     out(f"   a manager moves deal #{SOURCE_LEAD} to «Оплачен счёт»: amoCRM posts the hook, form-encoded")

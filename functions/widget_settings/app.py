@@ -24,7 +24,22 @@ def widget_settings():
 
     session = wiring.widget_session(app.current_event.headers)
     found = settings_lookup(session.account, rules=wiring.rule_book(session.account))
-    return settings_payload(session, found.metadata, found.presets, found.licence)
+    return settings_payload(session, found.metadata, found.presets, found.licence, refused=found.refused)
+
+
+@app.get("/widget/leads")
+def widget_leads():
+    """Deals by name (`?ids=1,2&with=elements`) for results, list rows, the journal and the card's tree."""
+    from dealcopy.usecases.lead_view import lead_views, parse_ids
+
+    session = wiring.widget_session(app.current_event.headers)
+    query = app.current_event.query_string_parameters or {}
+    return lead_views(
+        parse_ids(query.get("ids")),
+        session.caller.user_id,
+        rules=wiring.rule_book(session.account),
+        with_elements=query.get("with") == "elements",
+    )
 
 
 @app.get("/widget/presets/<preset_id>")

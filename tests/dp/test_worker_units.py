@@ -224,3 +224,31 @@ def test_an_uninstalled_account_fails_its_jobs_into_the_dlq_without_calling_amoc
     assert harness.ctl.stats(account["id"])["api_total"] == 0
     (dead,) = harness.messages(harness.dlq_url)
     assert dead["failure"]["code"] == "account_inactive"
+
+
+def _rule_into(stage: str) -> str:
+    target = {"pipeline_id": pipeline_id("Выполнение"), "status_id": status_id("Выполнение", stage)}
+    return canonical_rule(parse_rule({**target, "fields": [], "catalogs": []}))
+
+
+def test_an_uncertain_create_into_two_stages_is_adopted_by_one_search_per_stage(harness):
+    """amoCRM honours one stage per `filter[statuses]` (the emulator only entry [0]): a batch whose
+    create into stages A and B was not confirmed still finds both leads, and creates neither again."""
+    account = harness.account()
+    messages = []
+    for lead_id, stage in ((24_002_811, "В работе"), (24_002_812, "Проверка")):
+        message = harness.message(account, lead_id)
+        rule = _rule_into(stage)
+        messages.append(message.model_copy(update={"rule": rule, "rule_hash": rule_hash(rule)}))
+    before = {lead["id"] for lead in harness.ctl.state(account["id"])["leads"]}
+    harness.ctl.add_fault(account["id"], kind="500_after_commit", count=1, method="POST", path="/api/v4/leads")
+    assert harness.handle([(m, 1) for m in messages]) == {"failed": []}
+    records = [harness.job(account, m) for m in messages]
+    assert [r.state.value for r in records] == ["done", "done"]
+    made = [lead for lead in harness.ctl.state(account["id"])["leads"] if lead["id"] not in before]
+    assert sorted(lead["id"] for lead in made) == sorted(r.copy_id for r in records)  # adopted, none made twice
+    assert {lead["status_id"] for lead in made} == {status_id("Выполнение", s) for s in ("В работе", "Проверка")}
+    calls = harness.ctl.requests(account["id"])
+    assert sum(1 for c in calls if c["method"] == "POST" and c["path"] == "/api/v4/leads") == 1
+    searches = [c for c in calls if c["method"] == "GET" and c["path"] == "/api/v4/leads"]
+    assert len(searches) >= 2  # one per target stage

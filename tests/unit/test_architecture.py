@@ -10,17 +10,19 @@ and from any layer below it, never from one above; a longer prefix wins, so
     3. dealcopy.usecases                                 one function per route
     4. dealcopy.dp, dealcopy.schedules                   Digital Pipeline, repeat deals
     5. dealcopy.jobs                                     copy jobs: queue, worker, runner and steps
-    6. dealcopy.install, dealcopy.install_guard          install and uninstall
+    6. dealcopy.install, dealcopy.install_guard,
+       dealcopy.hosts                                    install, uninstall, the account's host
     7. dealcopy.auth                                     the widget's one-time tokens
     8. dealcopy.storage                                  DynamoDB repositories
-    9. dealcopy.jobs.model                               job records (shared kernel of jobs and storage)
+    9. dealcopy.jobs.model, dealcopy.schedules.{records, names, repeat, delay, types,
+       timemath, errors}                                 what storage persists (shared kernels)
    10. dealcopy.copying                                  the copy engine and its pure parts
    11. dealcopy.amo                                      the amoCRM client
    12. dealcopy.errors, dealcopy.messages, dealcopy.config, dealcopy.observability,
-       dealcopy.accounts, dealcopy.licence, dealcopy.hosts, dealcopy.ids    shared kernel
+       dealcopy.accounts, dealcopy.licence, dealcopy.ids     shared kernel
 
-Storage sits above the copy engine's models on purpose: a job record carries its copy plan,
-and storage persists job records. Every import counts, also those under `TYPE_CHECKING` and
+Storage sits above the models it persists on purpose: a job record carries its copy plan
+(so `copying` is below storage too), a repeat its schedule. Every import counts, also those under `TYPE_CHECKING` and
 inside functions (lazy imports keep cold starts short; they are still arrows).
 """
 
@@ -41,10 +43,19 @@ LAYERS: list[tuple[str, ...]] = [
     ("dealcopy.usecases",),
     ("dealcopy.dp", "dealcopy.schedules"),
     ("dealcopy.jobs",),
-    ("dealcopy.install", "dealcopy.install_guard"),
+    ("dealcopy.install", "dealcopy.install_guard", "dealcopy.hosts"),
     ("dealcopy.auth",),
     ("dealcopy.storage",),
-    ("dealcopy.jobs.model",),
+    (
+        "dealcopy.jobs.model",
+        "dealcopy.schedules.records",
+        "dealcopy.schedules.names",
+        "dealcopy.schedules.repeat",
+        "dealcopy.schedules.delay",
+        "dealcopy.schedules.types",
+        "dealcopy.schedules.timemath",
+        "dealcopy.schedules.errors",
+    ),
     ("dealcopy.copying",),
     ("dealcopy.amo",),
     (
@@ -54,7 +65,6 @@ LAYERS: list[tuple[str, ...]] = [
         "dealcopy.observability",
         "dealcopy.accounts",
         "dealcopy.licence",
-        "dealcopy.hosts",
         "dealcopy.ids",
     ),
 ]
@@ -83,16 +93,15 @@ def layer_modules() -> dict[str, Path]:
 
 def imported(tree: ast.AST, known: set[str]) -> list[tuple[int, str]]:
     """(line, module) for every `dealcopy` module imported anywhere in the tree."""
-    found = []
+    found: set[tuple[int, str]] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names if alias.name.startswith("dealcopy.")]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module == "dealcopy" or node.module.startswith("dealcopy."):
-                for alias in node.names:  # `from dealcopy import wiring` imports a module
-                    name = f"{node.module}.{alias.name}"
-                    found.append((node.lineno, name if name in known else node.module))
-    return found
+            found |= {(node.lineno, alias.name) for alias in node.names if alias.name.startswith("dealcopy.")}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "dealcopy":
+            for alias in node.names:  # `from dealcopy import wiring` imports a module
+                name = f"{node.module}.{alias.name}"
+                found.add((node.lineno, name if name in known else str(node.module)))
+    return sorted(found)
 
 
 def test_every_layer_module_has_a_layer():

@@ -51,7 +51,7 @@ def _dlq(action: str, args: argparse.Namespace) -> int:
         print(json.dumps(dlq.count(wiring.sqs(), cfg.copy_dlq_url)))
         return 0
     result = dlq.redrive(
-        wiring.job_store(),
+        wiring.job_records(),
         wiring.sqs(),
         cfg.copy_dlq_url,
         cfg.copy_queue_url,
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     from dealcopy import wiring
 
     if args.entity == "jobs":
-        _print([dlq.describe_job(r) for r in wiring.job_store().failed_jobs(args.account)])
+        _print([dlq.describe_job(r) for r in wiring.job_records().failed_jobs(args.account)])
         return 0
     if args.entity == "dlq":
         return _dlq(args.action, args)

@@ -12,8 +12,10 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
 import uuid
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -40,6 +42,12 @@ class Instance:
 
     proc: subprocess.Popen[str]
     info: dict[str, Any]
+    output: deque[str] = field(default_factory=lambda: deque(maxlen=200))
+
+    def ready(self) -> None:
+        """Wait for the READY line, then keep reading its output (a full pipe would stall it)."""
+        self.info = _ready(self.proc, 120)
+        threading.Thread(target=lambda: self.output.extend(self.proc.stdout), daemon=True).start()
 
     @property
     def stack(self) -> StackInfo:
@@ -70,7 +78,10 @@ class Fleet:
             raise
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is not None:  # what the instances logged last says why
+            for n, instance in enumerate(self.instances):
+                print(f"--- instance {n}:", *instance.output, sep="\n", end="", file=sys.stderr)
         self.stop()
 
     def _start(self) -> None:
@@ -84,9 +95,9 @@ class Fleet:
         self.control = EmulatorControl(emulator_url)
         # The first instance makes the tables and the queue; the rest start together once they exist.
         first = self._launch(emulator_url, self._pollers[0])
-        first.info = _ready(first.proc, 120)
+        first.ready()
         for instance in [self._launch(emulator_url, n) for n in self._pollers[1:]]:
-            instance.info = _ready(instance.proc, 120)
+            instance.ready()
 
     def _launch(self, emulator_url: str, pollers: int) -> Instance:
         env = {
@@ -101,7 +112,7 @@ class Fleet:
         env.pop("AWS_ENDPOINT_URL", None)
         command = [sys.executable, "-m", "tools.bench_scale.instance", "--emulator-url", emulator_url]
         command += ["--moto-url", self.moto_url, "--pollers", str(pollers)]
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)  # noqa: S603
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603
         self.instances.append(Instance(proc, {}))  # in launch order: the caller's roles index this list
         return self.instances[-1]
 

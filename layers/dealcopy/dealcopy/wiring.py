@@ -180,14 +180,15 @@ def forget_account(account_id: int) -> None:
 
 def uninstall_guard() -> Any:
     """The uninstall hook's use case: drops an account only once amoCRM confirms its tokens are revoked."""
+    from dealcopy.amo.account import read_account
     from dealcopy.install_guard import UninstallGuard
 
-    return UninstallGuard(
-        accounts(), probe=lambda account: client_for(account).get("/api/v4/account"), forget=forget_account
-    )
+    return UninstallGuard(accounts(), probe=lambda account: read_account(client_for(account)), forget=forget_account)
 
 
 def install_service() -> InstallService:
+    from dealcopy.amo.account import read_account as account_of_tokens
+
     cfg = settings()
     client = oauth()
 
@@ -195,7 +196,7 @@ def install_service() -> InstallService:
         # The account's shared budget: its id is in the new token's claims (else the host's own key).
         key = str(pair.claims().get("account_id") or f"install:{base_url}")
         api = amo_client(key, base_url, StaticToken(pair.access_token))
-        return api.get("/api/v4/account")
+        return account_of_tokens(api)
 
     return InstallService(
         accounts=accounts(),

@@ -172,6 +172,13 @@ class RejectionIssue:
     detail: str
 
 
+def _issue_list(issues: list[RejectionIssue], lang: str) -> str:
+    """amoCRM's issues worded in `lang` (its English details never reach a Russian screen)."""
+    from dealcopy.messages.amo_codes import localize
+
+    return "; ".join(f"{i.path or '-'}: {localize(i.code, i.detail, lang)}" for i in issues) or "-"
+
+
 class CopyRejected(CopyError):
     """amoCRM refused to create this copy for a reason other than a droppable field.
 
@@ -185,7 +192,7 @@ class CopyRejected(CopyError):
         self.source_id = source_id
         self.issues = list(issues)
         self.cause = cause
-        details = "; ".join(f"{i.path or '-'}: {i.detail or i.code}" for i in self.issues) or "-"
+        details = Localized(*(_issue_list(self.issues, lang) for lang in ("ru", "en")))
         super().__init__(source_id=source_id, details=details)
 
     def details(self) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from dealcopy.copying.refusals import NOT_WRITABLE, not_writable_skip
 from dealcopy.copying.result import CopiedField, CopiedSummary, Skip
 from dealcopy.copying.rules import CopyRule
 from dealcopy.copying.source import SourceLead
+from dealcopy.messages.amo_codes import localize_joined
 
 
 class CatalogLink(BaseModel):
@@ -76,8 +77,8 @@ class CopyPlan(BaseModel):
             Skip(
                 what="field",
                 code="rejected_by_amocrm",
-                reason_ru=f"amoCRM не принял значение: {detail}",
-                reason_en=f"amoCRM refused the value: {detail}",
+                reason_ru=f"amoCRM не принял значение: {localize_joined(detail, 'ru')}",
+                reason_en=f"amoCRM refused the value: {localize_joined(detail, 'en')}",
                 ref=values[i]["field_id"],
                 name=names.get(values[i]["field_id"]),
                 reason=NOT_WRITABLE if i in whole else None,

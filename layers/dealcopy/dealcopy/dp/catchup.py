@@ -5,12 +5,8 @@ amoCRM which leads entered the rule's trigger stage, and queues a job for each e
 has none yet; the job id is the one the hook would have produced, so the queue's
 de-duplication and the job records make a hook plus the catch-up one copy.
 
-Documented reads per account and run:
-- one `GET /api/v4/events?filter[type]=lead_status_changed&filter[value_after][leads_statuses][i][...]`
-  with `filter[created_at][from|to]` for every trigger stage at once: leads moved into a trigger stage;
-- one `GET /api/v4/leads?filter[statuses][0][...]&filter[created_at][from|to]` per trigger stage:
-  leads created right in it (and still there: one created there and moved on before the run is
-  missed). One stage per request: the leads-list docs allow only one stage per filter (C, conflicting).
+Per account and run, one read of the leads that entered any trigger stage in the rules'
+windows (`copying.stage_entries`: one events search, one leads search per stage).
 
 Which events a rule may catch up: only those between the first and the latest event a hook
 brought for it (minus a grace period for hooks still in flight). amoCRM has no API to list DP
@@ -31,13 +27,12 @@ from typing import Any
 from dealcopy.accounts import Account
 from dealcopy.amo.errors import AmoError, AmoTokenError, AmoUnavailable
 from dealcopy.copying.metadata import AmoApi
+from dealcopy.copying.stage_entries import StageEntry, stage_entries
 from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.jobs.queue import JobQueue
 from dealcopy.observability import logger
 from dealcopy.storage.dp_rules import DpRuleRepository
 from dealcopy.storage.jobs import JobRepository
-
-EVENTS_PAGE = 100  # amoCRM's limit for /api/v4/events
 
 
 @dataclass
@@ -58,14 +53,6 @@ class CatchUpReport:
             "failed_accounts": self.failed_accounts,
             "queued_jobs": self.queued_jobs,
         }
-
-
-@dataclass(frozen=True)
-class Found:
-    lead_id: int
-    pipeline_id: int
-    status_id: int
-    time: int
 
 
 class CatchUp:
@@ -125,7 +112,7 @@ class CatchUp:
         low = min(w[0] for w in windows.values())
         high = max(w[1] for w in windows.values())
         stages = sorted({(int(r["pipeline_id"]), int(r["status_id"])) for r in active})
-        found = self._read(self.client_for(account), stages, low, high)
+        found = stage_entries(self.client_for(account), stages, low, high)
         report.events += len(found)
         messages: dict[str, JobMessage] = {}
         for rule in active:
@@ -149,38 +136,8 @@ class CatchUp:
         for rule in active:
             self.rules.set_caught_up(rule["sk"], windows[rule["sk"]][1])
 
-    def _read(self, api: AmoApi, stages: list[tuple[int, int]], low: int, high: int) -> list[Found]:
-        found: set[Found] = set()
-        wanted = set(stages)
-        params: dict[str, Any] = {
-            "filter[type]": "lead_status_changed",
-            "filter[created_at][from]": low,
-            "filter[created_at][to]": high,
-        }
-        for i, (pipeline_id, status_id) in enumerate(stages):
-            params[f"filter[value_after][leads_statuses][{i}][pipeline_id]"] = pipeline_id
-            params[f"filter[value_after][leads_statuses][{i}][status_id]"] = status_id
-        for event in api.paginate("/api/v4/events", "events", params, limit=EVENTS_PAGE):
-            for value in event.get("value_after") or []:
-                status = (value or {}).get("lead_status") or {}
-                pair = (int(status.get("pipeline_id") or 0), int(status.get("id") or 0))
-                if pair in wanted and event.get("entity_id"):
-                    found.add(Found(int(event["entity_id"]), *pair, int(event.get("created_at") or 0)))
-        for pipeline_id, status_id in stages:
-            lead_params: dict[str, Any] = {
-                "filter[created_at][from]": low,
-                "filter[created_at][to]": high,
-                "filter[statuses][0][pipeline_id]": pipeline_id,
-                "filter[statuses][0][status_id]": status_id,
-            }
-            for lead in api.paginate("/api/v4/leads", "leads", lead_params):
-                pair = (int(lead.get("pipeline_id") or 0), int(lead.get("status_id") or 0))
-                if pair in wanted:
-                    found.add(Found(int(lead["id"]), *pair, int(lead.get("created_at") or 0)))
-        return sorted(found, key=lambda f: (f.time, f.lead_id))
 
-
-def _message(account_id: int, rule: dict[str, Any], event: Found) -> JobMessage:
+def _message(account_id: int, rule: dict[str, Any], event: StageEntry) -> JobMessage:
     digest = str(rule["rule_hash"])
     job_id = dp_job_id(account_id, event.lead_id, event.pipeline_id, event.status_id, event.time, digest)
     return JobMessage(

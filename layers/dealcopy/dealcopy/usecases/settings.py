@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from dealcopy.accounts import Account
 from dealcopy.copying.metadata import AccountMetadata
@@ -16,8 +17,10 @@ class AccountSettings:
     metadata: AccountMetadata
     presets: list[Preset]
     licence: Licence
+    refused: Mapping[int, str] = field(default_factory=dict)  # fields amoCRM refused before (`refusals`)
 
 
 def settings_lookup(account: Account, *, rules: RuleBook) -> AccountSettings:
     metadata = rules.engine.metadata()
-    return AccountSettings(metadata, rules.presets.list(account.account_id), licence_of(account))
+    refused = rules.engine.refusals.get(rules.engine.account_key)
+    return AccountSettings(metadata, rules.presets.list(account.account_id), licence_of(account), refused)

@@ -1,0 +1,71 @@
+"""Multi-account run: many accounts' DP bursts at once, drained by a fixed pool of worker invocations.
+
+The hooks of all accounts arrive interleaved at one front instance (the DP hook function);
+the worker instances poll the one FIFO queue (group = account), each with several pollers,
+so `sum(WORKERS)` plays the event source's `MaximumConcurrency`. Each account's drain time
+runs from the first hook sent to its last amoCRM request; fairness is the slowest account's
+drain against the median one's.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+from devstack.client import api_requests, request_log_mark
+from tools.bench_scale.fleet import Fleet
+from tools.bench_scale.load import hook_forms, interleave, seed_leads, send_hooks, sign_rule
+from tools.bench_scale.measure import minimum_seconds, wait_drained, window_figures
+
+WORKERS = [5, 5]  # two worker processes of five concurrent invocations: WorkerMaxConcurrency's default 10
+
+
+def run(accounts: int = 20, per_account: int = 50, workers: list[int] | None = None) -> dict[str, Any]:
+    workers = workers or WORKERS
+    with Fleet([0, *workers]) as fleet:
+        front = fleet.instances[0]
+        chosen, bursts = [], []
+        for n in range(accounts):
+            account = fleet.install(f"scale-{n:02d}", via=front)
+            leads = seed_leads(fleet.control, account, per_account)
+            bursts.append(hook_forms(account, leads, sign_rule(front.stack, account)))
+            chosen.append(account)
+        marks = {a["id"]: request_log_mark(fleet.control, a["id"]) for a in chosen}
+        sent = send_hooks(f"{front.gateway_url}/dp/hook", interleave(bursts))
+        drained = wait_drained(fleet.jobs(), {a["id"]: per_account for a in chosen}, give_up=420, poll=0.5)
+        logs = {a["id"]: api_requests(fleet.control, a["id"], marks[a["id"]]) for a in chosen}
+    return figures(logs, drained, sent["first_sent_at"], workers)
+
+
+def figures(
+    logs: dict[int, list[dict[str, Any]]], drained: dict[int, tuple[float, Any]], started: float, workers: list[int]
+) -> dict[str, Any]:
+    rows = []
+    for account_id, api in logs.items():
+        last = max((e["ts"] for e in api), default=started)
+        rows.append(
+            {
+                "account": account_id,
+                "drain": last - started,
+                "requests": len(api),
+                "minimum": minimum_seconds(len(api)),
+                "done": drained[account_id][1].get("done", 0),
+                **window_figures(api),
+            }
+        )
+    drains = [row["drain"] for row in rows]
+    median = statistics.median(drains)
+    return {
+        "accounts": len(rows),
+        "hooks_per_account": max(sum(drained[a][1].values()) for a in drained),
+        "concurrency": sum(workers),
+        "rows": sorted(rows, key=lambda row: row["drain"]),
+        "median": median,
+        "slowest": max(drains),
+        "fastest": min(drains),
+        "slowest_to_median": max(drains) / median,
+        "peak_per_second": max(row["peak_per_second"] for row in rows),
+        "status_429": sum(row["status_429"] for row in rows),
+        "total_requests": sum(row["requests"] for row in rows),
+        "total_drain": max(drains),
+    }
