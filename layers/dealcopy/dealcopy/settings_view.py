@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,9 +32,18 @@ def licence_view(licence: Licence, now: float | None = None) -> dict[str, Any]:
 
 
 def settings_payload(
-    session: WidgetSession, metadata: AccountMetadata, presets: list[Preset], licence: Licence
+    session: WidgetSession,
+    metadata: AccountMetadata,
+    presets: list[Preset],
+    licence: Licence,
+    refused: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
-    from dealcopy.copying.fields import WRITERS, sensitivity
+    from dealcopy.copying.fields import sensitivity
+    from dealcopy.copying.field_view import field_notes
+
+    # per field: `not_writable` («не копируется», from the metadata and remembered refusals) and
+    # `anonymise_reason` (what an anonymised copy drops it for), each with its words in ru/en
+    notes = field_notes(metadata, refused or {})
 
     return {
         "account": {
@@ -64,8 +74,9 @@ def settings_payload(
                     "name": f.name,
                     "type": f.type,
                     "code": f.code,
-                    "copyable": f.type in WRITERS,
+                    "copyable": f.id not in notes.not_writable,
                     "sensitivity": sensitivity(f),
+                    **notes.of(f.id),
                 }
                 for f in metadata.fields.values()
             ],

@@ -78,7 +78,7 @@ class CopyPlan(BaseModel):
                 what="field",
                 code="rejected_by_amocrm",
                 reason_ru=f"amoCRM не принял значение: {localize_joined(detail, 'ru')}",
-                reason_en=f"amoCRM refused the value: {localize_joined(detail, 'en')}",
+                reason_en=f"amoCRM refused the value: {detail}",  # amoCRM's own English
                 ref=values[i]["field_id"],
                 name=names.get(values[i]["field_id"]),
                 reason=NOT_WRITABLE if i in whole else None,
@@ -188,7 +188,7 @@ def _plan_fields(
         if not isinstance(fid, int) or fid == rule.source_link_field_id:
             continue  # the link field receives the source's URL instead
         seen.add(fid)
-        if selected is not None and fid not in selected:
+        if (selected is not None and fid not in selected) or fid in rule.exclude_fields:
             draft.skipped.append(_not_selected("field", fid, name))
             continue
         if field_info is None:
@@ -269,7 +269,7 @@ def _plan_catalogs(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: 
                     element.id,
                 )
             )
-        elif rule.catalogs != "all" and catalog.id not in rule.catalogs:
+        elif (rule.catalogs != "all" and catalog.id not in rule.catalogs) or element.id in rule.exclude_elements:
             draft.skipped.append(_not_selected("catalog_element", element.id, catalog.name))
         elif not anonymise.keeps_catalog(rule, catalog):
             reason = anonymise.catalog_drop_reason(catalog)

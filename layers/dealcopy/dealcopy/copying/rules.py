@@ -56,6 +56,9 @@ class CopyRule(BaseModel):
     copy_contacts: bool = True
     copy_company: bool = True
     fields: Selection = "all"  # custom field ids to carry
+    # Unticked fields of an "all" rule: fields added to the account later are still carried.
+    exclude_fields: list[int] = Field(default_factory=list)
+    exclude_elements: list[int] = Field(default_factory=list)  # linked catalog elements left out (card)
     catalogs: Selection = "all"  # catalog ids whose linked elements are carried
     anonymise: bool = False
     anonymise_extra_field_ids: list[int] = Field(default_factory=list)
