@@ -45,6 +45,39 @@ FIELD_TYPES = (
     "supplier",
 )
 
+# ---------------------------------------------------------------------------------------------
+# Which entity offers which type. Source: the field-type table of the official PHP SDK's README
+# (github.com/amocrm/amocrm-api-php, README.md, «Для разных типов полей мы уже подготовили разные
+# модели и коллекции», columns Контакт/Сделка/Компания/Покупатель/Каталог) **C (SDK)**. The Kommo
+# reference (developers.kommo.com/reference/custom-fields) lists the same types without the split.
+# - price, category, items, linked_entity: catalogs only; payer, supplier: the invoices catalog only.
+# - tracking_data: leads only; chained_list: leads and customers.
+# - multitext: contacts in the table; companies keep their predefined PHONE/EMAIL multitext fields
+#   (every account has them), so companies offer it too **U**.
+# - org_legal_name: deprecated in the SDK since 2020 (e6836aa) and never written by it; absent from
+#   the table. Old accounts may still hold it; the emulator keeps it on companies only **U**.
+_EVERYWHERE = frozenset(
+    {"text", "numeric", "checkbox", "select", "multiselect", "date", "url", "date_time", "textarea"}
+    | {"radiobutton", "streetaddress"}
+)
+_PEOPLE = frozenset({"smart_address", "birthday", "legal_entity", "monetary", "file"})
+_CATALOG = _EVERYWHERE | {"price", "category", "items", "linked_entity"}
+OFFERED_TYPES: dict[str, frozenset[str]] = {
+    "leads": _EVERYWHERE | _PEOPLE | {"tracking_data", "chained_list"},
+    "contacts": _EVERYWHERE | _PEOPLE | {"multitext"},
+    "companies": _EVERYWHERE | _PEOPLE | {"multitext", "org_legal_name"},
+    "customers": _EVERYWHERE | {"monetary", "file", "chained_list"},
+    "catalogs": _CATALOG,
+    "invoices": _CATALOG | {"payer", "supplier"},  # the one catalog of type "invoices" («Счета/покупки»)
+}
+
+
+def is_offered(field_type: str, entity_type: str, catalog_type: str | None = None) -> bool:
+    """Whether amoCRM lets an account have a field of ``field_type`` on this entity (or catalog type)."""
+    key = "invoices" if entity_type == "catalogs" and catalog_type == "invoices" else entity_type
+    return field_type in OFFERED_TYPES.get(key, frozenset())
+
+
 ENUM_TYPES = frozenset({"select", "multiselect", "radiobutton", "category"})
 # Types that keep several values; every other type keeps only the first value it is sent.
 MULTI_VALUE_TYPES = frozenset({"multiselect", "multitext", "smart_address", "chained_list", "items"})

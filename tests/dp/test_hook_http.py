@@ -150,6 +150,7 @@ def test_an_uninstalled_account_gets_410(dp_stack):
     }
     import httpx
 
+    dp_stack.control.uninstall(gone["id"], dp_stack.client_id)  # amoCRM revokes the grant, then calls us
     assert httpx.get(f"{dp_stack.gateway_url}/oauth/uninstall", params=params).status_code == 200
     before_leads = len(leads(dp_stack, gone))
     answer = post_hook(dp_stack, form=hook_form(gone, SOURCE, TRIGGER, signed, int(time.time())))

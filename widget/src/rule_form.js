@@ -17,17 +17,10 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
     var pipelineById = accountMeta.pipelineById;
     var mainPipeline = accountMeta.mainPipeline;
 
-    function sensitivityLabel(kind) {
-      if (kind === 'personal') {
-        return t('tree.sensitivity.personal');
-      }
-      if (kind === 'financial') {
-        return t('tree.sensitivity.financial');
-      }
-      if (kind === 'trace') {
-        return t('tree.sensitivity.trace');
-      }
-      return '';
+    /** The backend's per-field words (`<key>_ru` / `<key>_en`) in the user's language. */
+    function reasonText(field, key) {
+      var own = userLang() === 'en' ? field[key + '_en'] : field[key + '_ru'];
+      return own || field[key + '_ru'] || field[key + '_en'] || '';
     }
 
     function standardName(field) {

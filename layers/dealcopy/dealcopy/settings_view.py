@@ -38,8 +38,8 @@ def settings_payload(
     licence: Licence,
     refused: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
-    from dealcopy.copying.fields import sensitivity
     from dealcopy.copying.field_view import field_notes
+    from dealcopy.copying.fields import sensitivity
 
     # per field: `not_writable` («не копируется», from the metadata and remembered refusals) and
     # `anonymise_reason` (what an anonymised copy drops it for), each with its words in ru/en

@@ -18,6 +18,7 @@ from dealcopy.amo.errors import AmoAmbiguousWrite, AmoError, AmoNotFound, AmoUna
 from dealcopy.copying import reconcile
 from dealcopy.copying.batching import chunked, send_isolated
 from dealcopy.copying.creating import CREATE_CHUNK, CreatedCopy, create_copies
+from dealcopy.copying.describe import stage_name
 from dealcopy.copying.errors import CopyError, CopyIncomplete, CopyRejected, RuleInvalid, SourceNotFound
 from dealcopy.copying.metadata import AccountMetadata, AmoApi, MetadataCache, default_cache, load_metadata
 from dealcopy.copying.notes import copy_notes, language_of, lead_url
@@ -189,6 +190,8 @@ class CopyEngine:
             links_written=created.links_written is not False,
             notes_written=created.notes_written is not False,
             warnings=plan.warnings,
+            name=plan.payload.get("name"),
+            stage=stage_name(self.metadata(), plan.payload.get("pipeline_id"), plan.payload.get("status_id")),
         )
 
     # --- whole copies -------------------------------------------------------------------------

@@ -70,6 +70,8 @@ class CopyResult(BaseModel):
     links_written: bool = True
     notes_written: bool = True
     warnings: list[str] = []  # message catalog codes, e.g. anonymised-products-carry-prices
+    name: str | None = None  # the copy's name as created, to tell copies apart
+    stage: str | None = None  # «Pipeline → Stage» of the copy, by name
 
     @property
     def failures(self) -> list[Skip]:

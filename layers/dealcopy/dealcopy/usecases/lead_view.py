@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dealcopy.copying.describe import MAX_LEADS, lead_views as describe_leads
+from dealcopy.copying.describe import MAX_LEADS
+from dealcopy.copying.describe import lead_views as describe_leads
 from dealcopy.copying.errors import CopyForbidden
 from dealcopy.copying.rights import check_can_view
 from dealcopy.usecases.rules import RuleBook
