@@ -82,17 +82,21 @@ ENUM_TYPES = frozenset({"select", "multiselect", "radiobutton", "category"})
 # Types that keep several values; every other type keeps only the first value it is sent.
 MULTI_VALUE_TYPES = frozenset({"multiselect", "multitext", "smart_address", "chained_list", "items"})
 
+assert set().union(*OFFERED_TYPES.values()) == set(FIELD_TYPES)
+
 # ---------------------------------------------------------------------------------------------
 # ASSUMPTION (unconfirmed, facts file "Custom fields": which types the API refuses is unknown).
 # `tracking_data` (UTM_SOURCE...) is written like text (Kommo field reference, C), so it is
-# writable; linked_entity is filled through entity links, and the emulator refuses API writes
-# of it.  Seeding through the control API may still set it.  This is the only place that decides it.
+# writable; linked_entity (a catalog type) is filled through entity links, and the emulator
+# refuses API writes of it.  No lead type is refused, so a field seeded with
+# ``"refuses_api_writes": true`` stands in for a lead field amoCRM might refuse.  Seeding through
+# the control API may still set either.  This is the only place that decides it.
 API_READ_ONLY_TYPES = frozenset({"linked_entity"})
 READ_ONLY_DETAIL = "Field is read-only"
 
 
 def is_api_writable(field: CustomField) -> bool:
-    return field.type not in API_READ_ONLY_TYPES
+    return field.type not in API_READ_ONLY_TYPES and not field.refuses_api_writes
 
 
 # ---------------------------------------------------------------------------------------------

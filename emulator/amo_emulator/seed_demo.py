@@ -61,7 +61,14 @@ USERS = {
 }
 LOSS_REASONS = {"Дорого": 9_000_001, "Выбрали конкурента": 9_000_002, "Нет бюджета": 9_000_003}
 
-# Lead custom fields: name -> (id, type, extra spec).  Together they cover every field type.
+# Lead custom fields: name -> (id, type, extra spec).  Together they cover every type amoCRM offers
+# on leads, and only those: the field-type table of the official PHP SDK's README
+# (github.com/amocrm/amocrm-api-php, README.md, «Для разных типов полей мы уже подготовили разные
+# модели и коллекции», column «Сделка») **C (SDK)**; the emulator enforces it
+# (custom_fields.OFFERED_TYPES).  The other types live where amoCRM has them: price, category and
+# linked_entity on the products catalog, payer, supplier and items on «Счета/покупки», multitext
+# (phones, e-mails) on contacts and companies, the deprecated org_legal_name on a company (U).
+# So «Цена» is monetary, «Категория» a select and «Телефон менеджера» plain text here.
 LEAD_FIELDS: dict[str, tuple[int, str, dict[str, Any]]] = {
     "Плательщик": (1_100_001, "radiobutton", {"enums": ["ФЛ", "ЮЛ"]}),
     "Короткий адрес": (1_100_002, "streetaddress", {}),
@@ -82,17 +89,17 @@ LEAD_FIELDS: dict[str, tuple[int, str, dict[str, Any]]] = {
     "OneDrive": (1_100_013, "url", {}),
     "Адрес": (1_100_014, "smart_address", {}),
     "Дата рождения": (1_100_015, "birthday", {}),
-    "Телефон менеджера": (1_100_016, "multitext", {}),
+    "Телефон менеджера": (1_100_016, "text", {}),
     "ИНН": (1_100_017, "text", {}),
     "Сумма предоплаты": (1_100_018, "monetary", {"currency": "RUB"}),
-    "Цена": (1_100_019, "price", {}),
+    "Цена": (1_100_019, "monetary", {"currency": "RUB"}),
     "Спецификация": (1_100_020, "textarea", {}),
     "Услуги": (
         1_100_021,
         "multiselect",
         {"enums": ["Монтаж", "Настройка", "Обучение", "Техподдержка", "Доставка"]},
     ),
-    "Категория": (1_100_022, "category", {"enums": ["Оборудование", "Программное обеспечение", "Услуги"]}),
+    "Категория": (1_100_022, "select", {"enums": ["Оборудование", "Программное обеспечение", "Услуги"]}),
     "Город": (
         1_100_023,
         "select",
@@ -111,12 +118,7 @@ LEAD_FIELDS: dict[str, tuple[int, str, dict[str, Any]]] = {
         },
     ),
     "Юр. лицо": (1_100_027, "legal_entity", {}),
-    "Поставщик": (1_100_028, "supplier", {}),
-    "Плательщик по счёту": (1_100_029, "payer", {}),
-    "Позиции заказа": (1_100_030, "items", {}),
     "Дата и время встречи": (1_100_031, "date_time", {}),
-    "Название организации": (1_100_032, "org_legal_name", {}),
-    "Связанный договор": (1_100_033, "linked_entity", {}),
     "utm_source": (
         1_100_034,
         "tracking_data",
@@ -140,6 +142,7 @@ CATALOG_FIELDS = {
     "Оптовая цена": 1_200_003,
     "Описание": 1_200_004,
     "Группа": 1_200_005,
+    "Сопутствующий товар": 1_200_006,
     "ИНН": 1_200_011,
     "Реквизиты": 1_200_012,
     "Статус счёта": 1_200_021,
@@ -151,6 +154,8 @@ CATALOG_FIELDS = {
     "Дата оплаты": 1_200_027,
 }
 PRICE_FIELD, WHOLESALE_PRICE_FIELD = CATALOG_FIELDS["Цена"], CATALOG_FIELDS["Оптовая цена"]
+# A legacy company field (org_legal_name, deprecated by amoCRM; see LEAD_FIELDS).
+COMPANY_FIELDS = {"Название организации": 1_400_001}
 COMPANIES = {
     "Арктик Вест-Сервисес": 53_000_001,
     "ООО «Ромашка»": 53_000_002,
@@ -245,7 +250,7 @@ CONTRACT_FILE = {
 
 
 def _every_type_values() -> list[dict[str, Any]]:
-    """Values of every lead field: lead #24002811 carries all of them."""
+    """Values of every lead field: lead #24002811 carries all of them (invoice data is on its linked invoice)."""
     return [
         _cf("Плательщик", "ЮЛ"),
         _cf("Короткий адрес", "Пермь, ул. Ленина, 50"),
@@ -269,11 +274,7 @@ def _every_type_values() -> list[dict[str, Any]]:
             {"value": "RU", "enum_code": "country"},
         ),
         _cf("Дата рождения", 485_481_600),
-        _cf(
-            "Телефон менеджера",
-            {"value": "+79097260177", "enum_code": "WORK"},
-            {"value": "+73422000000", "enum_code": "MOB"},
-        ),
+        _cf("Телефон менеджера", "+79097260177"),
         _cf("ИНН", "7702456781"),
         _cf("Сумма предоплаты", 50000),
         _cf("Цена", 100),
@@ -291,22 +292,7 @@ def _every_type_values() -> list[dict[str, Any]]:
             ],
         },
         _cf("Юр. лицо", _v(ARCTIC_LEGAL)),
-        _cf("Поставщик", _v(AVISCLOUD)),
-        _cf("Плательщик по счёту", _v(ARCTIC_PAYER)),
-        _cf("Позиции заказа", _v(SERVER_ITEM), _v(UPS_ITEM)),
         _cf("Дата и время встречи", 1_738_137_600),
-        _cf("Название организации", "ООО «Арктик Вест-Сервисес»"),
-        _cf(
-            "Связанный договор",
-            _v(
-                {
-                    "name": "Счёт №184 от 24.01.2025",
-                    "entity_id": 1_300_201,
-                    "entity_type": "catalog_elements",
-                    "catalog_id": 12_003,
-                }
-            ),
-        ),
         _cf("utm_source", "yandex"),
         _cf("Дата отгрузки", 1_738_800_000),
         _cf("Скидка, %", "5"),
@@ -407,6 +393,11 @@ def _catalogs() -> dict[str, Any]:
                         "code": "GROUP",
                         "enums": ["Оборудование", "Услуги", "Расходники"],
                     },
+                    {
+                        "id": CATALOG_FIELDS["Сопутствующий товар"],
+                        "name": "Сопутствующий товар",
+                        "type": "linked_entity",
+                    },
                 ],
             },
             {
@@ -415,7 +406,7 @@ def _catalogs() -> dict[str, Any]:
                 "type": "regular",
                 "custom_fields": [
                     {"id": CATALOG_FIELDS["ИНН"], "name": "ИНН", "type": "text"},
-                    {"id": CATALOG_FIELDS["Реквизиты"], "name": "Реквизиты", "type": "legal_entity"},
+                    {"id": CATALOG_FIELDS["Реквизиты"], "name": "Реквизиты", "type": "textarea"},
                 ],
             },
             {
@@ -467,25 +458,30 @@ def _catalogs() -> dict[str, Any]:
             {"id": CATALOGS["Города"], "name": "Города", "type": "regular"},
         ],
         "custom_fields": [
-            {"id": fid, "name": name, "type": ftype, **extra} for name, (fid, ftype, extra) in LEAD_FIELDS.items()
+            *({"id": fid, "name": name, "type": ftype, **extra} for name, (fid, ftype, extra) in LEAD_FIELDS.items()),
+            *(
+                {"id": fid, "name": name, "type": "org_legal_name", "entity_type": "companies"}
+                for name, fid in COMPANY_FIELDS.items()
+            ),
         ],
         "catalog_elements": _elements(),
     }
 
 
-def _product_element(eid: int, name: str, sku: str, price: int, wholesale: int, group: str) -> dict[str, Any]:
-    return {
-        "id": eid,
-        "catalog_id": CATALOGS["Товары"],
-        "name": name,
-        "custom_fields_values": [
-            _catalog_cf("Артикул", sku),
-            _catalog_cf("Цена", price),
-            _catalog_cf("Оптовая цена", wholesale),
-            _catalog_cf("Описание", name),
-            _catalog_cf("Группа", group),
-        ],
-    }
+def _product_element(
+    eid: int, name: str, sku: str, price: int, wholesale: int, group: str, goes_with: int | None = None
+) -> dict[str, Any]:
+    values = [
+        _catalog_cf("Артикул", sku),
+        _catalog_cf("Цена", price),
+        _catalog_cf("Оптовая цена", wholesale),
+        _catalog_cf("Описание", name),
+        _catalog_cf("Группа", group),
+    ]
+    if goes_with:
+        other = {"name": PRODUCTS[goes_with], "entity_id": goes_with, "entity_type": "catalog_elements"}
+        values.append(_catalog_cf("Сопутствующий товар", _v({**other, "catalog_id": CATALOGS["Товары"]})))
+    return {"id": eid, "catalog_id": CATALOGS["Товары"], "name": name, "custom_fields_values": values}
 
 
 def _invoice(eid: int, name: str, status: str, total: int, items: list[dict[str, Any]], paid_at: int | None):
@@ -502,21 +498,32 @@ def _invoice(eid: int, name: str, status: str, total: int, items: list[dict[str,
     return {"id": eid, "catalog_id": CATALOGS["Счета/покупки"], "name": name, "custom_fields_values": values}
 
 
+PRODUCTS = {
+    1_300_001: "Сервер Dell PowerEdge R650",
+    1_300_002: "ИБП APC Smart-UPS 3000",
+    1_300_003: "Коммутатор Cisco Catalyst 9200",
+    1_300_004: "Монтаж оборудования",
+    1_300_005: "Кабель UTP Cat6, 305 м",
+    1_300_006: "Годовая подписка на техподдержку",
+}
+
+
 def _elements() -> list[dict[str, Any]]:
     return [
-        _product_element(1_300_001, "Сервер Dell PowerEdge R650", "DELL-R650", 450000, 420000, "Оборудование"),
-        _product_element(1_300_002, "ИБП APC Smart-UPS 3000", "APC-3000", 185000, 170000, "Оборудование"),
-        _product_element(1_300_003, "Коммутатор Cisco Catalyst 9200", "C9200-24T", 120000, 110000, "Оборудование"),
-        _product_element(1_300_004, "Монтаж оборудования", "SRV-MOUNT", 15000, 15000, "Услуги"),
-        _product_element(1_300_005, "Кабель UTP Cat6, 305 м", "UTP6-305", 12000, 10500, "Расходники"),
-        _product_element(1_300_006, "Годовая подписка на техподдержку", "SUP-1Y", 60000, 55000, "Услуги"),
+        _product_element(1_300_001, PRODUCTS[1_300_001], "DELL-R650", 450000, 420000, "Оборудование", 1_300_004),
+        _product_element(1_300_002, PRODUCTS[1_300_002], "APC-3000", 185000, 170000, "Оборудование"),
+        _product_element(1_300_003, PRODUCTS[1_300_003], "C9200-24T", 120000, 110000, "Оборудование"),
+        _product_element(1_300_004, PRODUCTS[1_300_004], "SRV-MOUNT", 15000, 15000, "Услуги"),
+        _product_element(1_300_005, PRODUCTS[1_300_005], "UTP6-305", 12000, 10500, "Расходники"),
+        _product_element(1_300_006, PRODUCTS[1_300_006], "SUP-1Y", 60000, 55000, "Услуги"),
         {
             "id": 1_300_101,
             "catalog_id": CATALOGS["Мои юр. лица"],
             "name": "ООО «АВИСКЛАУД»",
             "custom_fields_values": [
                 _catalog_cf("ИНН", "5959003518"),
-                _catalog_cf("Реквизиты", _v(AVISCLOUD)),
+                # legal_entity is not offered on catalogs (see LEAD_FIELDS): requisites as text
+                _catalog_cf("Реквизиты", f"{AVISCLOUD['name']}, ИНН {AVISCLOUD['vat_id']}, КПП {AVISCLOUD['kpp']}"),
             ],
         },
         {
@@ -571,6 +578,10 @@ def _people() -> dict[str, Any]:
         values = [_phone(phone), _email(email), {"field_code": "ADDRESS", "values": [{"value": address}]}]
         if web:
             values.append({"field_code": "WEB", "values": [{"value": web}]})
+        if name == "Арктик Вест-Сервисес":
+            values.append(
+                {"field_id": COMPANY_FIELDS["Название организации"], "values": [{"value": ARCTIC_LEGAL["name"]}]}
+            )
         companies.append({"id": cid, "name": name, "custom_fields_values": values, "created_at": T0 - 86_400 * 30})
     people = [
         (
@@ -791,9 +802,8 @@ def _leads() -> list[dict[str, Any]]:
             [
                 _cf("Дата и время встречи", 1_741_000_000),
                 _cf("Сумма предоплаты", 30000),
-                *pick("Плательщик по счёту"),
             ],
-            [_product(1_300_006, 1)],
+            [_product(1_300_006, 1), _in_catalog("Счета/покупки", 1_300_203)],
         ),
         _lead(
             24_002_818,
@@ -838,11 +848,6 @@ def _leads() -> list[dict[str, Any]]:
                 "Срочно",
                 "Договор",
                 "Юр. лицо",
-                "Поставщик",
-                "Плательщик по счёту",
-                "Позиции заказа",
-                "Название организации",
-                "Связанный договор",
                 "utm_source",
             ),
             [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import lead_writer
-from .custom_fields import FIELD_TYPES, apply_values, default_enums, normalize_values
+from .custom_fields import FIELD_TYPES, apply_values, default_enums, is_offered, normalize_values
 from .links import add_link, validate_link
 from .problems import ItemErrors
 from .state import (
@@ -239,6 +239,10 @@ def add_custom_field(
     field_type = spec["type"]
     if field_type not in FIELD_TYPES:
         raise SeedError("custom_fields", message=f"unknown field type {field_type!r}")
+    catalog = account.catalogs.get(catalog_id) if catalog_id is not None else None
+    if not is_offered(field_type, entity_type, catalog.type if catalog else None):
+        where = f"catalog {catalog.name!r}" if catalog else entity_type
+        raise SeedError("custom_fields", message=f"amoCRM offers no {field_type!r} field on {where}")
     code = spec.get("code")
     raw_enums = spec.get("enums") or default_enums(field_type, code)
     enums = None
@@ -275,6 +279,7 @@ def add_custom_field(
         currency=spec.get("currency", "RUB" if field_type == "monetary" else None),
         chained_lists=spec.get("chained_lists"),
         nested=spec.get("nested"),
+        refuses_api_writes=spec.get("refuses_api_writes", False),
     )
     account.custom_fields[field.id] = field
     return field

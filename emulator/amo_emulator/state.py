@@ -157,6 +157,7 @@ class CustomField:
     currency: str | None = None
     chained_lists: list[dict[str, Any]] | None = None
     nested: list[dict[str, Any]] | None = None
+    refuses_api_writes: bool = False  # emulator-only: a field the API refuses to write (see custom_fields)
 
     def enum_by_id(self, enum_id: Any) -> EnumValue | None:
         return next((e for e in self.enums or [] if e.id == enum_id), None)

@@ -8,7 +8,7 @@ made by the worker. Refusals (`dealcopy.dp.errors`) become problem+json at the e
 from dealcopy import wiring
 from dealcopy.dp.intake import AccountCache
 from dealcopy.observability import logger
-from dealcopy.usecases.dp import accept_hook
+from dealcopy.usecases.hook import accept_hook
 from dealcopy.web.body import body_text
 from dealcopy.web.entry import http_entry
 from dealcopy.web.resolver import api_resolver

@@ -27,6 +27,7 @@ from devstack.client import StackInfo
 from devstack.process import _ready
 from devstack.stack import REGION, free_port
 from tools.bench import ROOT, _install, _out_of_process
+from tools.bench_scale.measure import wait_drained
 
 _LOCAL_AWS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -81,7 +82,8 @@ class Fleet:
     def __exit__(self, kind: object, *exc: object) -> None:
         if kind is not None:  # what the instances logged last says why
             for n, instance in enumerate(self.instances):
-                print(f"--- instance {n}:", *instance.output, sep="\n", end="", file=sys.stderr)
+                tail = [line.rstrip()[:300] for line in list(instance.output)[-8:]]
+                print(f"--- instance {n}, last lines:", *tail, sep="\n  ", file=sys.stderr)
         self.stop()
 
     def _start(self) -> None:
@@ -135,9 +137,20 @@ class Fleet:
 
     def jobs(self) -> JobRepository:
         """The shared jobs table, read the way the operator tools read it."""
-        physical = self.instances[0].info["physical"]
         resource = boto3.resource("dynamodb", endpoint_url=self.moto_url, region_name=REGION, **_credentials())
-        return JobRepository(Table(resource.Table(physical["JobsTable"]), resource))
+        return JobRepository(Table(resource.Table(self._physical("JobsTable")), resource))
+
+    def queue(self) -> tuple[Any, str]:
+        """An SQS client and the copy queue's URL."""
+        sqs = boto3.client("sqs", endpoint_url=self.moto_url, region_name=REGION, **_credentials())
+        return sqs, self._physical("CopyJobsQueue")
+
+    def wait_drained(self, expected: dict[int, int], give_up: float = 300) -> tuple[float, dict[int, Any]]:
+        """When the copy queue emptied with every account's `expected` DP jobs ended, and their states."""
+        return wait_drained(*self.queue(), self.jobs(), expected, give_up=give_up)
+
+    def _physical(self, logical: str) -> str:
+        return self.instances[0].info["physical"][logical]
 
 
 def _credentials() -> dict[str, str]:

@@ -10,12 +10,13 @@ drain against the median one's.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from typing import Any
 
 from devstack.client import api_requests, request_log_mark
 from tools.bench_scale.fleet import Fleet
 from tools.bench_scale.load import hook_forms, interleave, seed_leads, send_hooks, sign_rule
-from tools.bench_scale.measure import minimum_seconds, wait_drained, window_figures
+from tools.bench_scale.measure import minimum_seconds, window_figures
 
 WORKERS = [5, 5]  # two worker processes of five concurrent invocations: WorkerMaxConcurrency's default 10
 
@@ -32,13 +33,13 @@ def run(accounts: int = 20, per_account: int = 50, workers: list[int] | None = N
             chosen.append(account)
         marks = {a["id"]: request_log_mark(fleet.control, a["id"]) for a in chosen}
         sent = send_hooks(f"{front.gateway_url}/dp/hook", interleave(bursts))
-        drained = wait_drained(fleet.jobs(), {a["id"]: per_account for a in chosen}, give_up=420, poll=0.5)
+        _, drained = fleet.wait_drained({a["id"]: per_account for a in chosen}, give_up=420)
         logs = {a["id"]: api_requests(fleet.control, a["id"], marks[a["id"]]) for a in chosen}
     return figures(logs, drained, sent["first_sent_at"], workers)
 
 
 def figures(
-    logs: dict[int, list[dict[str, Any]]], drained: dict[int, tuple[float, Any]], started: float, workers: list[int]
+    logs: dict[int, list[dict[str, Any]]], drained: dict[int, Counter], started: float, workers: list[int]
 ) -> dict[str, Any]:
     rows = []
     for account_id, api in logs.items():
@@ -49,7 +50,7 @@ def figures(
                 "drain": last - started,
                 "requests": len(api),
                 "minimum": minimum_seconds(len(api)),
-                "done": drained[account_id][1].get("done", 0),
+                "done": drained[account_id].get("done", 0),
                 **window_figures(api),
             }
         )
@@ -57,8 +58,9 @@ def figures(
     median = statistics.median(drains)
     return {
         "accounts": len(rows),
-        "hooks_per_account": max(sum(drained[a][1].values()) for a in drained),
+        "hooks_per_account": max(sum(states.values()) for states in drained.values()),
         "concurrency": sum(workers),
+        "worker_processes": len(workers),
         "rows": sorted(rows, key=lambda row: row["drain"]),
         "median": median,
         "slowest": max(drains),

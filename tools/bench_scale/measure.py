@@ -15,31 +15,38 @@ RATE = 7  # amoCRM: requests per second per account
 _TERMINAL = {state.value for state in TERMINAL}
 
 
-def drained(jobs: JobRepository, account_id: int, expected: int) -> Counter | None:
-    """The states of the account's DP jobs once all `expected` have ended, else None."""
-    states = [item["state"] for item in jobs.job_summaries(account_id, "dp-")]
-    if len(states) >= expected and set(states) <= _TERMINAL:
-        return Counter(states)
-    return None
+_QUEUE_COUNTS = [
+    "ApproximateNumberOfMessages",
+    "ApproximateNumberOfMessagesNotVisible",
+    "ApproximateNumberOfMessagesDelayed",
+]
+
+
+def job_states(jobs: JobRepository, account_id: int) -> Counter:
+    return Counter(item["state"] for item in jobs.job_summaries(account_id, "dp-"))
 
 
 def wait_drained(
-    jobs: JobRepository, expected: dict[int, int], *, give_up: float = 300, poll: float = 0.2
-) -> dict[int, tuple[float, Counter]]:
-    """Poll until every account's jobs have ended: account -> (when its drain was seen, job states).
+    sqs: Any, queue_url: str, jobs: JobRepository, expected: dict[int, int], *, give_up: float = 300
+) -> tuple[float, dict[int, Counter]]:
+    """Wait until the copy queue is empty and every account's DP jobs have ended; returns when the
+    queue was first seen empty and each account's job states.
 
-    A light poll (states only): the workers share moto with it.
+    The queue's counters are cheap to poll; the jobs table is read only to confirm, since moto
+    serialises DynamoDB calls and a busy poll there would slow the workers it measures.
     """
     deadline = time.monotonic() + give_up
-    done: dict[int, tuple[float, Counter]] = {}
-    while len(done) < len(expected):
-        for account_id, count in expected.items():
-            if account_id not in done and (states := drained(jobs, account_id, count)) is not None:
-                done[account_id] = (time.time(), states)
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{len(expected) - len(done)} accounts did not drain in {give_up:.0f} s")
-        time.sleep(poll)
-    return done
+    while time.monotonic() < deadline:
+        counts = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=_QUEUE_COUNTS)["Attributes"]
+        if any(int(counts[name]) for name in _QUEUE_COUNTS):
+            time.sleep(0.1)
+            continue
+        ended = time.time()
+        states = {account_id: job_states(jobs, account_id) for account_id in expected}
+        if all(sum(states[a].values()) >= n and set(states[a]) <= _TERMINAL for a, n in expected.items()):
+            return ended, states
+        time.sleep(0.5)  # a message between receive and delete, or a job written after it: look again
+    raise RuntimeError(f"the copy queue did not drain in {give_up:.0f} s")
 
 
 def minimum_seconds(requests: int) -> float:

@@ -31,8 +31,8 @@ def one_account_lines(one: dict[str, Any]) -> list[str]:
         "Four OS processes, each a local stack playing one Lambda instance with its own memory and in-process "
         "throttle, share one moto server (DynamoDB, SQS FIFO) and one amoCRM emulator (7 requests/s, 429 above it): "
         "one takes manual copies (`POST /copies`, one a second), one settings lookups (`GET /widget/settings`, "
-        "one a second), one takes a burst of "
-        f"{one['hooks']} DP hooks and runs the worker that drains it, one runs a catch-up tick every 2 s. "
+        f"one a second) and a burst of {one['hooks']} DP hooks (`POST /dp/hook`), one runs the worker that "
+        "drains the burst from the queue, one runs a catch-up tick every 2 s. "
         "Only the shared budget (`AmoBudgetTable`) keeps them together under amoCRM's limit. The drain runs "
         "from the first hook sent to the last job finished and is judged against every amoCRM request the account "
         "made meanwhile, since the other instances spend the same 7 requests/s. "
@@ -72,7 +72,8 @@ def many_accounts_lines(many: dict[str, Any]) -> list[str]:
         f"### {many['accounts']} accounts × {many['hooks_per_account']} hooks at once",
         "",
         f"Every account's burst arrives at once, interleaved, at one front instance (the DP hook function); "
-        f"{many['concurrency']} worker invocations (two processes of pollers, the default `WorkerMaxConcurrency`) "
+        f"{many['concurrency']} concurrent worker invocations ({many['worker_processes']} processes of pollers; "
+        "the template's default `WorkerMaxConcurrency` is 10) "
         "drain the one FIFO queue, message group = account. An account's drain runs from the first hook sent to "
         f"its last amoCRM request. {many['total_requests']} amoCRM requests in all, done in "
         f"{many['total_drain']:.1f} s. Each account's drain in seconds, fastest first: {drains}.",

@@ -1,21 +1,26 @@
 /*
  * Lead card (`lcard-1`): the «Копия сделки» panel in the card's right column (manual 6.1–6.4).
- * Preselects the open deal's pipeline and stage, posts POST /copies with an idempotency key
- * reused while the same choice is retried, and shows «Создана сделка #N» with what was not
- * carried over.
+ * Preselects the open deal's pipeline and stage (a won or lost deal: the first open stage),
+ * lists the deal's own linked elements in the tree, posts POST /copies with an idempotency key
+ * reused while the same choice is retried, and shows what was created and carried.
+ * A second copy of the same deal within REPEAT_MS (or a press while the first is running)
+ * asks to confirm, so two quick presses never make two deals silently.
  */
-define('dealcopy/card', ['jquery'], function ($) {
+define('dealcopy/card', ['jquery', 'dealcopy/copy_result'], function ($, copyResult) {
   'use strict';
 
   var CARD_TEMPLATES = ['panel', 'result'];
+  var REPEAT_MS = 60000;
 
   function create(ctx) {
     var t = ctx.i18n.t;
     var html = ctx.templates.html;
-    var messageOf = ctx.i18n.messageOf;
     var api = ctx.api.call;
     var panel = ctx.panel;
     var problems = ctx.problems;
+    var describe = copyResult.create(ctx);
+    // copies made from this page, per source lead: {at, lead_id} (survives a re-render of the panel)
+    var recent = {};
 
     function currentLeadId() {
       var amo = ctx.env.host();
@@ -42,26 +47,69 @@ define('dealcopy/card', ['jquery'], function ($) {
       };
     }
 
-    function renderCardPanel() {
-      panel.renderPanel('card', CARD_TEMPLATES, buildCardPanel);
+    /** The deal by name with its linked elements; null when it cannot be read (the tree then lists catalogs). */
+    function loadLead(leadId) {
+      var found = $.Deferred();
+      if (!leadId) {
+        return found.resolve(null).promise();
+      }
+      api('GET', '/widget/leads?ids=' + leadId + '&with=elements').then(
+        function (answer) {
+          found.resolve(((answer && answer.leads) || [])[0] || null);
+        },
+        function () {
+          found.resolve(null);
+        }
+      );
+      return found.promise();
     }
 
-    function buildCardPanel($root, meta) {
+    function renderCardPanel() {
+      var leadRequest = loadLead(currentLeadId());
+      panel.renderPanel('card', CARD_TEMPLATES, function ($root, meta) {
+        leadRequest.always(function (lead) {
+          buildCardPanel($root, meta, lead);
+        });
+      });
+    }
+
+    function buildCardPanel($root, meta, lead) {
       var leadId = currentLeadId();
       $root.html(html('panel'));
       var form = ctx.ruleForm($root.find('[data-slot="form"]'), meta, {
         mode: 'card',
         presets: true,
         collapseTree: true,
-        defaults: currentLeadStage()
+        nameInput: true,
+        lead: lead,
+        defaults: lead ? { pipeline_id: lead.pipeline_id, status_id: lead.status_id } : currentLeadStage()
       });
       var $button = $root.find('[data-action="copy"]');
       var $error = $root.find('[data-slot="error"]');
       var $result = $root.find('[data-slot="result"]');
+      var $repeat = $root.find('[data-slot="repeat"]');
       var keys = panel.keyKeeper('card');
+      var busy = false;
+      var pressedWhileBusy = false;
       panel.licenceLine($root.find('[data-slot="licence"]'), meta.licence);
+      if (recent[leadId]) {
+        $button.find('.dealcopy-button__text').text(t('panel.copy_again'));
+      }
 
-      panel.onCopy(form, $button, $error, function () {
+      form.onChange(function () {
+        form.clearErrors();
+        problems.hideProblem($error);
+      });
+
+      function askRepeat() {
+        var last = recent[leadId];
+        var seconds = Math.max(1, Math.round((Date.now() - last.at) / 1000));
+        $repeat.find('[data-text]').text(t('panel.repeat_confirm', { id: last.lead_id, seconds: seconds }));
+        $repeat.prop('hidden', false);
+      }
+
+      function copy() {
+        $repeat.prop('hidden', true);
         if (!leadId) {
           problems.showProblem($error, { detail: t('panel.no_lead'), errors: [] });
           return;
@@ -71,50 +119,50 @@ define('dealcopy/card', ['jquery'], function ($) {
         form.clearErrors();
         problems.hideProblem($error);
         $result.prop('hidden', true).empty();
-        panel.setBusy($button, true, t('panel.copying'));
+        busy = true;
+        pressedWhileBusy = false;
+        panel.setBusy($button, true, t('panel.copying'), true);
         api('POST', '/copies', request)
-          .done(function (copy) {
+          .done(function (made) {
             keys.succeeded();
-            $result.html(html('result', resultView(copy))).prop('hidden', false);
+            recent[leadId] = { at: Date.now(), lead_id: made.lead_id };
+            $result.html(html('result', describe.view(made, meta))).prop('hidden', false);
           })
           .fail(function (problem) {
             problems.showProblem($error, problem, form);
           })
           .always(function () {
+            busy = false;
             panel.setBusy($button, false);
+            if (recent[leadId]) {
+              $button.find('.dealcopy-button__text').text(t('panel.copy_again'));
+              if (pressedWhileBusy) {
+                askRepeat();
+              }
+            }
           });
-      });
-    }
+      }
 
-    function skippedWhat(what) {
-      var names = {
-        field: t('result.what.field'),
-        contacts: t('result.what.contacts'),
-        company: t('result.what.company'),
-        budget: t('result.what.budget'),
-        tags: t('result.what.tags'),
-        catalog_element: t('result.what.catalog_element'),
-        catalog: t('result.what.catalog'),
-        links: t('result.what.links'),
-        notes: t('result.what.notes')
-      };
-      return names[what] || what;
-    }
-
-    function resultView(copy) {
-      var skipped = $.map(copy.skipped || [], function (skip) {
-        return {
-          what: skip.name ? skippedWhat(skip.what) + ' «' + skip.name + '»' : skippedWhat(skip.what),
-          reason: messageOf(skip)
-        };
+      $button.on('click', function () {
+        if (busy) {
+          pressedWhileBusy = true; // answered once the running copy is done: never a silent second deal
+          return;
+        }
+        if (form.awaitingConfirm()) {
+          form.$el.find('[data-slot="stage-confirm"]').addClass('dealcopy-confirm_flash');
+          return;
+        }
+        var last = recent[leadId];
+        if (last && Date.now() - last.at < REPEAT_MS) {
+          askRepeat();
+          return;
+        }
+        copy();
       });
-      return {
-        lead_id: copy.lead_id,
-        url: copy.url,
-        title: t('result.created', { id: copy.lead_id }),
-        skipped: skipped,
-        skipped_title: t('result.skipped', { n: skipped.length })
-      };
+      $repeat.on('click', '[data-action="repeat-yes"]', copy);
+      $repeat.on('click', '[data-action="repeat-no"]', function () {
+        $repeat.prop('hidden', true);
+      });
     }
 
     return { render: renderCardPanel };

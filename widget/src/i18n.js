@@ -6,7 +6,7 @@
 define('dealcopy/i18n', ['jquery'], function ($) {
   'use strict';
 
-  var TEMPLATE_SECTIONS = ['form', 'tree', 'panel', 'bulk', 'dp', 'page', 'licence'];
+  var TEMPLATE_SECTIONS = ['form', 'tree', 'panel', 'bulk', 'dp', 'page', 'licence', 'result'];
 
   function create(ctx) {
     var self = ctx.widget;
@@ -100,8 +100,22 @@ define('dealcopy/i18n', ['jquery'], function ($) {
       });
     }
 
+    /** A day as the user's locale writes it: 13.12.2026 (ru), 13/12/2026 (en); ISO dates accepted. */
+    function formatDate(at) {
+      var date = at instanceof Date ? at : new Date(/^\d{4}-\d{2}-\d{2}$/.test(String(at)) ? at + 'T12:00:00' : at);
+      if (isNaN(date.getTime())) {
+        return String(at || '');
+      }
+      return date.toLocaleDateString(userLang() === 'en' ? 'en-GB' : 'ru-RU', {
+        day: '2-digit',
+        month: '2-digit',
+        year: 'numeric'
+      });
+    }
+
     return {
       t: t,
+      formatDate: formatDate,
       userLang: userLang,
       langTree: langTree,
       daysText: daysText,

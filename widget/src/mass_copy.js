@@ -37,7 +37,8 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
     }
 
     function buildBulkPanel($root, meta) {
-      var ids = selectedLeadIds();
+      var selected = selectedLeadIds();
+      var ids = selected;
       $root.html(html('bulk'));
       var form = ctx.ruleForm($root.find('[data-slot="form"]'), meta, {
         mode: 'bulk',
@@ -48,6 +49,7 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
       var $error = $root.find('[data-slot="error"]');
       var $progress = $root.find('[data-slot="progress"]');
       var $results = $root.find('[data-slot="results"]');
+      var $retry = $root.find('[data-action="retry-failed"]');
       var keys = panel.keyKeeper('bulk');
       var poll = null;
       panel.licenceLine($root.find('[data-slot="licence"]'), meta.licence);
@@ -61,22 +63,60 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
         });
       }
 
-      function rows(state) {
-        var byId = {};
+      var names = {}; // lead id -> name, for sources and copies (GET /widget/leads)
+      var lastState = null;
+
+      /** Learns the names of `leadIds` not known yet, then redraws the rows. */
+      function learnNames(leadIds) {
+        var unknown = $.grep(leadIds, function (id) {
+          return id && !Object.prototype.hasOwnProperty.call(names, id);
+        });
+        if (!unknown.length) {
+          return;
+        }
+        $.each(unknown, function (_, id) {
+          names[id] = null; // asked once
+        });
+        api('GET', '/widget/leads?ids=' + unknown.join(',')).done(function (answer) {
+          $.each((answer && answer.leads) || [], function (_, lead) {
+            names[lead.id] = lead.name;
+          });
+          if (lastState) {
+            drawRows();
+          }
+        });
+      }
+
+      var byId = {}; // every selected row's last known state, across a retry of the failed ones
+
+      function merge(state) {
         $.each(state.results || [], function (_, row) {
           byId[row.lead_id] = row;
         });
-        return $.map(ids, function (id) {
+        var counts = { done: 0, failed: 0, pending: 0 };
+        $.each(selected, function (_, id) {
+          var row = byId[id];
+          counts[row && (row.state === 'done' || row.state === 'failed') ? row.state : 'pending'] += 1;
+        });
+        return { total: selected.length, done: counts.done, failed: counts.failed, results: $.map(selected, function (id) {
+          return byId[id] || null;
+        }) };
+      }
+
+      function rows() {
+        return $.map(selected, function (id) {
           var row = byId[id] || { lead_id: id, state: 'pending' };
+          var copyName = row.copy_id && names[row.copy_id];
           return {
             lead_id: id,
             source_url: leadUrl(meta, id),
+            source_name: names[id] || '',
             state: row.state,
             copy_id: row.copy_id,
             url: row.url,
             text:
               row.state === 'done'
-                ? t('bulk.row_done', { id: row.copy_id })
+                ? t('bulk.row_done', { id: row.copy_id }) + (copyName ? ' «' + copyName + '»' : '')
                 : row.state === 'failed'
                   ? messageOf(row.error) || t('bulk.row_failed')
                   : t('bulk.row_pending')
@@ -84,23 +124,47 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
         });
       }
 
-      function showState(state) {
-        var total = state.total || ids.length;
-        var finished = (state.done || 0) + (state.failed || 0);
-        var percent = total ? Math.round((100 * finished) / total) : 0;
+      function drawRows() {
+        $results.html(html('bulk_rows', { rows: rows() }));
+      }
+
+      function failedIds(state) {
+        return $.map(state.results || [], function (row) {
+          return row.state === 'failed' ? row.lead_id : null;
+        });
+      }
+
+      function showState(answer) {
+        var state = merge(answer);
+        lastState = state;
+        var total = state.total;
+        var done = state.done || 0;
+        var failed = state.failed || 0;
+        var percent = total ? Math.round((100 * (done + failed)) / total) : 0;
         $progress.prop('hidden', false);
-        $progress.find('[data-bar]').css('width', percent + '%');
+        $progress.find('[data-bar]').css('width', (total ? (100 * done) / total : 0) + '%');
+        $progress.find('[data-bar-failed]').css('width', (total ? (100 * failed) / total : 0) + '%');
         $progress.attr('aria-valuenow', String(percent));
+        $progress.toggleClass('dealcopy-progress_failed', failed > 0);
         $progress
           .find('[data-text]')
-          .text(t('bulk.progress', { done: state.done || 0, failed: state.failed || 0, total: total }));
-        $results.html(html('bulk_rows', { rows: rows(state) }));
+          .text(
+            failed
+              ? t('bulk.summary_failed', { done: done, failed: failed, total: total })
+              : t('bulk.summary', { done: done, total: total })
+          );
+        drawRows();
+        var copies = $.map(state.results || [], function (row) {
+          return row.copy_id || null;
+        });
+        learnNames(copies);
+        return state;
       }
 
       function follow(batchId, misses) {
         api('GET', '/copies/bulk/' + encodeURIComponent(batchId))
           .done(function (state) {
-            showState(state);
+            var merged = showState(state);
             if ((state.pending || 0) > 0) {
               poll = ctx.timers.later(function () {
                 follow(batchId, 0);
@@ -108,6 +172,8 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
             } else {
               $progress.addClass('dealcopy-progress_done');
               panel.setBusy($button, false);
+              var failed = failedIds(merged);
+              $retry.prop('hidden', !failed.length).find('[data-text]').text(t('bulk.retry_failed', { n: failed.length }));
             }
           })
           .fail(function (problem) {
@@ -122,16 +188,21 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
           });
       }
 
-      panel.onCopy(form, $button, $error, function () {
+      function start(leadIds) {
         if (poll) {
           ctx.timers.cancel(poll);
         }
+        $retry.prop('hidden', true);
+        ids = leadIds;
         var body = { lead_ids: ids, rule: form.rule() };
         var request = $.extend({ idempotency_key: keys.keyFor(body) }, body);
         form.clearErrors();
         problems.hideProblem($error);
         $progress.removeClass('dealcopy-progress_done');
-        showState({ total: ids.length, done: 0, failed: 0, results: [] });
+        $.each(ids, function (_, id) {
+          delete byId[id]; // these rows are queued again
+        });
+        showState({ results: [] });
         panel.setBusy($button, true, t('bulk.copying'));
         api('POST', '/copies/bulk', request)
           .done(function (batch) {
@@ -144,7 +215,18 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
             problems.showProblem($error, problem, form);
             panel.setBusy($button, false);
           });
+      }
+
+      panel.onCopy(form, $button, $error, function () {
+        start(selected);
       });
+      // the rows that failed, again, with the same choice: one click
+      $retry.on('click', function () {
+        if (lastState) {
+          start(failedIds(lastState));
+        }
+      });
+      learnNames(ids);
     }
 
     return { render: renderBulkPanel };

@@ -31,5 +31,46 @@ define('dealcopy/meta', ['jquery'], function ($) {
     return (domain ? 'https://' + domain : '') + '/leads/detail/' + leadId;
   }
 
-  return { pipelineById: pipelineById, mainPipeline: mainPipeline, leadUrl: leadUrl };
+  // amoCRM's fixed ids of the closing stages of every pipeline: «Успешно реализовано», «Закрыто и не реализовано».
+  var WON = 142;
+  var LOST = 143;
+
+  function isClosedId(statusId) {
+    var id = Number(statusId);
+    return id === WON || id === LOST;
+  }
+
+  function isClosedStatus(status) {
+    return !!status && isClosedId(status.id);
+  }
+
+  /** The first stage of a pipeline a working deal can be in (not won, not lost). */
+  function firstOpenStatus(pipeline) {
+    return (
+      $.grep((pipeline && pipeline.statuses) || [], function (status) {
+        return !isClosedStatus(status);
+      })[0] || null
+    );
+  }
+
+  /** «Pipeline → Stage» by name (numbers only for what the account no longer has). */
+  function stageLabel(meta, pipelineId, statusId) {
+    var pipeline = pipelineById(meta, Number(pipelineId));
+    var status =
+      pipeline &&
+      $.grep(pipeline.statuses || [], function (s) {
+        return s.id === Number(statusId);
+      })[0];
+    return (pipeline ? pipeline.name : '#' + pipelineId) + ' → ' + (status ? status.name : '#' + statusId);
+  }
+
+  return {
+    pipelineById: pipelineById,
+    mainPipeline: mainPipeline,
+    leadUrl: leadUrl,
+    isClosedId: isClosedId,
+    isClosedStatus: isClosedStatus,
+    firstOpenStatus: firstOpenStatus,
+    stageLabel: stageLabel
+  };
 });

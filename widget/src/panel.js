@@ -25,7 +25,8 @@ define('dealcopy/panel', ['jquery', 'dealcopy/ids', 'dealcopy/rule_form'], funct
       }
     }
 
-    function setBusy($button, busy, busyText) {
+    /** The busy state of a button; `keepEnabled` lets a screen hear presses made while it is busy. */
+    function setBusy($button, busy, busyText, keepEnabled) {
       var $text = $button.find('.dealcopy-button__text');
       if (busy) {
         $button.data('idle-text', $text.text());
@@ -33,7 +34,7 @@ define('dealcopy/panel', ['jquery', 'dealcopy/ids', 'dealcopy/rule_form'], funct
       } else if ($button.data('idle-text')) {
         $text.text($button.data('idle-text'));
       }
-      $button.prop('disabled', busy).toggleClass('dealcopy-button_busy', busy).attr('aria-busy', busy ? 'true' : 'false');
+      $button.prop('disabled', busy && !keepEnabled).toggleClass('dealcopy-button_busy', busy).attr('aria-busy', busy ? 'true' : 'false');
     }
 
     function loadingInto($root) {

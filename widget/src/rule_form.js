@@ -3,7 +3,7 @@
  * checkboxes, «Анонимная копия» and the tree of fields and catalog lists, drawn from the
  * account's metadata. It edits a rule object and places rule errors next to their controls.
  */
-define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMeta) {
+define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], function ($, accountMeta, formTree) {
   'use strict';
 
   /** Screens load these with their own templates before they draw a form. */
@@ -16,6 +16,9 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
     var userLang = ctx.i18n.userLang;
     var pipelineById = accountMeta.pipelineById;
     var mainPipeline = accountMeta.mainPipeline;
+    var isClosed = accountMeta.isClosedStatus;
+    var firstOpenStatus = accountMeta.firstOpenStatus;
+    var tree = formTree.create(ctx);
 
     /** The backend's per-field words (`<key>_ru` / `<key>_en`) in the user's language. */
     function reasonText(field, key) {
@@ -34,7 +37,9 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
      *
      * options: mode (card|bulk|dp|preset), order of the selects, checks (which checkboxes),
      * presets (show the picker), allowActor («я»), allowAnonymise («Анонимная копия»),
-     * initial (a rule to show), defaults ({pipeline_id, status_id}) when there is none.
+     * initial (a rule to show), defaults ({pipeline_id, status_id}) when there is none,
+     * lead (the card's deal: {id, name, elements}) to list its own linked elements,
+     * nameInput (show «Название копии», a template with {name}, {id}, {date}, {pipeline}).
      */
     function ruleForm($host, meta, options) {
       var opts = $.extend(
@@ -47,6 +52,8 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
           allowAnonymise: false,
           heading: false,
           collapseTree: false,
+          nameInput: false,
+          lead: null,
           initial: null,
           defaults: {}
         },
@@ -64,6 +71,20 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
         return f.rule !== 'copy_contacts' && f.rule !== 'copy_company';
       });
       var custom = (meta.lead_fields && meta.lead_fields.custom) || [];
+      var checks = $.grep(opts.checks, function (check) {
+        return check !== 'products' || !!products;
+      });
+      var productsShared = !!products && $.inArray('products', checks) >= 0;
+      var lead = opts.lead;
+
+      function elementsOf(catalog) {
+        if (!lead) {
+          return [];
+        }
+        return $.grep(lead.elements || [], function (e) {
+          return e.catalog_id === catalog.id;
+        });
+      }
 
       $host.html(
         html('rule_form', {
@@ -72,9 +93,10 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
           heading: opts.heading,
           collapse_tree: opts.collapseTree,
           order: opts.order,
-          checks: $.grep(opts.checks, function (check) {
-            return check !== 'products' || !!products;
-          }),
+          checks: checks,
+          products_id: productsShared ? products.id : null,
+          products_shared: productsShared,
+          name_input: opts.nameInput,
           presets: opts.presets ? meta.presets || [] : [],
           pipelines: meta.pipelines || [],
           users: meta.users || [],
@@ -89,8 +111,9 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
               name: f.name,
               type: f.type,
               copyable: f.copyable !== false,
-              sensitivity: f.sensitivity || '',
-              sensitivity_label: sensitivityLabel(f.sensitivity)
+              not_writable_text: f.not_writable ? reasonText(f, 'not_writable') : '',
+              anon_reason: f.anonymise_reason || '',
+              anon_reason_text: f.anonymise_reason ? reasonText(f, 'anonymise_reason') : ''
             };
           }),
           catalogs: $.map(catalogs, function (c) {
@@ -98,7 +121,9 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
               id: c.id,
               type: c.type,
               label: t('tree.catalog', { name: c.name }),
-              products: !!products && c.id === products.id
+              products: !!products && c.id === products.id,
+              lead_known: !!lead,
+              elements: elementsOf(c)
             };
           })
         })
@@ -113,6 +138,10 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
       var $contacts = $form.find('[data-control="contacts"]');
       var $company = $form.find('[data-control="company"]');
       var $anonymise = $form.find('[data-control="anonymise"]');
+      var $name = $form.find('[data-control="name"]');
+      var $confirm = $form.find('[data-slot="stage-confirm"]');
+      var ticks = tree($form, products, $products);
+      var acceptedStage = null;
 
       function fire() {
         $.each(listeners, function (_, listener) {
@@ -124,13 +153,32 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
         var pipeline = pipelineById(meta, pipelineId);
         $stage.empty();
         $.each((pipeline && pipeline.statuses) || [], function (_, status) {
-          $stage.append($('<option>').val(String(status.id)).text(status.name));
+          var label = isClosed(status) ? status.name + ' · ' + t('form.closed_mark') : status.name;
+          $stage.append($('<option>').val(String(status.id)).text(label));
         });
         if (statusId && $stage.find('option[value="' + statusId + '"]').length) {
           $stage.val(String(statusId));
         } else {
-          $stage.prop('selectedIndex', 0);
+          var open = firstOpenStatus(pipeline);
+          $stage.val(open ? String(open.id) : $stage.find('option').first().val());
         }
+        acceptedStage = $stage.val();
+        $confirm.prop('hidden', true);
+      }
+
+      /** A closed stage (won/lost) makes a closed deal: the user confirms it or goes back. */
+      function askClosed() {
+        var pipeline = pipelineById(meta, Number($pipeline.val()));
+        var status = $.grep((pipeline && pipeline.statuses) || [], function (s) {
+          return String(s.id) === $stage.val();
+        })[0];
+        if (!status || !isClosed(status) || $stage.val() === acceptedStage) {
+          $confirm.prop('hidden', true);
+          acceptedStage = $stage.val();
+          return;
+        }
+        $confirm.find('[data-text]').text(t('form.closed_confirm', { stage: status.name }));
+        $confirm.prop('hidden', false);
       }
 
       function selectResponsible(responsible) {
@@ -153,35 +201,37 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
         return opts.allowAnonymise ? $anonymise.prop('checked') : !!base.anonymise;
       }
 
-      function productsBox() {
-        return products ? $form.find('[data-catalog-box="' + products.id + '"]') : $();
+      function anonymousName() {
+        return t('form.name_template_default');
+      }
+
+      /** What the copy will be called, as far as the widget can tell ({date} is today). */
+      function namePreview() {
+        if (!$name.length) {
+          return;
+        }
+        var template = $.trim($name.val()) || '{name}';
+        var pipeline = pipelineById(meta, Number($pipeline.val()));
+        var now = new Date();
+        var values = {
+          name: lead ? lead.name : t('form.name_source'),
+          id: lead ? lead.id : '…',
+          pipeline: pipeline ? pipeline.name : '',
+          date: ctx.i18n.formatDate(now)
+        };
+        var text = template.replace(/\{(\w+)\}/g, function (whole, key) {
+          return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+        });
+        $form.find('[data-name-preview]').text(t('form.name_preview', { name: text }));
       }
 
       function updateTree() {
         var anonymous = isAnonymous();
         $form.toggleClass('dealcopy-form_anonymous', anonymous);
-        $form.find('[data-anon-drop]').each(function () {
-          var $input = $(this);
-          var locked = anonymous || $input.data('locked') === true;
-          $input.prop('disabled', locked);
-          $input.closest('.dealcopy-check').toggleClass('dealcopy-check_dropped', anonymous);
-        });
-        $form.find('[data-field]').each(function () {
-          var $label = $(this).closest('.dealcopy-check');
-          $label.toggleClass('dealcopy-check_dropped', anonymous && !!$label.attr('data-sensitivity'));
-        });
-        var $fields = $form.find('[data-field]:not(:disabled)');
-        var $lead = $form.find('[data-node="lead"]');
-        var $std = $form.find('[data-std]:not(:disabled)');
-        var checked = $fields.filter(':checked').length + $std.filter(':checked').length;
-        $lead.find('[data-count]').text(t('tree.count', { n: checked, total: $fields.length + $std.length }));
-        $form.find('[data-node="catalog"]').each(function () {
-          var $node = $(this);
-          var $box = $node.find('[data-catalog-box]');
-          var on = $box.prop('checked') && !$box.prop('disabled');
-          $node.find('[data-count]').text(on ? t('tree.on') : t('tree.off'));
-          $node.toggleClass('dealcopy-tree__node_off', !on);
-        });
+        ticks.hold(anonymous);
+        ticks.counters();
+        $form.find('[data-slot="prices-warning"]').prop('hidden', !(anonymous && ticks.productsOn()));
+        namePreview();
       }
 
       function setRule(rule) {
@@ -197,22 +247,8 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
           var key = $(this).attr('data-std');
           $(this).prop('checked', key === 'name_template' ? !base.name_template : base[key] !== false);
         });
-        var fields = base.fields === undefined ? 'all' : base.fields;
-        $form.find('[data-field]').each(function () {
-          var $box = $(this);
-          if ($box.prop('disabled') && $box.data('copyable') === false) {
-            $box.prop('checked', false);
-            return;
-          }
-          var id = Number($box.attr('data-field'));
-          $box.prop('checked', fields === 'all' || $.inArray(id, fields || []) >= 0);
-        });
-        var chosen = base.catalogs === undefined ? 'all' : base.catalogs;
-        $form.find('[data-catalog-box]').each(function () {
-          var id = Number($(this).attr('data-catalog-box'));
-          $(this).prop('checked', chosen === 'all' || $.inArray(id, chosen || []) >= 0);
-        });
-        $products.prop('checked', productsBox().prop('checked'));
+        $name.val(base.name_template || (base.anonymise ? anonymousName() : '{name}'));
+        ticks.set(base);
         clearErrors();
         updateTree();
       }
@@ -231,31 +267,16 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
           var key = $(this).attr('data-std');
           var on = $(this).prop('checked');
           if (key === 'name_template') {
-            out.name_template = on ? null : base.name_template || t('form.name_template_default');
+            out.name_template = on ? null : base.name_template || anonymousName();
           } else {
             out[key] = !anonymous && on;
           }
         });
-        var $copyable = $form.find('[data-field]').filter(function () {
-          return $(this).data('copyable') !== false;
-        });
-        var fieldIds = $.map($copyable.filter(':checked'), function (box) {
-          return Number($(box).attr('data-field'));
-        });
-        out.fields = fieldIds.length === $copyable.length ? 'all' : fieldIds;
-        var $boxes = $form.find('[data-catalog-box]');
-        var catalogIds = $.map($boxes.filter(':checked'), function (box) {
-          return Number($(box).attr('data-catalog-box'));
-        });
-        if (anonymous) {
-          // an anonymised copy carries products only (legal entities and invoices identify the client)
-          out.catalogs = $.grep(catalogIds, function (id) {
-            return products && id === products.id;
-          });
-        } else {
-          out.catalogs = catalogIds.length === $boxes.length ? 'all' : catalogIds;
+        if ($name.length) {
+          var template = $.trim($name.val());
+          out.name_template = !template || template === '{name}' ? null : template;
         }
-        return out;
+        return ticks.read(out, anonymous);
       }
 
       function clearErrors() {
@@ -287,7 +308,8 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
             $place = $form.find('[data-role="responsible"]');
           } else if (
             root === 'fields' ||
-            root === 'name_template' ||
+            root === 'exclude_fields' ||
+            (root === 'name_template' && !$name.length) ||
             root === 'anonymise_extra_field_ids' ||
             root === 'source_link_field_id'
           ) {
@@ -299,7 +321,9 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
                 .closest('.dealcopy-check')
                 .addClass('dealcopy-check_error');
             }
-          } else if (root === 'catalogs') {
+          } else if (root === 'name_template') {
+            $place = $form.find('[data-role="name_template"]');
+          } else if (root === 'catalogs' || root === 'exclude_elements') {
             $place = $form.find('[data-role="tree"]');
           }
           if ($place.length) {
@@ -317,19 +341,50 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
       // --- events
       $pipeline.on('change', function () {
         fillStages(Number($pipeline.val()));
+        namePreview();
         fire();
       });
-      $stage.add($responsible).on('change', fire);
+      $stage.on('change', function () {
+        askClosed();
+        fire();
+      });
+      $confirm.on('click', '[data-action="stage-yes"]', function () {
+        acceptedStage = $stage.val();
+        $confirm.prop('hidden', true);
+        fire();
+      });
+      $confirm.on('click', '[data-action="stage-no"]', function () {
+        $stage.val(acceptedStage);
+        $confirm.prop('hidden', true);
+        fire();
+      });
+      $responsible.on('change', fire);
+      $name.on('input change', function () {
+        namePreview();
+        fire();
+      });
       $contacts.add($company).on('change', function () {
         updateTree();
         fire();
       });
       $anonymise.on('change', function () {
+        var on = $anonymise.prop('checked');
+        // products are off in a fresh anonymised copy; an admin who ticks them is told about prices
+        if (on && $products.length) {
+          $products.prop('checked', false);
+          ticks.syncProducts('check');
+        }
+        var template = $.trim($name.val());
+        if (on && (!template || template.indexOf('{name}') >= 0)) {
+          $name.val(anonymousName());
+        } else if (!on && template === anonymousName()) {
+          $name.val('{name}');
+        }
         updateTree();
         fire();
       });
       $products.on('change', function () {
-        productsBox().prop('checked', $products.prop('checked'));
+        ticks.syncProducts('check');
         updateTree();
         fire();
       });
@@ -344,10 +399,14 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
           fire();
         }
       });
-      $form.on('change', '[data-field], [data-std], [data-catalog-box]', function () {
-        if (products && Number($(this).attr('data-catalog-box')) === products.id) {
-          $products.prop('checked', $(this).prop('checked'));
+      $form.on('change', '[data-field], [data-std], [data-element]', function () {
+        if ($(this).is('[data-element]')) {
+          ticks.syncProducts('element');
         }
+        updateTree();
+        fire();
+      });
+      $form.on('change', '[data-catalog-box]:not([data-control])', function () {
         updateTree();
         fire();
       });
@@ -366,21 +425,12 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
         $(this).attr('aria-expanded', open ? 'true' : 'false');
       });
       $form.on('click', '[data-bulk]', function () {
-        var on = $(this).attr('data-bulk') === 'on';
-        var $node = $(this).closest('.dealcopy-tree__node');
-        $node.find('[data-field], [data-std], [data-catalog-box]').each(function () {
-          if (!$(this).prop('disabled')) {
-            $(this).prop('checked', on);
-          }
-        });
-        if (products && $node.attr('data-catalog') === String(products.id)) {
-          $products.prop('checked', on);
-        }
+        ticks.bulk($(this).closest('.dealcopy-tree__node'), $(this).attr('data-bulk') === 'on');
         updateTree();
         fire();
       });
 
-      // Non-copyable fields stay visible but can never be chosen.
+      // Fields amoCRM never writes stay visible but can never be chosen.
       $form.find('[data-field]').each(function () {
         var copyable = $(this).attr('data-copyable') !== 'false';
         $(this).data('copyable', copyable);
@@ -394,7 +444,13 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
       } else {
         var defaults = opts.defaults || {};
         var start = pipelineById(meta, defaults.pipeline_id) || mainPipeline(meta);
-        setRule({ pipeline_id: start && start.id, status_id: defaults.status_id });
+        var status = defaults.status_id;
+        if (start && accountMeta.isClosedId(status)) {
+          // a won or lost source: its copy starts in the first open stage, never in 142/143
+          var open = firstOpenStatus(start);
+          status = open && open.id;
+        }
+        setRule({ pipeline_id: start && start.id, status_id: status });
         base = {};
       }
 
@@ -404,6 +460,10 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta'], function ($, accountMe
         setRule: setRule,
         showErrors: showErrors,
         clearErrors: clearErrors,
+        /** A closed stage chosen and not yet confirmed: the copy waits for the answer. */
+        awaitingConfirm: function () {
+          return !$confirm.prop('hidden');
+        },
         onChange: function (listener) {
           listeners.push(listener);
         }

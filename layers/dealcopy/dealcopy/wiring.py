@@ -33,8 +33,10 @@ if TYPE_CHECKING:  # built on first use: a function imports only what its routes
     import httpx
 
     from dealcopy.amo.client import AmoClient
+    from dealcopy.amo.oauth import TokenPair
     from dealcopy.copying.engine import CopyEngine
     from dealcopy.dp.catchup import CatchUp
+    from dealcopy.install_guard import UninstallGuard
     from dealcopy.jobs.queue import JobQueue
     from dealcopy.jobs.seams import Seams
     from dealcopy.jobs.work import JobPolicy
@@ -53,7 +55,7 @@ _lock = threading.Lock()
 
 
 @cache
-def dynamodb() -> Any:
+def dynamodb() -> Any:  # boto3's service resource (boto3 ships no types)
     return boto3.resource("dynamodb")
 
 
@@ -178,7 +180,7 @@ def forget_account(account_id: int) -> None:
         _providers.pop(account_id, None)
 
 
-def uninstall_guard() -> Any:
+def uninstall_guard() -> UninstallGuard:
     """The uninstall hook's use case: drops an account only once amoCRM confirms its tokens are revoked."""
     from dealcopy.amo.account import read_account
     from dealcopy.install_guard import UninstallGuard
@@ -192,7 +194,7 @@ def install_service() -> InstallService:
     cfg = settings()
     client = oauth()
 
-    def read_account(base_url: str, pair: Any) -> dict[str, Any]:
+    def read_account(base_url: str, pair: TokenPair) -> dict[str, Any]:
         # The account's shared budget: its id is in the new token's claims (else the host's own key).
         key = str(pair.claims().get("account_id") or f"install:{base_url}")
         api = amo_client(key, base_url, StaticToken(pair.access_token))
@@ -243,7 +245,7 @@ def copy_engine(account: Account) -> CopyEngine:
 
 
 @cache
-def sqs() -> Any:
+def sqs() -> Any:  # boto3's SQS client (boto3 ships no types)
     return boto3.client("sqs")
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dealcopy.storage.activity import ActivityRepository
+if TYPE_CHECKING:
+    from dealcopy.storage.activity import ActivityRepository
 
 RECENT = 20
 COPY_KEYS = ("source_id", "lead_id", "url", "at", "trigger")

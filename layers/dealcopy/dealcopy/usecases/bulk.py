@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dealcopy.accounts import Account
-from dealcopy.auth.one_time_token import WidgetCaller
 from dealcopy.copying.notes import lead_url
 from dealcopy.copying.rules import canonical_rule
 from dealcopy.jobs import bulk
-from dealcopy.jobs.queue import JobQueue
-from dealcopy.storage.batches import BatchRepository
-from dealcopy.storage.jobs import JobRepository
 from dealcopy.usecases.errors import BatchNotFound, KeyReused
-from dealcopy.usecases.requests import BulkRequest
-from dealcopy.usecases.rules import RuleBook
+
+if TYPE_CHECKING:
+    from dealcopy.accounts import Account
+    from dealcopy.auth.one_time_token import WidgetCaller
+    from dealcopy.jobs.queue import JobQueue
+    from dealcopy.storage.batches import BatchRepository
+    from dealcopy.storage.jobs import JobRepository
+    from dealcopy.usecases.requests import BulkRequest
+    from dealcopy.usecases.rules import RuleBook
 
 
 def start_bulk(

@@ -9,21 +9,24 @@ Not found: it was not made, and the user is told a retry is safe.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dealcopy.amo.errors import AmoUnavailable
 from dealcopy.copying.creating import CreatedCopy
-from dealcopy.copying.engine import CopyEngine
 from dealcopy.copying.errors import CopyError
-from dealcopy.copying.plan import CopyPlan
-from dealcopy.copying.result import CopyResult
 from dealcopy.jobs.model import Activity, JobError, Lineage
 from dealcopy.observability import logger
-from dealcopy.storage.runs import RunStore
-from dealcopy.usecases.requests import CopyRequest
-from dealcopy.usecases.rules import RuleBook
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dealcopy.copying.engine import CopyEngine
+    from dealcopy.copying.plan import CopyPlan
+    from dealcopy.copying.result import CopyResult
+    from dealcopy.storage.runs import RunStore
+    from dealcopy.usecases.requests import CopyRequest
+    from dealcopy.usecases.rules import RuleBook
 
 
 @dataclass

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dealcopy.dp.catchup import CatchUp
-from dealcopy.jobs.worker import CopyWorker
+if TYPE_CHECKING:
+    from dealcopy.dp.catchup import CatchUp
+    from dealcopy.jobs.worker import CopyWorker
 
 
 def run_copy_jobs(event: dict[str, Any], context: Any, *, worker: CopyWorker) -> dict[str, Any]:

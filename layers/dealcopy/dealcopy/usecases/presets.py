@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from dealcopy.copying.rules import CopyRule
-from dealcopy.storage.presets import Preset, PresetRepository
-from dealcopy.usecases.rules import RuleBook
+if TYPE_CHECKING:
+    from dealcopy.copying.rules import CopyRule
+    from dealcopy.storage.presets import Preset, PresetRepository
+    from dealcopy.usecases.rules import RuleBook
 
 
 class PresetInput(Protocol):

@@ -5,15 +5,18 @@ Manual copies, bulk copies, presets and DP signing all resolve and check rules h
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dealcopy.copying.engine import CopyEngine
 from dealcopy.copying.errors import RuleInvalid, RuleProblem
 from dealcopy.copying.rules import CopyRule, parse_rule, validate_rule
-from dealcopy.storage.presets import Preset, PresetRepository
-from dealcopy.usecases.requests import RuleChoice
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from dealcopy.copying.engine import CopyEngine
+    from dealcopy.storage.presets import Preset, PresetRepository
+    from dealcopy.usecases.requests import RuleChoice
 
 
 @dataclass(frozen=True)

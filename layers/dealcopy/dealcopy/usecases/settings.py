@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from dealcopy.accounts import Account
-from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.licence import Licence, licence_of
-from dealcopy.storage.presets import Preset
-from dealcopy.usecases.rules import RuleBook
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from dealcopy.accounts import Account
+    from dealcopy.copying.metadata import AccountMetadata
+    from dealcopy.storage.presets import Preset
+    from dealcopy.usecases.rules import RuleBook
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,36 @@
+"""`sign_dp_rule`: the widget's DP settings get a rule checked against the account and signed for it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dealcopy.copying.rules import canonical_rule, rule_hash
+from dealcopy.dp.signing import sign
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dealcopy.accounts import Account
+    from dealcopy.auth.one_time_token import WidgetCaller
+    from dealcopy.storage.signatures import SignatureRepository
+    from dealcopy.usecases.requests import SignRequest
+    from dealcopy.usecases.rules import RuleBook
+
+
+def sign_dp_rule(
+    account: Account,
+    caller: WidgetCaller,
+    request: SignRequest,
+    *,
+    rules: RuleBook,
+    signatures: SignatureRepository,
+    client_secret: Callable[[], str],
+) -> dict[str, str]:
+    """Validate a DP rule and sign it for this account; the widget stores both strings in the DP settings.
+
+    Only an admin may (the edge refuses others before it reads the body).
+    """
+    assert caller.is_admin
+    canonical = canonical_rule(rules.strict(request.rule))
+    signatures.record(account.account_id, rule_hash(canonical), caller.user_id)
+    return {"rule": canonical, "signature": sign(client_secret(), account.account_id, canonical)}
