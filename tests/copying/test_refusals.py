@@ -2,46 +2,50 @@
 
 from __future__ import annotations
 
-import pytest
-
-from amo_emulator.custom_fields import API_READ_ONLY_TYPES
-from amo_emulator.seed_demo import LEAD_FIELDS, MANUAL_LEAD_ID
+from amo_emulator.seed_demo import FIELD
 from dealcopy.copying.metadata import AccountMetadata, FieldInfo
 from dealcopy.copying.refusals import MemoryRefusalStore, RefusedFields, not_writable, whole_field_indexes
 
 from .conftest import ADMIN, Account, field_values, rule
 
-# The demo fields the emulator refuses to write through the API (its one assumption about amoCRM).
-READ_ONLY = {fid: (name, t) for name, (fid, t, _) in LEAD_FIELDS.items() if t in API_READ_ONLY_TYPES}
+
+def _lead_with_a_refused_field(account: Account) -> tuple[int, dict[int, tuple[str, str]]]:
+    """No lead field type is read-only (demo realism), so the emulator is told to refuse one field."""
+    spec = {"name": "Формула", "type": "numeric", "refuses_api_writes": True}
+    (field,) = account.ctl.seed(account.id, {"custom_fields": [spec]})["custom_fields"]
+    values = [{"field_id": field["id"], "values": [{"value": 7}]}]
+    values.append({"field_id": FIELD["Спецификация"], "values": [{"value": "Монтаж"}]})
+    seeded = account.ctl.seed(account.id, {"leads": [{"name": "С формулой", "custom_fields_values": values}]})
+    return seeded["leads"][0], {field["id"]: ("Формула", "numeric")}
 
 
-@pytest.mark.skipif(not READ_ONLY, reason="the emulator refuses no lead field type")
 def test_a_field_amocrm_refuses_is_reported_once_then_left_out_without_a_failure(account: Account) -> None:
+    source, read_only = _lead_with_a_refused_field(account)
     store = MemoryRefusalStore()
     engine = account.engine(account_key=f"acc-{account.id}", refusals=RefusedFields(store))
 
     mark = account.mark()
-    first = engine.copy_one(MANUAL_LEAD_ID, rule(), ADMIN)
+    first = engine.copy_one(source, rule(), ADMIN)
     assert account.calls(mark).count("POST /api/v4/leads") == 2  # refused, then sent without the field
-    refused = {s.ref: s for s in first.skipped if s.ref in READ_ONLY}
-    assert set(refused) == set(READ_ONLY)
+    refused = {s.ref: s for s in first.skipped if s.ref in read_only}
+    assert set(refused) == set(read_only)
     assert all(s.code == "rejected_by_amocrm" and s.failure for s in refused.values())
-    assert store.load(f"acc-{account.id}") == {fid: t for fid, (_, t) in READ_ONLY.items()}
+    assert store.load(f"acc-{account.id}") == {fid: t for fid, (_, t) in read_only.items()}
 
     mark = account.mark()
-    second = engine.copy_one(MANUAL_LEAD_ID, rule(), ADMIN)
+    second = engine.copy_one(source, rule(), ADMIN)
     assert account.calls(mark).count("POST /api/v4/leads") == 1  # not tried again
-    left_out = {s.ref: s for s in second.skipped if s.ref in READ_ONLY}
+    left_out = {s.ref: s for s in second.skipped if s.ref in read_only}
     assert all(s.code == "not_writable" and not s.failure for s in left_out.values())
-    assert set(left_out) == set(READ_ONLY)
+    assert set(left_out) == set(read_only)
     assert second.failures == []
     assert all(s.reason_ru.startswith("не копируется") for s in left_out.values())
-    assert not set(field_values(account.lead(second.lead_id))) & set(READ_ONLY)
+    assert not set(field_values(account.lead(second.lead_id))) & set(read_only)
 
     # Another process (a fresh cache) reads the refusals from the store.
     fresh = account.engine(account_key=f"acc-{account.id}", refusals=RefusedFields(store))
     mark = account.mark()
-    assert fresh.copy_one(MANUAL_LEAD_ID, rule(), ADMIN).failures == []
+    assert fresh.copy_one(source, rule(), ADMIN).failures == []
     assert account.calls(mark).count("POST /api/v4/leads") == 1
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from amo_emulator.control import EmulatorControl
-from amo_emulator.custom_fields import FIELD_TYPES
+from amo_emulator.custom_fields import OFFERED_TYPES
 from amo_emulator.query import parse_nested
 from amo_emulator.requestlog import max_in_window
 from amo_emulator.seed_demo import (
@@ -71,7 +71,7 @@ def test_demo_account_contents(demo: Connected) -> None:
     element = products["_embedded"]["elements"][0]
     assert element["catalog_id"] == 12_001 and {f["field_type"] for f in element["custom_fields_values"]} >= {"price"}
     lead = demo.api.get(f"/api/v4/leads/{MANUAL_LEAD_ID}").json()
-    assert {f["field_type"] for f in lead["custom_fields_values"]} == set(FIELD_TYPES)
+    assert {f["field_type"] for f in lead["custom_fields_values"]} == OFFERED_TYPES["leads"]
     contact = demo.api.get("/api/v4/contacts/52000001", params={"with": "leads"}).json()
     assert {f["field_code"] for f in contact["custom_fields_values"]} >= {"PHONE", "EMAIL"}
     assert contact["_embedded"]["companies"][0]["id"] == 53_000_001

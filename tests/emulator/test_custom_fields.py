@@ -196,7 +196,8 @@ def test_every_type_lives_in_the_demo_on_an_entity_that_offers_it(demo: Connecte
     paths = {"leads": "/api/v4/leads", "contacts": "/api/v4/contacts", "companies": "/api/v4/companies"}
     paths |= {f"catalogs/{cid}": f"/api/v4/catalogs/{cid}" for cid in catalogs}
     for where, base in paths.items():
-        fields = demo.api.get(f"{base}/custom_fields", params={"limit": 250}).json()["_embedded"]["custom_fields"]
+        answer = demo.api.get(f"{base}/custom_fields", params={"limit": 250})
+        fields = answer.json()["_embedded"]["custom_fields"] if answer.status_code == 200 else []  # 204: none
         entity, _, catalog = where.partition("/")
         for f in fields:
             assert is_offered(f["type"], entity, catalogs.get(int(catalog)) if catalog else None), (where, f)

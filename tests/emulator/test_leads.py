@@ -198,13 +198,6 @@ def test_create_validation_errors(demo: Connected) -> None:
     assert demo.api.get("/api/v4/leads", params={"filter[name]": "ok"}).status_code == 204  # nothing written
 
 
-def test_read_only_field_type_refused(demo: Connected) -> None:
-    for name in ("Связанный договор",):  # tracking data (utm_source) is writable like text
-        body = [{"custom_fields_values": [{"field_id": FIELD[name], "values": [{"value": "x"}]}]}]
-        error = _one_error(demo.api.post("/api/v4/leads", json=body))
-        assert error["path"] == "custom_fields_values.0.field_id" and error["detail"] == "Field is read-only"
-
-
 def test_batch_size_limits(demo: Connected) -> None:
     assert demo.api.post("/api/v4/leads", json=[{"name": f"L{i}"} for i in range(250)]).status_code == 200
     too_many = demo.api.post("/api/v4/leads", json=[{"name": "x"}] * 251)

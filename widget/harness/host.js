@@ -10,6 +10,8 @@
  *
  * URL: /harness/index.html?area=lcard|llist|dp|settings&lang=ru|en&account=ID&subdomain=S&user=ID
  *      [&lead=ID (lcard)] [&pipeline=ID&status=ID (dp)]
+ * The card page also has a «Перевести на этап» control (amoCRM: moving the deal), and saving
+ * the DP dialog registers the action with the emulator (amoCRM: the action on its stage).
  */
 (function () {
   'use strict';
@@ -44,7 +46,10 @@
       settings_saved: 'Настройки сохранены',
       name: 'Название',
       stage: 'Этап',
-      no_lead: 'Сделка не найдена'
+      no_lead: 'Сделка не найдена',
+      move: 'Перевести на этап',
+      moved: 'Сделка переведена: ',
+      dp_registered: 'Действие зарегистрировано в amoCRM (эмулятор)'
     },
     en: {
       widgets: 'Widgets',
@@ -66,7 +71,10 @@
       settings_saved: 'Settings saved',
       name: 'Name',
       stage: 'Stage',
-      no_lead: 'Lead not found'
+      no_lead: 'Lead not found',
+      move: 'Move to stage',
+      moved: 'Lead moved: ',
+      dp_registered: 'Action registered with amoCRM (emulator)'
     }
   }[LANG];
 
@@ -93,12 +101,14 @@
       json('/harness/api/config'),
       json(WIDGET_PATH + '/manifest.json'),
       json(WIDGET_PATH + '/i18n/' + LANG + '.json'),
-      ACCOUNT_ID ? json('/harness/api/account/' + ACCOUNT_ID) : $.Deferred().resolve(null)
+      ACCOUNT_ID ? json('/harness/api/account/' + ACCOUNT_ID) : $.Deferred().resolve(null),
+      ACCOUNT_ID && AREA === 'dp' ? json('/harness/api/dp/' + ACCOUNT_ID) : $.Deferred().resolve([])
     ).then(boot, function (xhr) {
       $('#harness-main').text('harness: boot failed ' + (xhr && xhr.status));
     });
 
-    function boot(config, manifest, i18n, account) {
+    function boot(config, manifest, i18n, account, dpActions) {
+      window.harness.dpActions = dpActions || [];
       var stored = {};
       try {
         stored = JSON.parse(window.localStorage.getItem(settingsKey) || '{}');
@@ -349,11 +359,54 @@
           $('<dt></dt>').text(row[0]).appendTo($fields);
           $('<dd></dd>').text(row[1]).appendTo($fields);
         });
+        moveControl($card, account, lead);
       }
       $('<section class="harness-feed"></section>').appendTo($main);
       var $column = $('<aside class="harness-column"></aside>').appendTo($main);
       $('<div class="harness-column__title"></div>').text(TEXT.widgets).appendTo($column);
       $('<div id="harness-widgets" class="card-widgets"></div>').appendTo($column);
+    }
+
+    /** What a user does in the pipeline view: move the deal to a stage (DP actions of that stage fire). */
+    function moveControl($card, account, lead) {
+      var $move = $('<div class="harness-card__move"></div>').appendTo($card);
+      var $select = $('<select class="harness-card__move-stage" data-harness="move-stage"></select>').appendTo($move);
+      account.pipelines.forEach(function (pipeline) {
+        var $group = $('<optgroup></optgroup>').attr('label', pipeline.name).appendTo($select);
+        pipeline.statuses.forEach(function (status) {
+          $('<option></option>')
+            .val(pipeline.id + ':' + status.id)
+            .text(pipeline.name + ' → ' + status.name)
+            .prop('selected', pipeline.id === lead.pipeline_id && status.id === lead.status_id)
+            .appendTo($group);
+        });
+      });
+      var $said = $('<span class="harness-card__moved" data-harness="moved"></span>');
+      $('<button type="button" class="harness-button" data-harness="move"></button>')
+        .text(TEXT.move)
+        .on('click', function () {
+          var target = String($select.val()).split(':');
+          $.ajax({
+            url: '/harness/api/move',
+            type: 'POST',
+            contentType: 'application/json',
+            dataType: 'json',
+            data: JSON.stringify({
+              account_id: ACCOUNT_ID,
+              lead_id: lead.id,
+              pipeline_id: Number(target[0]),
+              status_id: Number(target[1]),
+              user_id: USER_ID
+            })
+          }).then(function (moved) {
+            window.harness.moved = moved;
+            $said.text(TEXT.moved + $select.find('option:selected').text());
+            var stage = stageOf(account, Number(target[0]), Number(target[1]));
+            $card.find('.harness-card__stage').text(stage.pipeline + ' · ' + stage.status);
+          });
+        })
+        .appendTo($move);
+      $said.appendTo($move);
     }
 
     function listPage(widget, account) {
@@ -409,10 +462,21 @@
       $('<h1 class="harness-dp__title"></h1>')
         .text(TEXT.dp_title + (pipeline ? ' — ' + pipeline.name : ''))
         .appendTo($main);
-      var $board = $('<div class="harness-dp__board"></div>').appendTo($main);
+      var $board = $('<div class="harness-dp__board"></div>').attr('data-pipeline-id', pipelineId).appendTo($main);
       ((pipeline && pipeline.statuses) || []).forEach(function (status) {
         var $col = $('<div class="harness-dp__stage"></div>').attr('data-status', status.id).appendTo($board);
         $('<div class="harness-dp__stage-name"></div>').text(status.name).appendTo($col);
+        // the actions amoCRM has on this stage, drawn with our widget's marker class like the DP editor
+        window.harness.dpActions
+          .filter(function (action) {
+            return action.pipeline_id === pipelineId && action.status_id === status.id;
+          })
+          .forEach(function () {
+            $('<div class="harness-dp__action"></div>')
+              .addClass('digital-pipeline__short-task_widget-style_' + widget.params.widget_code)
+              .text(widget.i18n('widget').name)
+              .appendTo($col);
+          });
       });
     }
 
@@ -437,6 +501,7 @@
 
       var $overlay = $('<div class="harness-modal-overlay"></div>').appendTo('body');
       var $dialog = $('<div class="harness-dp-dialog digital-pipeline__edit-forms" data-action="send_widget_hook"></div>')
+        .attr({ 'data-pipeline-id': pipeline.id, 'data-status-id': status.id })
         .appendTo($overlay);
       var $head = $('<div class="digital-pipeline__short-task_widget-style_' + widget.params.widget_code + ' harness-dp-dialog__head"></div>').appendTo(
         $dialog
@@ -468,9 +533,25 @@
           window.localStorage.setItem(savedKey, JSON.stringify(values));
           window.harness.dpSaved = values;
           $overlay.remove();
-          $('.harness-dp__stage[data-status="' + status.id + '"]').append(
-            $('<div class="harness-dp__action"></div>').text(i18n.widget.name + ' — ' + TEXT.saved)
-          );
+          var $saved = $('<div class="harness-dp__action"></div>')
+            .text(i18n.widget.name + ' — ' + TEXT.saved)
+            .appendTo($('.harness-dp__stage[data-status="' + status.id + '"]'));
+          // amoCRM puts the saved action on its stage: here the emulator's DP trigger does it
+          $.ajax({
+            url: '/harness/api/dp',
+            type: 'POST',
+            contentType: 'application/json',
+            dataType: 'json',
+            data: JSON.stringify({
+              account_id: ACCOUNT_ID,
+              pipeline_id: pipeline.id,
+              status_id: status.id,
+              settings: { rule: values.rule || '', signature: values.signature || '' }
+            })
+          }).then(function (actions) {
+            window.harness.dpRegistered = actions;
+            $saved.text(i18n.widget.name + ' — ' + TEXT.dp_registered);
+          });
         })
         .appendTo($footer);
       $('<button type="button" class="harness-button js-trigger-cancel"></button>')

@@ -16,6 +16,8 @@ Routes:
   /harness/api/config       gateway URL, widget code, the default account (make dev-widget)
   /harness/api/token        POST {account_id, subdomain, user_id, is_admin} -> {token}
   /harness/api/account/ID   the emulator's view of an account (leads, pipelines, users) for the page
+  /harness/api/dp/ID        GET: the account's DP actions; POST /harness/api/dp saves one (amo_side)
+  /harness/api/move         POST {account_id, lead_id, pipeline_id, status_id}: move a deal, firing DP actions
   /leads/detail/ID          opens the lead card page (links the widget shows point here locally)
 
     python -m widget.harness.server            # make dev-widget: starts the local stack too
@@ -42,6 +44,7 @@ import httpx
 
 from devstack.client import ADMIN_USER_ID, StackInfo, install_via_oauth, widget_token
 from devstack.process import stack_process
+from widget.harness import amo_side
 from widget.tools.jsbundle import BundleError, bundle
 
 HARNESS = Path(__file__).resolve().parent
@@ -204,6 +207,11 @@ class _Handler(BaseHTTPRequestHandler):
                     "admin_user_id": ADMIN_USER_ID,
                 }
             )
+        elif path.startswith("/harness/api/dp/"):
+            try:
+                self._json(amo_side.dp_actions(config.stack.emulator_url, int(path.rsplit("/", 1)[1])))
+            except (ValueError, httpx.HTTPError) as err:
+                self._json({"error": str(err)}, 404)
         elif path.startswith("/harness/api/account/"):
             try:
                 self._json(self.harness.account_view(int(path.rsplit("/", 1)[1])))
@@ -229,6 +237,13 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, b"not found", "text/plain")
 
+    def _amo(self, action: Any) -> None:
+        """An amoCRM-side action through the emulator; a refusal is shown to the page, not raised."""
+        try:
+            self._json(action())
+        except (KeyError, ValueError, TypeError, httpx.HTTPError) as err:
+            self._json({"error": str(err)}, 400)
+
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         try:
@@ -236,11 +251,16 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._json({"error": "JSON expected"}, 400)
             return
+        stack = self.harness.config.stack
         if self.path.startswith("/harness/api/token"):
             try:
                 self._json(self.harness.token(body))
             except (KeyError, ValueError, TypeError) as err:
                 self._json({"error": f"account_id and subdomain are required ({err})"}, 400)
+        elif self.path.startswith("/harness/api/dp"):
+            self._amo(lambda: amo_side.save_dp_action(stack.emulator_url, stack.gateway_url, body))
+        elif self.path.startswith("/harness/api/move"):
+            self._amo(lambda: amo_side.move_lead(stack.emulator_url, body))
         else:
             self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain")
 

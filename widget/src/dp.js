@@ -4,7 +4,7 @@
  * (debounced) writes the unsigned rule, clears the signature and asks POST /widget/dp/sign;
  * only an accepted rule gets the backend's canonical text and signature, which amoCRM saves.
  */
-define('dealcopy/dp', ['jquery'], function ($) {
+define('dealcopy/dp', ['jquery', 'dealcopy/meta'], function ($, accountMeta) {
   'use strict';
 
   var DP_TEMPLATES = ['dp'];
@@ -46,6 +46,56 @@ define('dealcopy/dp', ['jquery'], function ($) {
       return $dialog;
     }
 
+    function numberIn($el, names) {
+      for (var i = 0; i < names.length; i++) {
+        var value = parseInt($el.attr(names[i]), 10);
+        if (value) {
+          return value;
+        }
+      }
+      return 0;
+    }
+
+    /**
+     * The stage whose action this dialog edits and the stages of the same pipeline that already
+     * hold our action (U: amoCRM's DP editor draws each stage as a column with `data-id` or
+     * `data-status-id` holding its actions; the pipeline comes from the board or the page URL).
+     */
+    function dpContext($dialog) {
+      var code = ctx.env.widgetCode();
+      var stageAttrs = ['data-status-id', 'data-status', 'data-id'];
+      var $column = $dialog.closest('[data-status-id], [data-status]');
+      var statusId = numberIn($dialog, stageAttrs) || numberIn($column, stageAttrs);
+      var $board = $('[data-pipeline-id]').first();
+      var fromUrl = /\/pipeline\/(\d+)/.exec(window.location.pathname);
+      var pipelineId = numberIn($dialog, ['data-pipeline-id']) || numberIn($board, ['data-pipeline-id']);
+      pipelineId = pipelineId || (fromUrl ? Number(fromUrl[1]) : 0);
+      var withAction = {};
+      if (code) {
+        $('.digital-pipeline__short-task_widget-style_' + code).each(function () {
+          if ($dialog.has(this).length) {
+            return;
+          }
+          var id = numberIn($(this).closest('[data-status-id], [data-status]'), stageAttrs);
+          if (id && id !== statusId) {
+            withAction[id] = true;
+          }
+        });
+      }
+      return { pipeline_id: pipelineId, status_id: statusId, with_action: withAction };
+    }
+
+    /** Warnings about where the copy lands: the trigger's own stage, or a stage whose action would fire again. */
+    function dpWarnings(meta, rule, where) {
+      var out = [];
+      if (where.status_id && rule.status_id === where.status_id && (!where.pipeline_id || rule.pipeline_id === where.pipeline_id)) {
+        out.push(t('dp.warn_self'));
+      } else if (where.with_action[rule.status_id] && (!where.pipeline_id || rule.pipeline_id === where.pipeline_id)) {
+        out.push(t('dp.warn_chain', { stage: accountMeta.stageLabel(meta, rule.pipeline_id, rule.status_id) }));
+      }
+      return out;
+    }
+
     function renderDpSettings() {
       var $dialog = dpDialog();
       var $rule = dpInput($dialog, 'rule');
@@ -74,14 +124,14 @@ define('dealcopy/dp', ['jquery'], function ($) {
         saved = null;
       }
       panel.loadScreen($root, DP_TEMPLATES, ctx.api.loadMeta(), function (meta) {
-        buildDpSettings($root, meta, saved, $rule, $signature);
+        buildDpSettings($root, meta, saved, $rule, $signature, dpContext($dialog));
       }, function () {
         $root.remove();
         renderDpSettings();
       });
     }
 
-    function buildDpSettings($root, meta, saved, $rule, $signature) {
+    function buildDpSettings($root, meta, saved, $rule, $signature, where) {
       $root.html(html('dp'));
       var form = ctx.ruleForm($root.find('[data-slot="form"]'), meta, {
         mode: 'dp',
@@ -91,8 +141,19 @@ define('dealcopy/dp', ['jquery'], function ($) {
         presets: true,
         allowActor: false, // a trigger has no user who copies
         allowAnonymise: true,
+        nameInput: true,
         initial: saved
       });
+      var $warnings = $root.find('[data-slot="warnings"]');
+
+      function warn() {
+        $warnings.empty();
+        $.each(dpWarnings(meta, form.rule(), where), function (_, text) {
+          $('<div class="dealcopy-alert dealcopy-alert_warning" data-warning></div>').text(text).appendTo($warnings);
+        });
+      }
+      form.onChange(warn);
+      warn();
       var $status = $root.find('[data-slot="status"]');
       var $error = $root.find('[data-slot="error"]');
       var sequence = 0;

@@ -45,7 +45,13 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta'], fu
       $block.find('.dealcopy-settings-root').remove();
       var $root = $('<div class="dealcopy dealcopy-root dealcopy-settings-root"></div>');
       var $controls = $block.children('.widget_settings_block__controls');
-      if ($controls.length) {
+      var $fields = $block.children('.widget_settings_block__fields');
+      if ($fields.length) {
+        // what a manager and an admin read first; amoCRM's own inputs (the technical backend
+        // address) stay where amoCRM saves them, under «Для администратора» at the bottom
+        $root.insertBefore($fields.first());
+        adminSection($fields.first());
+      } else if ($controls.length) {
         $root.insertBefore($controls.first());
       } else {
         $root.appendTo($block);
@@ -64,18 +70,25 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta'], fu
       });
     }
 
+    function adminSection($fields) {
+      $fields.parent().find('.dealcopy-admin').remove();
+      var $section = $('<div class="dealcopy dealcopy-admin" data-slot="admin"></div>').insertBefore($fields);
+      $('<h3 class="dealcopy-section__title"></h3>').text(t('page.admin')).appendTo($section);
+      $('<p class="dealcopy-section__hint"></p>').text(t('page.admin_hint')).appendTo($section);
+    }
+
     function licenceView(licence) {
       if (!licence) {
         return { text: '', state: 'unknown' };
       }
       if (!licence.active) {
-        return { text: t('page.licence_expired', { date: licence.valid_until }), state: 'expired' };
+        return { text: t('page.licence_expired', { date: ctx.i18n.formatDate(licence.valid_until) }), state: 'expired' };
       }
       var days = ctx.i18n.daysText(licence.days_left);
       if (licence.kind === 'trial') {
-        return { text: t('page.licence_trial', { days: days, date: licence.valid_until }), state: 'trial' };
+        return { text: t('page.licence_trial', { days: days, date: ctx.i18n.formatDate(licence.valid_until) }), state: 'trial' };
       }
-      return { text: t('page.licence_paid', { days: days, date: licence.valid_until }), state: 'paid' };
+      return { text: t('page.licence_paid', { days: days, date: ctx.i18n.formatDate(licence.valid_until) }), state: 'paid' };
     }
 
     function triggerLabel(trigger) {
@@ -235,17 +248,60 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta'], fu
     }
 
     /** The account's last copies and failures (GET /widget/activity) into `$activity`. */
+    /** The names of the journal's deals (one GET /widget/leads), then `draw(names)`; ids alone if that fails. */
+    function withNames(activity, draw) {
+      var ids = [];
+      $.each((activity && activity.copies) || [], function (_, copy) {
+        ids.push(copy.source_id, copy.lead_id);
+      });
+      $.each((activity && activity.failures) || [], function (_, failure) {
+        ids.push(failure.source_id);
+      });
+      ids = $.grep(ids, function (id, i) {
+        return id && $.inArray(id, ids) === i;
+      });
+      var names = {};
+      if (!ids.length) {
+        draw(names);
+        return;
+      }
+      api('GET', '/widget/leads?ids=' + ids.slice(0, 250).join(','))
+        .done(function (answer) {
+          $.each((answer && answer.leads) || [], function (_, lead) {
+            names[lead.id] = lead.name;
+          });
+        })
+        .always(function () {
+          draw(names);
+        });
+    }
+
     function drawActivity($activity, meta) {
       api('GET', '/widget/activity')
         .done(function (activity) {
+          withNames(activity, function (names) {
+            drawJournal($activity, meta, activity, names);
+          });
+        })
+        .fail(function (problem) {
+          $activity.empty();
+          $('<div class="dealcopy-alert dealcopy-alert_error"></div>')
+            .text(t('page.activity_failed') + ' ' + problem.detail)
+            .appendTo($activity);
+        });
+    }
+
+    function drawJournal($activity, meta, activity, names) {
           $activity.html(
             html('activity', {
               copies: $.map((activity && activity.copies) || [], function (copy) {
                 return {
                   at: ctx.i18n.formatAt(copy.at),
                   source_id: copy.source_id,
+                  source_name: names[copy.source_id] || '',
                   source_url: leadUrl(meta, copy.source_id),
                   lead_id: copy.lead_id,
+                  name: names[copy.lead_id] || '',
                   url: copy.url || leadUrl(meta, copy.lead_id),
                   trigger: triggerLabel(copy.trigger)
                 };
@@ -254,6 +310,7 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta'], fu
                 return {
                   at: ctx.i18n.formatAt(failure.at),
                   source_id: failure.source_id,
+                  source_name: names[failure.source_id] || '',
                   source_url: leadUrl(meta, failure.source_id),
                   message: messageOf(failure) || failure.code,
                   trigger: triggerLabel(failure.trigger)
@@ -261,13 +318,6 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta'], fu
               })
             })
           );
-        })
-        .fail(function (problem) {
-          $activity.empty();
-          $('<div class="dealcopy-alert dealcopy-alert_error"></div>')
-            .text(t('page.activity_failed') + ' ' + problem.detail)
-            .appendTo($activity);
-        });
     }
 
     return { render: renderSettingsPage };

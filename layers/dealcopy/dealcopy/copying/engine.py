@@ -77,6 +77,12 @@ class CopyEngine:
         self.lang = lang or language_of(account_domain)
         self.create_chunk = create_chunk
 
+    def lang_of(self, user_id: int | None) -> str:
+        """The language of notes and default names: the acting user's as amoCRM reports it, else the account's."""
+        user = self.metadata().users.get(user_id) if user_id is not None else None
+        lang = (user.lang or "").lower()[:2] if user else ""
+        return lang if lang in ("ru", "en") else self.lang
+
     # --- reads --------------------------------------------------------------------------------
 
     def metadata(self) -> AccountMetadata:
@@ -120,7 +126,8 @@ class CopyEngine:
         validate_rule(rule, metadata, allow_stale=True)
         check_copy_rights(metadata, actor_user_id, source.ref, rule.pipeline_id, rule.status_id)
         refused = self.refusals.get(self.account_key)
-        context = PlanContext(domain=self.domain, now=self.clock(), lang=self.lang, refused=refused)
+        lang = self.lang_of(actor_user_id)
+        context = PlanContext(domain=self.domain, now=self.clock(), lang=lang, refused=refused)
         return build_plan(source, rule, metadata, actor_user_id, context, request_id)
 
     # --- writes -------------------------------------------------------------------------------
@@ -145,7 +152,7 @@ class CopyEngine:
             created,
             "notes",
             NOTES_PATH,
-            lambda c: copy_notes(c.plan.source_id, c.lead_id, self.domain, self.lang),
+            lambda c: copy_notes(c.plan.source_id, c.lead_id, self.domain, self.lang_of(c.plan.actor_user_id)),
         )
 
     def write_failure_notes(self, notes: Sequence[tuple[K, list[dict[str, Any]]]]) -> set[K]:

@@ -63,6 +63,7 @@ class UserInfo:
     lead_rights: dict[str, str]
     # (pipeline_id, status_id) -> {"view": .., "edit": .., ...}
     status_rights: dict[tuple[int, int], dict[str, str]] = field(default_factory=dict)
+    lang: str | None = None  # the user's interface language as amoCRM reports it (`lang` of /api/v4/users)
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def parse_user(raw: dict[str, Any]) -> UserInfo:
         group_id=_int(pick("group_id", None)),
         lead_rights=_levels(rights.get("leads")),
         status_rights=status_rights,
+        lang=str(raw["lang"]) if raw.get("lang") else None,
     )
 
 

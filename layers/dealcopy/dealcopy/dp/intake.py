@@ -88,12 +88,25 @@ def job_message(hook: DpHook, rule: str) -> JobMessage:
     )
 
 
+Follow = Callable[[Account, str | None], Account]  # a verified hook's subdomain becomes the stored host
+
+
 def accept(
-    hook: DpHook, account: Account | None, client_secret: Callable[[], str], queue: JobQueue, rules: DpRuleRepository
+    hook: DpHook,
+    account: Account | None,
+    client_secret: Callable[[], str],
+    queue: JobQueue,
+    rules: DpRuleRepository,
+    follow: Follow | None = None,
 ) -> JobMessage:
     """Queue the hook's job (once: its de-duplication id is the job id) and remember the rule for the catch-up."""
-    check_account(hook, account)
+    known = check_account(hook, account)
     rule = verified(hook, client_secret())
+    if follow is not None and hook.subdomain and hook.subdomain.lower() != known.subdomain.lower():
+        try:  # a renamed account: its links and API calls move to the new host
+            follow(known, hook.subdomain)
+        except Exception:
+            logger.warning("could not follow the account's new subdomain", exc_info=True)
     message = job_message(hook, rule)
     queue.send([message])
     try:  # the job is queued: bookkeeping for the catch-up must not turn that into an error

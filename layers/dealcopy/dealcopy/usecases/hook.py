@@ -13,7 +13,7 @@ from dealcopy.dp.hook import parse_hook
 from dealcopy.dp.intake import accept
 
 if TYPE_CHECKING:
-    from dealcopy.dp.intake import AccountCache
+    from dealcopy.dp.intake import AccountCache, Follow
     from dealcopy.jobs.model import JobMessage
     from dealcopy.jobs.queue import JobQueue
     from dealcopy.storage.dp_rules import DpRuleRepository
@@ -27,7 +27,11 @@ def accept_hook(
     client_secret: Callable[[], str],
     queue: JobQueue,
     dp_rules: DpRuleRepository,
+    follow: Follow | None = None,
 ) -> JobMessage:
-    """Parse and check a DP hook, queue its one job; raises a `dp.errors.HookRejected` otherwise."""
+    """Parse and check a DP hook, queue its one job; raises a `dp.errors.HookRejected` otherwise.
+
+    `follow` moves a renamed account's stored host to the subdomain of a hook that verified.
+    """
     hook = parse_hook(body, content_type)
-    return accept(hook, accounts.get(hook.account_id), client_secret, queue, dp_rules)
+    return accept(hook, accounts.get(hook.account_id), client_secret, queue, dp_rules, follow)
