@@ -1,4 +1,4 @@
-"""Creates the template's DynamoDB tables, SQS queues and the client secret in moto.
+"""Creates the template's DynamoDB tables, SQS queues, schedule groups and the client secret in moto.
 
 Definitions come from template.yaml itself, so local tables and queues have the
 same keys, TTL attributes, FIFO settings and redrive policy as production.
@@ -33,6 +33,7 @@ def provision(
     secrets: Any,
     params: dict[str, str],
     client_secret: str,
+    scheduler: Any = None,
     region: str = "eu-central-1",
     account: str = "000000000000",
 ) -> Provisioned:
@@ -52,10 +53,27 @@ def provision(
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         out.physical[name] = url
         out.attrs.update({f"{name}.Arn": arn, f"{name}.QueueName": props["QueueName"], f"{name}.QueueUrl": url})
+    _schedules(template, out, scheduler, resolve, region, account)
     # Stack processes sharing one moto (tools/bench_scale: Lambda instances) find it made already.
     with contextlib.suppress(secrets.exceptions.ResourceExistsException):
         secrets.create_secret(Name=params["ClientSecretName"], SecretString=client_secret)
     return out
+
+
+def _schedules(
+    template: Template, out: Provisioned, scheduler: Any, resolve: Resolver, region: str, account: str
+) -> None:
+    """Schedule groups in moto; IAM roles only get an ARN (moto's IAM is not consulted locally)."""
+    for name in template.of_type("AWS::IAM::Role"):
+        out.attrs[f"{name}.Arn"] = f"arn:aws:iam::{account}:role/{out.attrs['AWS::StackName']}-{name}"
+    for name, res in template.of_type("AWS::Scheduler::ScheduleGroup").items():
+        group = resolve(res["Properties"])["Name"]
+        if scheduler is not None:
+            # made already by another stack process sharing this moto
+            with contextlib.suppress(scheduler.exceptions.ConflictException):
+                scheduler.create_schedule_group(Name=group)
+        out.physical[name] = group
+        out.attrs[f"{name}.Arn"] = f"arn:aws:scheduler:{region}:{account}:schedule-group/{group}"
 
 
 def _create_table(dynamodb: Any, table: str, props: dict[str, Any]) -> None:

@@ -109,6 +109,7 @@ class LocalStack:
             secrets=self.client("secretsmanager"),
             params=params,
             client_secret=cfg.client_secret,
+            scheduler=self.client("scheduler"),
             region=REGION,
         )
         os.environ.update(self._function_environment(params))

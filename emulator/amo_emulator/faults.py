@@ -9,6 +9,7 @@ real gateway timeout looks to a client.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import secrets
 from collections.abc import Callable
@@ -159,10 +160,14 @@ def fault_response(kind: str, limits: LimitConfig) -> Response:
     """The answer a faulted request gets (for ``timeout``: after the sleep)."""
     if kind == "429":
         return too_many_requests(limits)
-    if kind == "429_html":
-        return Response(_NGINX_PAGE.format("429 Too Many Requests"), status_code=429, media_type="text/html")
-    if kind == "429_empty":
-        return Response(b"", status_code=429)
+    if kind in ("429_html", "429_empty"):
+        # No body to say retry_after in; a Retry-After header is U (facts: Limits), sent when the
+        # account's limits ask for it, as with the JSON 429.
+        headers = {"Retry-After": str(max(1, math.ceil(limits.window)))} if limits.retry_after_header else None
+        if kind == "429_empty":
+            return Response(b"", status_code=429, headers=headers)
+        page = _NGINX_PAGE.format("429 Too Many Requests")
+        return Response(page, status_code=429, media_type="text/html", headers=headers)
     if kind == "403":
         return problem(403, "Account is blocked")
     if kind == "502":

@@ -23,7 +23,7 @@ def widget_settings():
     from dealcopy.usecases.settings import settings_lookup
 
     session = wiring.widget_session(app.current_event.headers)
-    found = settings_lookup(session.account, rules=wiring.rule_book(session.account))
+    found = settings_lookup(session.account, rules=wiring.rule_book(session.account), viewer=session.caller.user_id)
     return settings_payload(session, found.metadata, found.presets, found.licence, refused=found.refused)
 
 
@@ -59,7 +59,7 @@ def put_preset(preset_id: str):
 
     session = wiring.widget_session(app.current_event.headers)
     body = parse_body(PresetBody, app.current_event)
-    return save_preset(preset_id, body, session.caller.user_id, rules=wiring.rule_book(session.account)).model_dump()
+    return save_preset(preset_id, body, session.caller, rules=wiring.rule_book(session.account)).model_dump()
 
 
 @app.delete("/widget/presets/<preset_id>")
@@ -68,7 +68,8 @@ def delete_preset(preset_id: str):
     from dealcopy.usecases.presets import delete_preset as remove_preset
 
     session = wiring.widget_session(app.current_event.headers)
-    preset_id_or_404(remove_preset(session.account.account_id, preset_id, presets=wiring.presets()) or None, preset_id)
+    removed = remove_preset(session.account.account_id, preset_id, session.caller, presets=wiring.presets())
+    preset_id_or_404(removed or None, preset_id)
     return Response(status_code=204)
 
 

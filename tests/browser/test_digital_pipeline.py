@@ -55,11 +55,12 @@ def test_anonymised_dp_rule_is_signed_saved_and_fired_by_a_hook(page, harness, s
     assert form.locator('[data-control="company"]').is_disabled()
     lead_node = form.locator('[data-node="lead"]')
     lead_node.locator("[data-toggle]").click()
-    # personal, financial and tracking fields are struck through by the switch; the admin also drops the ИНН
-    for dropped in ("Юр. лицо", "Дата рождения", "Сумма предоплаты", "utm_source"):
-        label = lead_node.locator(f'[data-field="{FIELD[dropped]}"]').locator("xpath=..")
+    # requisites, personal, financial and tracking fields are unticked and disabled by the switch
+    for dropped in ("Юр. лицо", "Дата рождения", "Сумма предоплаты", "utm_source", "ИНН"):
+        box = lead_node.locator(f'[data-field="{FIELD[dropped]}"]')
+        label = box.locator("xpath=..")
         assert "dealcopy-check_dropped" in label.get_attribute("class"), dropped
-    lead_node.locator(f'[data-field="{FIELD["ИНН"]}"]').uncheck()
+        assert box.is_disabled() and not box.is_checked(), dropped
     page.wait_for_selector('.dealcopy-dp[data-sign-state="ok"]')
     assert "Правило проверено" in form.locator('[data-slot="status"]').inner_text()
     screenshot(dialog, "dp-dialog-ru")
@@ -72,7 +73,8 @@ def test_anonymised_dp_rule_is_signed_saved_and_fired_by_a_hook(page, harness, s
     assert (rule["pipeline_id"], rule["status_id"]) == (PARTNERS["pipeline_id"], PARTNERS["status_id"])
     assert rule["responsible"] == {"mode": "fixed", "user_id": PARTNER}
     assert rule["copy_contacts"] is False and rule["copy_company"] is False
-    assert FIELD["ИНН"] not in rule["fields"] and FIELD["Спецификация"] in rule["fields"]
+    # every field the anonymised mode keeps is ticked: "all", so fields added later are carried too
+    assert rule["fields"] == "all" and rule["exclude_fields"] == []
 
     # reopening the action shows what was saved
     open_area(page, harness, account, "dp", pipeline=TRIGGER["pipeline"], status=TRIGGER["status"])

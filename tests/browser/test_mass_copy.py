@@ -40,7 +40,7 @@ def test_mass_copy_of_five_deals(page, harness, stack, account):
     rows = panel.locator(".dealcopy-bulk__row")
     assert rows.count() == 5
     assert panel.locator('.dealcopy-bulk__row[data-state="done"]').count() == 5, panel.inner_text()
-    assert panel.locator('[data-slot="progress"] [data-text]').inner_text() == "Готово 5 из 5, ошибок: 0"
+    assert panel.locator('[data-slot="progress"] [data-text]').inner_text() == "Скопировано 5 из 5"
     assert panel.locator("[data-bar]").evaluate("bar => bar.style.width") == "100%"
     screenshot(page.locator(".harness-widget"), "mass-copy-ru")
 

@@ -36,7 +36,7 @@ def test_presets_are_created_renamed_used_and_deleted(page, harness, stack, acco
     root = page.locator(".dealcopy-settings")
     root.wait_for()
     licence = root.locator('[data-slot="licence"]').inner_text()
-    assert re.fullmatch(r"Пробный период: осталось 14 дней \(до \d{4}-\d{2}-\d{2}\)\.", licence), licence
+    assert re.fullmatch(r"Пробный период: осталось 14 дней \(до \d{2}\.\d{2}\.\d{4}\)\.", licence), licence
     assert root.locator(".dealcopy-empty").first.inner_text() == "Шаблонов пока нет."
 
     root.locator('[data-action="preset-new"]').click()
@@ -119,7 +119,7 @@ def test_settings_page_shows_the_last_copies_and_failures(page, harness, stack, 
     root = page.locator(".dealcopy-settings")
     root.wait_for()
     assert re.fullmatch(
-        r"Trial: 14 days left \(until \d{4}-\d{2}-\d{2}\)\.", root.locator('[data-slot="licence"]').inner_text()
+        r"Trial: 14 days left \(until \d{2}/\d{2}/\d{4}\)\.", root.locator('[data-slot="licence"]').inner_text()
     )
     activity = root.locator('[data-slot="activity"]')
     page.wait_for_selector(

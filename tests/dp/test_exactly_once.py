@@ -56,6 +56,7 @@ def _one_complete_copy(stack, account, source: int = SOURCE) -> dict:
 
 def test_the_same_hook_five_times_makes_one_copy(dp_stack, account):
     signed = sign(dp_stack, account, RULE)
+    dp_stack.control.move_lead(account["id"], SOURCE, *TRIGGER.values())  # no trigger yet: no hook of its own
     form = hook_form(account, SOURCE, TRIGGER, signed, int(time.time()))
     answers = [post_hook(dp_stack, form=form) for _ in range(5)]
     assert {a.status_code for a in answers} == {200}
@@ -69,6 +70,7 @@ def test_the_same_hook_five_times_makes_one_copy(dp_stack, account):
 def test_a_redelivered_message_of_a_finished_job_changes_nothing(dp_stack, account):
     """Beyond SQS's 5-minute de-duplication window the job record decides."""
     signed = sign(dp_stack, account, RULE)
+    dp_stack.control.move_lead(account["id"], SOURCE, *TRIGGER.values())
     at = int(time.time())
     assert post_hook(dp_stack, form=hook_form(account, SOURCE, TRIGGER, signed, at)).status_code == 200
     done = wait_for(lambda: settled(dp_stack, account, 1), what="the first job")

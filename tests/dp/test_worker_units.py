@@ -101,6 +101,7 @@ class Harness:
 
     def message(self, account: dict, lead_id: int, at: int | None = None) -> JobMessage:
         at = at or int(time.time())
+        self.ctl.move_lead(account["id"], lead_id, *TRIGGER.values())  # the worker confirms the hook's stage
         digest = rule_hash(RULE)
         job_id = dp_job_id(account["id"], lead_id, *TRIGGER.values(), at, digest)
         return JobMessage(

@@ -93,4 +93,8 @@ def test_a_429_may_come_without_json(demo: Connected, ctl: EmulatorControl, kind
     answer = demo.api.get("/api/v4/account")
     assert answer.status_code == 429
     assert answer.content.startswith(body) and (content_type is None or content_type in answer.headers["content-type"])
+    assert "retry-after" not in answer.headers
     assert demo.api.get("/api/v4/account").status_code == 200
+    ctl.set_limits(demo.id, retry_after_header=True)  # a Retry-After header is U: sent on request
+    ctl.add_fault(demo.id, kind=kind, count=1)
+    assert demo.api.get("/api/v4/account").headers["retry-after"] == "1"

@@ -12,7 +12,7 @@ import pytest
 from tools.bench_scale import many_accounts, one_account, report
 
 
-@pytest.mark.slow  # four stack processes: about 40 s
+@pytest.mark.slow  # four stack processes and a warm-up: about a minute
 def test_four_instances_on_one_account_keep_the_budget():
     figures = one_account.run(hooks=10)
 
@@ -25,7 +25,7 @@ def test_four_instances_on_one_account_keep_the_budget():
     assert "### Four Lambda instances, one account" in report.section(figures, None)
 
 
-@pytest.mark.slow  # two stack processes: about 30 s
+@pytest.mark.slow  # three stack processes and a warm-up: about a minute
 def test_many_accounts_each_drain_and_are_reported():
     figures = many_accounts.run(accounts=2, per_account=5, workers=[2])
 

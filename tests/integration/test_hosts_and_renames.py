@@ -100,6 +100,7 @@ def test_a_renamed_account_keeps_working_through_the_widget_and_dp_hooks(stack):
     # rename again: a DP hook with the newer subdomain (signature verified for the account id) is followed too
     newer = stack.control.rename_account(account["id"], unique("again"))
     before = len(jobs(stack, account))
+    stack.control.move_lead(account["id"], 24002812, *TRIGGER.values())  # the hook's lead is in its stage
     answer = post_dp_hook(stack, form=dp_hook_form(newer, 24002812, TRIGGER, signed, int(time.time())))
     assert answer.status_code == 200, answer.text
     done = wait_for(lambda: settled(stack, account, before + 1), what="the DP copy")
@@ -114,6 +115,7 @@ def test_a_renamed_account_keeps_working_through_the_widget_and_dp_hooks(stack):
 def test_dp_hooks_of_every_event_type_and_without_time_make_exactly_one_copy(stack, event):
     account = install(stack)
     signed = sign(stack, account, {**TARGET, "fields": [], "catalogs": []})
+    stack.control.move_lead(account["id"], 24002813, *TRIGGER.values())  # the hook's lead is in its stage
     form = dp_hook_form(account, 24002813, TRIGGER, signed, int(time.time()))
     codes = {"1": "lead_added", "14": "lead_status_changed", "15": "lead_appeared_in_status"}
     if event == "no time":

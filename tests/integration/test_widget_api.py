@@ -68,7 +68,9 @@ def test_copy_to_another_pipeline_with_another_responsible(stack, account):
     assert created["responsible_user_id"] == USERS["Виктор"]
     assert result["url"] == f"https://{account['subdomain']}.amocrm.ru/leads/detail/{result['lead_id']}"
     assert result["source_id"] == SOURCE and result["copied"]["contacts"] > 0
-    assert {s["code"] for s in result["skipped"]} >= {"rejected_by_amocrm"}  # read-only fields, reported
+    # Every demo field is writable, so a default copy of the manual's deal lists no failure
+    # («Не перенесено», issue 13 pt 2); refusals of read-only fields are tested in test_refusals.py.
+    assert [s for s in result["skipped"] if s["failure"]] == []
 
 
 def test_warm_copy_with_products_costs_at_most_4_requests(stack, account):

@@ -114,3 +114,22 @@ def settings_lookup(stack: StackInfo, account: dict[str, Any]) -> Callable[[], i
 def catch_up_tick(gateway_url: str) -> Callable[[], int]:
     """One tick of the catch-up's schedule (the local stack's stand-in for EventBridge)."""
     return lambda: httpx.post(f"{gateway_url}/_devstack/schedule/CatchUpFunction", timeout=120).status_code
+
+
+def warm_up(fleet: Any, front: Any, *, accounts: int, copies: Any = None, catchup: Any = None) -> None:
+    """Run every function the measurement uses once, on accounts of their own, so that the instances
+    are warm (code imported, AWS clients made), as busy Lambda instances are. The measured accounts
+    stay cold: no instance has their metadata or tokens yet."""
+    expected = {}
+    for n in range(accounts):
+        account = fleet.install(f"warm-{n:02d}", via=front)
+        forms = hook_forms(account, seed_leads(fleet.control, account, 2), sign_rule(front.stack, account))
+        for form in forms:
+            httpx.post(f"{front.gateway_url}/dp/hook", data=form, timeout=30).raise_for_status()
+        settings_lookup(front.stack, account)()
+        if copies is not None:
+            manual_copy(copies.stack, account)()
+        if catchup is not None:
+            catch_up_tick(catchup.gateway_url)()
+        expected[account["id"]] = len(forms)
+    fleet.wait_drained(expected)

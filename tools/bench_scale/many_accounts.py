@@ -15,7 +15,7 @@ from typing import Any
 
 from devstack.client import api_requests, request_log_mark
 from tools.bench_scale.fleet import Fleet
-from tools.bench_scale.load import hook_forms, interleave, seed_leads, send_hooks, sign_rule
+from tools.bench_scale.load import hook_forms, interleave, seed_leads, send_hooks, sign_rule, warm_up
 from tools.bench_scale.measure import minimum_seconds, window_figures
 
 WORKERS = [5, 5]  # two worker processes of five concurrent invocations: WorkerMaxConcurrency's default 10
@@ -25,6 +25,7 @@ def run(accounts: int = 20, per_account: int = 50, workers: list[int] | None = N
     workers = workers or WORKERS
     with Fleet([0, *workers]) as fleet:
         front = fleet.instances[0]
+        warm_up(fleet, front, accounts=2 * len(workers))  # likely to reach every worker process
         chosen, bursts = [], []
         for n in range(accounts):
             account = fleet.install(f"scale-{n:02d}", via=front)

@@ -5,7 +5,9 @@
   DP hooks (`POST /dp/hook`, another function of the API);
 - `worker`: drains the DP burst from the queue (the only instance polling it);
 - `catchup`: a catch-up tick every 2 s.
-Only DynamoDB (the shared budget) stands between them and amoCRM's 7 requests/s. The drain is
+Only DynamoDB (the shared budget) stands between them and amoCRM's 7 requests/s. Every instance
+first serves a warm-up account (warm code and AWS clients, as busy Lambda instances have); the
+measured account is new to all of them. The drain is
 judged against every request the account made meanwhile: the others spend the same budget.
 """
 
@@ -27,6 +29,7 @@ from tools.bench_scale.load import (
     send_hooks,
     settings_lookup,
     sign_rule,
+    warm_up,
 )
 from tools.bench_scale.measure import minimum_seconds, per_second, window_figures
 
@@ -36,6 +39,7 @@ POLLERS = [0, 0, 1, 0]  # copies, settings, worker, catchup
 def run(hooks: int = 200) -> dict[str, Any]:
     with Fleet(POLLERS) as fleet:
         copies, settings, _worker, catchup = fleet.instances  # the worker instance only polls the queue
+        warm_up(fleet, settings, accounts=1, copies=copies, catchup=catchup)
         account = fleet.install("scale-one", via=settings)
         forms = hook_forms(account, seed_leads(fleet.control, account, hooks), sign_rule(settings.stack, account))
         time.sleep(1.2)  # a fresh rate window: the setup's calls stay out of the figures

@@ -65,9 +65,10 @@ define('dealcopy/card', ['jquery', 'dealcopy/copy_result'], function ($, copyRes
     }
 
     function renderCardPanel() {
-      var leadRequest = loadLead(currentLeadId());
       panel.renderPanel('card', CARD_TEMPLATES, function ($root, meta) {
-        leadRequest.always(function (lead) {
+        // after the metadata, not beside it: both are answered by the same backend function,
+        // and the local stack runs one event per function at a time, like one Lambda instance
+        loadLead(currentLeadId()).always(function (lead) {
           buildCardPanel($root, meta, lead);
         });
       });

@@ -25,6 +25,11 @@ class Settings(BaseModel):
     budget_table: str = ""  # the shared amoCRM request budget (docs/limits.md); empty: in-process limit only
     copy_queue_url: str = ""
     copy_dlq_url: str = ""
+    # Delayed and recurring copies on EventBridge Scheduler (template: ScheduleGroup, SchedulerRole).
+    schedule_group: str = ""
+    scheduler_role_arn: str = ""
+    scheduler_dlq_arn: str = ""
+    copy_queue_arn: str = ""
 
     client_id: str = ""
     redirect_uri: str = ""
@@ -49,6 +54,9 @@ class Settings(BaseModel):
 
     trial_days: int = 14
     manual_settle_seconds: float = 3.0  # a manual copy's uncertain create: wait this long, then search for it
+    # A manual copy answers before API Gateway's limit: no amoCRM step starts with less than the margin left.
+    manual_answer_limit_seconds: float = 29.0
+    manual_answer_margin_seconds: float = 5.0
 
     # Copy jobs (worker, DP hook, catch-up); see README "Digital Pipeline".
     job_max_attempts: int = 5  # must equal the copy queue's maxReceiveCount (a unit test checks it)

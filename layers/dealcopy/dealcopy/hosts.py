@@ -13,12 +13,19 @@ from collections.abc import Callable
 
 from dealcopy.accounts import Account, is_shared_api_host, issuer_host, renamed_domain
 from dealcopy.amo.oauth import AccountHostGone, OAuthClient, OAuthGrantRejected, TokenPair, unverified_claims
+from dealcopy.auth.one_time_token import TokenRejected
 from dealcopy.storage.accounts import AccountRepository
 
 
 def follow_issuer(accounts: AccountRepository, account: Account, issuer: str, subdomain: str = "") -> Account:
-    """After a verified one-time token: its `iss` (or `subdomain`) becomes the stored host."""
-    host = issuer_host(issuer, account.domain) or renamed_domain(account.domain, subdomain)
+    """After a verified one-time token: its `iss` (or, without one, `subdomain`) becomes the stored host.
+
+    A rename keeps the account's base domain, so a token whose `iss` is not a host of that base
+    domain, or whose `subdomain` names another host than its `iss`, is refused (`TokenRejected`).
+    """
+    host = issuer_host(issuer, account.domain) if issuer else renamed_domain(account.domain, subdomain)
+    if host is None or (issuer and subdomain and host.split(".", 1)[0] != subdomain.strip().lower()):
+        raise TokenRejected("token issued for another account")
     return accounts.follow_host(account, host)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dealcopy.amo.oauth import OAuthGrantRejected, TokenPair
+from dealcopy.ids import amo_id
 from dealcopy.storage.accounts import AccountRepository
 from dealcopy.storage.claims import ClaimStore
 
@@ -71,6 +72,7 @@ class InstallService:
     api_domains: list[str]
     trial_days: int
     repeat_wait: float = 10.0
+    keep: Callable[[int], Any] | None = None  # a re-install within the retention keeps the account's data
 
     def complete(self, code: str | None, referer: str | None) -> InstalledAccount:
         if not code or not _CODE_SHAPE.match(code):
@@ -121,6 +123,8 @@ class InstallService:
             tokens=pair,
             trial_days=self.trial_days,
         )
+        if self.keep is not None:
+            self.keep(account.account_id)
         return InstalledAccount(account_id=account.account_id, subdomain=account.subdomain)
 
 
@@ -129,7 +133,8 @@ def uninstall_signature(secret: str, client_uuid: str, account_id: str) -> str:
 
     Format from secondary sources (facts file: unconfirmed); see README troubleshooting.
     """
-    return hmac.new(secret.encode(), f"{client_uuid}|{account_id}".encode(), hashlib.sha256).hexdigest()
+    message = f"{client_uuid}|{account_id}".encode("utf-8", "surrogatepass")
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def verify_uninstall(params: dict[str, str], client_id: str, secret: str) -> int:
@@ -137,10 +142,16 @@ def verify_uninstall(params: dict[str, str], client_id: str, secret: str) -> int
     client_uuid = params.get("client_uuid", "")
     account_id = params.get("account_id", "")
     signature = params.get("signature", "").lower()
-    if not (client_uuid and account_id.isdigit() and signature):
+    number = amo_id(account_id)  # ASCII digits within amoCRM's bounds ("١٢٣".isdigit() is True)
+    if not (client_uuid and number is not None and signature):
         raise ValueError("account_id, client_uuid and signature are required")
-    if not hmac.compare_digest(client_uuid, client_id):
+    # Compared as bytes: `compare_digest` on a str with non-ASCII characters raises TypeError.
+    if not hmac.compare_digest(_raw(client_uuid), _raw(client_id)):
         raise UninstallRejected("client_uuid is not this integration")
-    if not hmac.compare_digest(signature, uninstall_signature(secret, client_uuid, account_id)):
+    if not hmac.compare_digest(_raw(signature), uninstall_signature(secret, client_uuid, account_id).encode()):
         raise UninstallRejected("signature does not match")
-    return int(account_id)
+    return number
+
+
+def _raw(value: str) -> bytes:
+    return value.encode("utf-8", "surrogatepass")

@@ -16,6 +16,7 @@ from typing import Any
 
 from dealcopy.accounts import Account, AccountStatus
 from dealcopy.amo.errors import AmoError, AmoUnauthorized, AmoUnavailable, ReinstallRequired
+from dealcopy.observability import logger
 from dealcopy.storage.accounts import AccountRepository
 
 
@@ -28,6 +29,7 @@ class UninstallGuard:
     accounts: AccountRepository
     probe: Callable[[Account], Any]  # one amoCRM call with the account's stored tokens
     forget: Callable[[int], None]  # drop per-process caches of a dropped account
+    retain: Callable[[int], Any] | None = None  # the account's data expires after the retention (`storage.retention`)
 
     def uninstall(self, account_id: int) -> bool:
         """True if the account is (now) uninstalled; False if unknown or its tokens still work (kept)."""
@@ -42,7 +44,17 @@ class UninstallGuard:
         dropped = self.accounts.mark_uninstalled(account_id, version=version)
         if dropped:
             self.forget(account_id)
+            self._retain(account_id)
         return dropped
+
+    def _retain(self, account_id: int) -> None:
+        """Tokens are gone already; the rest expires in 30 days (a failure here leaves the usual TTLs)."""
+        if self.retain is None:
+            return
+        try:
+            self.retain(account_id)
+        except Exception:
+            logger.exception("could not set the retention of an uninstalled account", extra={"account_id": account_id})
 
     def _revoked(self, account: Account) -> bool:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from dealcopy.storage.presets import PRESET_ID_PATTERN, Preset
 from dealcopy.web.failures import BadPresetId, PresetNotFound
@@ -21,13 +21,15 @@ class PresetBody(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     rule: dict[str, Any]
+    personal: StrictBool = False  # an admin's own preset (a manager's always is)
 
-    def to_preset(self, preset_id: str, rule: CopyRule, user_id: int) -> Preset:
+    def to_preset(self, preset_id: str, rule: CopyRule, user_id: int, owner: int | None) -> Preset:
         return Preset(
             preset_id=valid_preset_id(preset_id),
             name=self.name.strip(),
             rule=rule.model_dump(mode="json"),
             updated_by=user_id,
+            owner_user_id=owner,
         )
 
 

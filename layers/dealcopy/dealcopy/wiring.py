@@ -41,14 +41,21 @@ if TYPE_CHECKING:  # built on first use: a function imports only what its routes
     from dealcopy.jobs.seams import Seams
     from dealcopy.jobs.work import JobPolicy
     from dealcopy.jobs.worker import CopyWorker
+    from dealcopy.schedules.aws_scheduler import EventBridgeScheduler
+    from dealcopy.schedules.delayed import DelayedCopies
+    from dealcopy.schedules.firing import ScheduleFires
+    from dealcopy.schedules.repeats import Repeats
     from dealcopy.storage.activity import ActivityRepository
     from dealcopy.storage.batches import BatchRepository
     from dealcopy.storage.dp_rules import DpRuleRepository
     from dealcopy.storage.dynamo import Table
     from dealcopy.storage.jobs import JobRepository
+    from dealcopy.storage.retention import Retention
     from dealcopy.storage.runs import RunStore
+    from dealcopy.storage.schedules import ScheduleRepository
     from dealcopy.storage.signatures import SignatureRepository
     from dealcopy.usecases.copies import ManualCopier
+    from dealcopy.usecases.copy_lead_deadline import Deadline
     from dealcopy.usecases.rules import RuleBook
 
 _lock = threading.Lock()
@@ -185,7 +192,12 @@ def uninstall_guard() -> UninstallGuard:
     from dealcopy.amo.account import read_account
     from dealcopy.install_guard import UninstallGuard
 
-    return UninstallGuard(accounts(), probe=lambda account: read_account(client_for(account)), forget=forget_account)
+    return UninstallGuard(
+        accounts(),
+        probe=lambda account: read_account(client_for(account)),
+        forget=forget_account,
+        retain=retention().expire,
+    )
 
 
 def install_service() -> InstallService:
@@ -208,6 +220,7 @@ def install_service() -> InstallService:
         base_url_for=api_base_url,
         api_domains=cfg.api_domains,
         trial_days=cfg.trial_days,
+        keep=retention().keep,
     )
 
 
@@ -234,11 +247,12 @@ def follow_hook(account: Account, subdomain: str | None) -> Account:
     return hosts.follow_hook(accounts(), account, subdomain)
 
 
-def copy_engine(account: Account) -> CopyEngine:
+def copy_engine(account: Account, client: AmoClient | None = None) -> CopyEngine:
     """The copy engine for an account; its metadata cache lives as long as the process."""
     from dealcopy.copying.engine import CopyEngine
 
-    return CopyEngine(client_for(account), account_domain=account.domain, account_key=str(account.account_id))
+    api = client or client_for(account)
+    return CopyEngine(api, account_domain=account.domain, account_key=str(account.account_id))
 
 
 # --- copy jobs (DP hook, bulk, worker, catch-up); imported lazily: only those functions pay for them ---
@@ -295,6 +309,13 @@ def dp_rules() -> DpRuleRepository:
     return DpRuleRepository(jobs_table())
 
 
+def retention() -> Retention:
+    """After an uninstall the account's data expires in 30 days; a re-install keeps it (`storage.retention`)."""
+    from dealcopy.storage.retention import Retention
+
+    return Retention(jobs_table(), table(settings().presets_table))
+
+
 @cache
 def signatures() -> SignatureRepository:
     from dealcopy.storage.signatures import SignatureRepository
@@ -347,6 +368,7 @@ def copy_worker() -> CopyWorker:
         policy=job_policy(),
         seams=seams() if cfg.test_seams else None,
         retry_base_seconds=cfg.job_retry_base_seconds,
+        fires=schedule_fires() if cfg.schedule_group else None,
     )
 
 
@@ -360,6 +382,7 @@ def catch_up() -> CatchUp:
         queue=job_queue(),
         account_of=account_of,
         client_for=client_for,
+        signatures=signatures(),
         grace=cfg.catchup_grace_seconds,
         overlap=cfg.catchup_overlap_seconds,
     )
@@ -372,7 +395,65 @@ def rule_book(account: Account) -> RuleBook:
     return RuleBook(account.account_id, presets(), copy_engine(account))
 
 
-def manual_copier(account: Account) -> ManualCopier:
+def manual_copier(account: Account, deadline: Deadline) -> ManualCopier:
+    """A manual copy whose amoCRM requests give up in time for its answer (`deadline`)."""
+    from dealcopy.storage.manual_copies import ManualCheckpoints
     from dealcopy.usecases.copies import ManualCopier
 
-    return ManualCopier(copy_engine(account), run_store(), account.account_id, settle=settings().manual_settle_seconds)
+    cfg = settings()
+    client = client_for(account)
+    client.stop_at = deadline.requests_stop_at()
+    copier = ManualCopier(
+        copy_engine(account, client),
+        run_store(),
+        ManualCheckpoints(jobs_table()),
+        account.account_id,
+        deadline,
+        settle=cfg.manual_settle_seconds,
+    )
+    if cfg.test_seams:
+        crash = seams()
+        crash.begin()
+        copier.crash = crash.crash_point
+    return copier
+
+
+# --- delayed and recurring copies (EventBridge Scheduler) ---------------------------------------
+
+
+@cache
+def scheduler() -> EventBridgeScheduler:
+    """Schedules in the stack's group that send to the copy queue through the scheduler's role."""
+    from dealcopy.schedules.aws_scheduler import EventBridgeScheduler, QueueTarget
+
+    cfg = settings()
+    target = QueueTarget(
+        queue_arn=cfg.copy_queue_arn, role_arn=cfg.scheduler_role_arn, dead_letter_arn=cfg.scheduler_dlq_arn or None
+    )
+    return EventBridgeScheduler(boto3.client("scheduler"), cfg.schedule_group, target)
+
+
+@cache
+def schedule_store() -> ScheduleRepository:
+    from dealcopy.storage.schedules import ScheduleRepository
+
+    return ScheduleRepository(table(settings().jobs_table))
+
+
+def repeats() -> Repeats:
+    from dealcopy.schedules.repeats import Repeats
+
+    return Repeats(scheduler(), schedule_store())
+
+
+def delayed_copies() -> DelayedCopies:
+    from dealcopy.schedules.delayed import DelayedCopies
+
+    return DelayedCopies(scheduler(), schedule_store())
+
+
+def schedule_fires() -> ScheduleFires:
+    """The worker's side of schedules: a fire becomes its copy job; delayed DP jobs wait for their time."""
+    from dealcopy.schedules.firing import ScheduleFires
+
+    return ScheduleFires(repeats(), delayed_copies(), jobs=job_records(), presets=presets())

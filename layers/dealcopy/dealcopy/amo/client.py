@@ -63,6 +63,7 @@ class AmoClient:
         self._policy = policy or RetryPolicy()
         self._counter = counter
         self._timeout = timeout
+        self.stop_at: float | None = None  # time.monotonic() no request may outlive (a caller's own deadline)
 
     # -- public verbs -------------------------------------------------------
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
@@ -107,7 +108,7 @@ class AmoClient:
         last: BaseException | None = None
         while attempt < self._policy.max_attempts:
             token = self._tokens.access_token()
-            remaining = self._policy.deadline - (time.monotonic() - started)
+            remaining = self._time_left(started)
             if remaining <= 0:
                 break
             try:
@@ -127,10 +128,16 @@ class AmoClient:
                     raise AmoAmbiguousWrite(type(err).__name__, attempt + 1, err) from err
                 last, wait = err, self._policy.backoff(attempt)
             attempt += 1
-            if time.monotonic() - started + wait >= self._policy.deadline:
+            if wait >= self._time_left(started):
                 break
             time.sleep(wait)
         raise AmoUnavailable(str(last) if last else "deadline exceeded", attempt, last)
+
+    def _time_left(self, started: float) -> float:
+        """Seconds a request sent at `started` may still take: the retry deadline, cut at `stop_at`."""
+        now = time.monotonic()
+        left = self._policy.deadline - (now - started)
+        return left if self.stop_at is None else min(left, self.stop_at - now)
 
     def _send(self, method: str, path: str, token: str, params: Any, json: Any, remaining: float) -> Any:
         self._limiter.acquire()

@@ -20,11 +20,11 @@ from typing import Any
 
 from dealcopy.copying import classify
 from dealcopy.copying.metadata import AccountMetadata, CatalogInfo, FieldInfo
-from dealcopy.copying.result import Skip
+from dealcopy.copying.result import Skip, worded
 from dealcopy.copying.rules import CopyRule
 from dealcopy.messages import text
 
-DEFAULT_NAME_TEMPLATE = {"ru": "Копия сделки #{id}", "en": "Copy of lead #{id}"}
+DEFAULT_NAME = "anonymised-default-name"  # the catalog's words are a name template ("… #{id}")
 EXCLUDED = "anonymised-excluded"
 PRODUCTS_OFF = "anonymised-products-off"
 PRODUCTS_CARRY_PRICES = "anonymised-products-carry-prices"
@@ -33,15 +33,7 @@ PRODUCTS_CARRY_PRICES = "anonymised-products-carry-prices"
 def anonymised(what: str, reason: str, ref: int | None = None, name: str | None = None) -> Skip:
     """A skip of an anonymised copy; `reason` is a catalog code or a short part name (contacts, budget...)."""
     code = reason if reason.startswith("anonymised-") else f"anonymised-{reason}"
-    return Skip(
-        what=what,
-        code="anonymised",
-        reason=code,
-        reason_ru=text(code, "ru"),
-        reason_en=text(code, "en"),
-        ref=ref,
-        name=name,
-    )
+    return worded(what, "anonymised", code, ref, name)
 
 
 def field_drop_reason(rule: CopyRule, field: FieldInfo, values: Iterable[Any] | None = None) -> str | None:
@@ -79,5 +71,5 @@ def catalog_drop_reason(catalog: CatalogInfo) -> str:
 def name_template(rule: CopyRule, lang: str) -> str | None:
     """The template the copy's name comes from; None keeps the source's name."""
     if rule.anonymise:
-        return rule.name_template or DEFAULT_NAME_TEMPLATE.get(lang, DEFAULT_NAME_TEMPLATE["ru"])
+        return rule.name_template or text(DEFAULT_NAME, lang)
     return rule.name_template

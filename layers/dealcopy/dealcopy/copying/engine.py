@@ -24,7 +24,7 @@ from dealcopy.copying.metadata import AccountMetadata, AmoApi, MetadataCache, de
 from dealcopy.copying.notes import copy_notes, language_of, lead_url
 from dealcopy.copying.plan import CopyPlan, PlanContext, build_plan
 from dealcopy.copying.refusals import RefusedFields, default_refusals, refused_during
-from dealcopy.copying.result import CopyResult, Skip
+from dealcopy.copying.result import CopyResult, worded
 from dealcopy.copying.rights import check_copy_rights
 from dealcopy.copying.rules import CopyRule, validate_rule
 from dealcopy.copying.source import SOURCE_WITH, SourceLead
@@ -282,12 +282,7 @@ def _step_done(created: CreatedCopy, step: str, issues: list[ValidationIssue] | 
     if issues is None:
         return created.model_copy(update={flag: True})
     detail = "; ".join(f"{i.path}: {i.detail or i.code}".strip(": ") for i in issues) or "-"
-    problem = Skip(
-        what=step,
-        code=f"{step}_failed",
-        reason_ru=f"amoCRM не принял {'товары и элементы списков' if step == 'links' else 'примечания'}: {detail}",
-        reason_en=f"amoCRM refused the {'catalog elements' if step == 'links' else 'notes'}: {detail}",
-    )
+    problem = worded(step, f"{step}_failed", f"skip-{step}-failed", detail=detail)
     return created.model_copy(update={flag: False, "problems": [*created.problems, problem]})
 
 

@@ -2,8 +2,8 @@
 
 Every error is a `DomainError` (`code` + `data`); `message_ru`/`message_en` and `as_dict()`
 are read from the catalog, so the HTTP edge and the DP worker report it without knowing the
-details. Callers not yet converted may still pass ready ru/en text (`Localized`): the code
-stays the class's, the words are theirs.
+details. The class's `code` is what programs and job records keep (`forbidden`); a `wording`
+code may say it more precisely for people (`may-not-view-lead`), with the same `data`.
 """
 
 from __future__ import annotations
@@ -20,9 +20,12 @@ class CopyError(DomainError):
 
     code = "copy_error"
 
+    def __init__(self, code: str | None = None, /, *, wording: str | None = None, **data: Any) -> None:
+        super().__init__(code, **data)
+        self.wording = wording
+
     def message(self, lang: str) -> str:
-        own = self.data.get("text")
-        return own.pick(lang) if isinstance(own, Localized) else super().message(lang)
+        return text(self.wording or self.code, lang, **self.data)
 
     @property
     def message_ru(self) -> str:
@@ -45,25 +48,20 @@ class CopyError(DomainError):
 class RuleProblem:
     """One problem of a copy rule, located by a field path such as `fields[2]`.
 
-    `RuleProblem(path, code, stale=..., **data)`; the older `RuleProblem(path, ru, en, stale)`
-    (ready words) is still accepted. `stale` marks references to fields/catalogs that no
-    longer exist: a saved rule with them still runs (the copy skips and reports them), but a
-    rule being saved is refused.
+    `RuleProblem(path, code, stale=..., **data)`: `code` keys the message catalog, `data` fills
+    it. `stale` marks references to fields/catalogs that no longer exist: a saved rule with
+    them still runs (the copy skips and reports them), but a rule being saved is refused.
     """
 
     __slots__ = ("code", "data", "path", "stale")
 
-    def __init__(self, path: str, code: str, en: str | None = None, stale: bool = False, **data: Any) -> None:
+    def __init__(self, path: str, code: str, /, *, stale: bool = False, **data: Any) -> None:
         self.path = path
         self.stale = stale
-        if en is None:
-            self.code, self.data = code, data
-        else:
-            self.code, self.data = "rule-problem", {**data, "text": Localized(code, en)}
+        self.code, self.data = code, data
 
     def message(self, lang: str) -> str:
-        own = self.data.get("text")
-        return own.pick(lang) if isinstance(own, Localized) else text(self.code, lang, **self.data)
+        return text(self.code, lang, **self.data)
 
     @property
     def message_ru(self) -> str:
@@ -128,16 +126,13 @@ class SourceNotFound(CopyError):
 class CopyForbidden(CopyError):
     """The acting user may not read the source or add leads into the target stage.
 
-    `CopyForbidden(code, **data)`, or `CopyForbidden(reason_ru, reason_en)` with ready words.
+    `CopyForbidden(wording, **data)`: the code stays `forbidden`; `wording` says which right.
     """
 
     code = "forbidden"
 
-    def __init__(self, code: str | None = None, reason_en: str | None = None, /, **data: Any) -> None:
-        if reason_en is not None:
-            super().__init__(text=Localized(code or "", reason_en), **data)
-        else:
-            super().__init__(code, **data)
+    def __init__(self, wording: str | None = None, /, **data: Any) -> None:
+        super().__init__(wording=wording, **data)
 
     @property
     def reason_ru(self) -> str:
@@ -149,18 +144,16 @@ class CopyForbidden(CopyError):
 
 
 class ResponsibleUnavailable(CopyError):
-    """The responsible user the rule resolves to is unknown or deactivated (never silently replaced)."""
+    """The responsible user the rule resolves to is unknown or deactivated (never silently replaced).
+
+    `ResponsibleUnavailable(user_id, wording, **data)`: the code stays `responsible_unavailable`.
+    """
 
     code = "responsible_unavailable"
 
-    def __init__(
-        self, user_id: int | None, code: str | None = None, message_en: str | None = None, /, **data: Any
-    ) -> None:
+    def __init__(self, user_id: int | None, wording: str | None = None, /, **data: Any) -> None:
         self.user_id = user_id
-        if message_en is not None:
-            super().__init__(user_id=user_id, text=Localized(code or "", message_en), **data)
-        else:
-            super().__init__(code, user_id=user_id, **data)
+        super().__init__(wording=wording, user_id=user_id, **data)
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,12 @@ FILE_KEYS = ("file_uuid", "version_uuid", "file_name", "file_size")
 
 
 class ValueNotCopyable(ValueError):
-    """A stored value we cannot turn into a valid write (explained in Russian and English)."""
+    """A stored value we cannot turn into a valid write: a message catalog `code` and its `data`."""
 
-    def __init__(self, reason_ru: str, reason_en: str) -> None:
-        super().__init__(reason_en)
-        self.reason_ru = reason_ru
-        self.reason_en = reason_en
+    def __init__(self, code: str, /, **data: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.data = data
 
 
 def sensitivity(field: FieldInfo) -> str | None:
@@ -65,11 +65,11 @@ def _number(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
     if not _present(value):
         return None
     if isinstance(value, bool):
-        raise ValueNotCopyable("значение не является числом", "the value is not a number")
+        raise ValueNotCopyable("value-not-a-number")
     try:
         float(value)
     except (TypeError, ValueError) as err:
-        raise ValueNotCopyable("значение не является числом", "the value is not a number") from err
+        raise ValueNotCopyable("value-not-a-number") from err
     return {"value": value}  # amoCRM returns numbers and numeric strings alike; both are accepted back
 
 
@@ -97,7 +97,7 @@ def _timestamp(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
     try:
         datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as err:
-        raise ValueNotCopyable("дата в неизвестном формате", "date in an unknown format") from err
+        raise ValueNotCopyable("value-unknown-date") from err
     return {"value": text}
 
 
@@ -107,12 +107,9 @@ def _enum(field: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
     if enum_id is None and _present(item.get("value")):
         enum_id = field.enum_id_of(item["value"])
     if enum_id is None:
-        raise ValueNotCopyable(
-            f"вариант «{item.get('value')}» больше не существует",
-            f"option '{item.get('value')}' no longer exists",
-        )
+        raise ValueNotCopyable("value-option-gone", value=item.get("value"))
     if field.enums and enum_id not in field.enums:
-        raise ValueNotCopyable(f"вариант #{enum_id} больше не существует", f"option #{enum_id} no longer exists")
+        raise ValueNotCopyable("value-option-id-gone", enum_id=enum_id)
     return {"enum_id": enum_id}
 
 
@@ -137,10 +134,10 @@ def _structured(*required: str, keep: tuple[str, ...] | None = None) -> Converte
         if inner is None:
             return None
         if not isinstance(inner, dict):
-            raise ValueNotCopyable("значение неожиданной формы", "the value has an unexpected shape")
+            raise ValueNotCopyable("value-unexpected-shape")
         missing = [key for key in required if inner.get(key) in (None, "")]
         if missing:
-            raise ValueNotCopyable(f"в значении нет {', '.join(missing)}", f"the value lacks {', '.join(missing)}")
+            raise ValueNotCopyable("value-lacks", missing=", ".join(missing))
         return {"value": {k: v for k, v in inner.items() if keep is None or k in keep}}
 
     return convert
@@ -148,7 +145,7 @@ def _structured(*required: str, keep: tuple[str, ...] | None = None) -> Converte
 
 def _chained(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
     if item.get("catalog_id") is None or item.get("catalog_element_id") is None:
-        raise ValueNotCopyable("нет элемента списка", "no list element in the value")
+        raise ValueNotCopyable("value-no-list-element")
     return {"catalog_id": item["catalog_id"], "catalog_element_id": item["catalog_element_id"]}
 
 
@@ -193,14 +190,12 @@ def write_values(field: FieldInfo, values: list[dict[str, Any]]) -> list[dict[st
     """
     writer = WRITERS.get(field.type)
     if writer is None:
-        raise ValueNotCopyable(
-            f"тип поля «{field.type}» не поддерживается", f"field type '{field.type}' is unsupported"
-        )
+        raise ValueNotCopyable("value-type-unsupported", type=field.type)
     convert, multiple = writer
     out: list[dict[str, Any]] = []
     for item in values or []:
         if not isinstance(item, dict):
-            raise ValueNotCopyable("значение неожиданной формы", "the value has an unexpected shape")
+            raise ValueNotCopyable("value-unexpected-shape")
         converted = convert(field, item)
         if converted is not None and converted not in out:
             out.append(converted)

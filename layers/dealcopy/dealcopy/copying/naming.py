@@ -1,4 +1,7 @@
-"""Name templates of copies: `{name}`, `{id}`, `{pipeline}`, `{date}` and nothing else.
+"""Name templates of copies: `{name}`, `{id}`, `{pipeline}`, `{date}`, `{n}` and nothing else.
+
+`{n}` is a repeat's occurrence number (the repeat fills it in, with `{date}` = the occurrence's
+date, before the copy is planned); elsewhere it renders empty.
 
 Validation happens when a rule is saved, so a copy never fails on a typo in a template.
 `{{` and `}}` stand for literal braces (Python format syntax).
@@ -10,7 +13,7 @@ import string
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-PLACEHOLDERS = ("name", "id", "pipeline", "date")
+PLACEHOLDERS = ("name", "id", "pipeline", "date", "n")
 DEFAULT_TIMEZONE = "Europe/Moscow"
 MAX_NAME_LENGTH = 255  # amoCRM truncates longer lead names; we cut them ourselves
 # Moscow has kept UTC+3 without DST since 2014: a safe fallback where tzdata is missing (Lambda images).
@@ -60,5 +63,5 @@ def render_name(template: str, *, name: str, lead_id: int, pipeline: str, now: d
     """The copy's name; `now` must be timezone-aware, `{date}` is dd.mm.yyyy in `tz`."""
     placeholders(template)
     date = now.astimezone(zone(tz)).strftime("%d.%m.%Y")
-    rendered = template.format(name=name, id=lead_id, pipeline=pipeline, date=date)
+    rendered = template.format(name=name, id=lead_id, pipeline=pipeline, date=date, n="")
     return " ".join(rendered.split())[:MAX_NAME_LENGTH]

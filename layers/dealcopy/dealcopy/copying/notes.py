@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-SERVICE_NAME = {"ru": "Копия сделки", "en": "Deal copy"}
-_ON_SOURCE = {"ru": "Копия сделки: #{id} — {url}", "en": "Copy of this lead: #{id} — {url}"}
-_ON_COPY = {"ru": "Создана из сделки #{id} — {url}", "en": "Created from lead #{id} — {url}"}
+from dealcopy.messages import LANGUAGES, text
+
+# The author line of every service note we write, per language (words in messages/copying.py).
+SERVICE_NAME = {lang: text("note-service-name", lang) for lang in LANGUAGES}
+_ON_SOURCE = "note-on-source"
+_ON_COPY = "note-on-copy"
 # `service_message` shows `params.service` as the author line. `extended_service_message`
 # (same params) may render better in the card feed; we keep the plain type until it is
 # checked on a live account.
@@ -29,12 +32,12 @@ def language_of(domain: str) -> str:
     return "en" if domain.rstrip("/").endswith("kommo.com") else "ru"
 
 
-def _note(entity_id: int, template: dict[str, str], other_id: int, domain: str, lang: str) -> dict[str, Any]:
-    text = template.get(lang, template["ru"]).format(id=other_id, url=lead_url(domain, other_id))
+def _note(entity_id: int, code: str, other_id: int, domain: str, lang: str) -> dict[str, Any]:
+    words = text(code, lang, id=other_id, url=lead_url(domain, other_id))
     return {
         "entity_id": entity_id,
         "note_type": NOTE_TYPE,
-        "params": {"service": SERVICE_NAME.get(lang, SERVICE_NAME["ru"]), "text": text},
+        "params": {"service": SERVICE_NAME.get(lang, SERVICE_NAME["ru"]), "text": words},
     }
 
 

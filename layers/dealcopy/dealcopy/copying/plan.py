@@ -21,9 +21,10 @@ from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.naming import render_name
 from dealcopy.copying.notes import lead_url
 from dealcopy.copying.refusals import NOT_WRITABLE, not_writable_skip
-from dealcopy.copying.result import CopiedField, CopiedSummary, Skip
+from dealcopy.copying.result import CopiedField, CopiedSummary, Skip, worded
 from dealcopy.copying.rules import CopyRule
 from dealcopy.copying.source import SourceLead
+from dealcopy.messages import Localized, text
 from dealcopy.messages.amo_codes import localize_joined
 
 
@@ -74,15 +75,7 @@ class CopyPlan(BaseModel):
         names = {f.id: f.name for f in self.copied.fields}
         kept = [item for i, item in enumerate(values) if i not in rejected]
         skips = [
-            Skip(
-                what="field",
-                code="rejected_by_amocrm",
-                reason_ru=f"amoCRM не принял значение: {localize_joined(detail, 'ru')}",
-                reason_en=f"amoCRM refused the value: {detail}",  # amoCRM's own English
-                ref=values[i]["field_id"],
-                name=names.get(values[i]["field_id"]),
-                reason=NOT_WRITABLE if i in whole else None,
-            )
+            _rejected(values[i]["field_id"], names.get(values[i]["field_id"]), detail, i in whole)
             for i, detail in sorted(rejected.items())
             if i < len(values)
         ]
@@ -112,14 +105,16 @@ class PlanContext:
     refused: Mapping[int, str] = field(default_factory=dict)
 
 
-def _skip(what: str, code: str, ru: str, en: str, ref: int | None = None, name: str | None = None) -> Skip:
-    return Skip(what=what, code=code, reason_ru=ru, reason_en=en, ref=ref, name=name)
+def _rejected(ref: int, name: str | None, detail: str, whole: bool) -> Skip:
+    """A value amoCRM refused; a field refused as a whole is tagged `field-not-writable` (remembered)."""
+    # amoCRM's own English for English screens, its codes worded in Russian for Russian ones.
+    shown = Localized(localize_joined(detail, "ru"), detail)
+    skip = worded("field", "rejected_by_amocrm", "skip-value-rejected", ref, name, detail=shown)
+    return skip.model_copy(update={"reason": NOT_WRITABLE}) if whole else skip
 
 
 def _not_selected(what: str, ref: int | None = None, name: str | None = None) -> Skip:
-    return _skip(
-        what, "not_selected", "не выбрано в настройках копирования", "not selected in the copy rule", ref, name
-    )
+    return worded(what, "not_selected", "skip-not-selected", ref, name)
 
 
 def _carried(draft: _Draft, rule: CopyRule, what: str, selected: bool, ref: int | None = None) -> bool:
@@ -134,9 +129,7 @@ def _carried(draft: _Draft, rule: CopyRule, what: str, selected: bool, ref: int 
 
 
 def _field_deleted(what: str, ref: int) -> Skip:
-    return _skip(
-        what, "field_deleted", f"поле #{ref} удалено из аккаунта", f"field #{ref} was deleted from the account", ref
-    )
+    return worded(what, "field_deleted", "skip-field-deleted", ref, field_id=ref)
 
 
 @dataclass
@@ -157,22 +150,11 @@ def _responsible(rule: CopyRule, source: SourceLead, metadata: AccountMetadata, 
     mode = rule.responsible.mode
     uid = {"fixed": rule.responsible.user_id, "actor": actor_user_id}.get(mode, source.responsible_user_id)
     user = metadata.users.get(uid) if uid is not None else None
-    whose_ru = {
-        "source": "ответственный исходной сделки",
-        "fixed": "ответственный из настроек",
-        "actor": "пользователь",
-    }
-    whose_en = {"source": "the source's responsible user", "fixed": "the rule's responsible user", "actor": "the user"}
+    whose = Localized(text(f"whose-{mode}", "ru"), text(f"whose-{mode}", "en"))
     if user is None:
-        raise ResponsibleUnavailable(
-            uid, f"{whose_ru[mode]} #{uid} не найден в аккаунте", f"{whose_en[mode]} #{uid} is not in the account"
-        )
+        raise ResponsibleUnavailable(uid, "responsible-not-in-account", whose=whose)
     if not user.is_active:
-        raise ResponsibleUnavailable(
-            uid,
-            f"{whose_ru[mode]} «{user.name}» деактивирован: выберите ответственного в настройках",
-            f"{whose_en[mode]} '{user.name}' is deactivated: choose a responsible user in the rule",
-        )
+        raise ResponsibleUnavailable(uid, "responsible-deactivated", whose=whose, user=user.name)
     return user.id
 
 
@@ -204,10 +186,10 @@ def _plan_fields(
         try:
             values = write_values(field_info, item.get("values") or [])
         except ValueNotCopyable as err:
-            draft.skipped.append(_skip("field", "not_copyable", err.reason_ru, err.reason_en, fid, name))
+            draft.skipped.append(worded("field", "not_copyable", err.code, fid, name, **err.data))
             continue
         if not values:
-            draft.skipped.append(_skip("field", "empty", "поле пустое", "the field is empty", fid, name))
+            draft.skipped.append(worded("field", "empty", "skip-field-empty", fid, name))
             continue
         draft.fields.append({"field_id": fid, "values": values})
         draft.copied_fields.append(CopiedField(id=fid, name=field_info.name, type=field_info.type))
@@ -261,12 +243,12 @@ def _plan_catalogs(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: 
         catalog = metadata.catalogs.get(element.catalog_id) if element.catalog_id is not None else None
         if catalog is None:
             draft.skipped.append(
-                _skip(
+                worded(
                     "catalog_element",
                     "catalog_deleted",
-                    f"список #{element.catalog_id} не найден",
-                    f"catalog #{element.catalog_id} not found",
+                    "skip-catalog-deleted",
                     element.id,
+                    catalog_id=element.catalog_id,
                 )
             )
         elif (rule.catalogs != "all" and catalog.id not in rule.catalogs) or element.id in rule.exclude_elements:

@@ -23,8 +23,7 @@ from typing import Any, Protocol
 
 from dealcopy.copying.fields import WRITERS
 from dealcopy.copying.metadata import AccountMetadata
-from dealcopy.copying.result import Skip
-from dealcopy.messages import text
+from dealcopy.copying.result import Skip, worded
 
 NOT_WRITABLE = "field-not-writable"
 _WHOLE_FIELD = re.compile(r"^custom_fields_values(?:\.|\[)(\d+)\]?(?:\.(?:field_id|field_code))?$")
@@ -98,15 +97,7 @@ def not_writable(metadata: AccountMetadata, refused: Mapping[int, str]) -> dict[
 
 
 def not_writable_skip(ref: int, name: str | None) -> Skip:
-    return Skip(
-        what="field",
-        code="not_writable",
-        reason=NOT_WRITABLE,
-        reason_ru=text(NOT_WRITABLE, "ru"),
-        reason_en=text(NOT_WRITABLE, "en"),
-        ref=ref,
-        name=name,
-    )
+    return worded("field", "not_writable", NOT_WRITABLE, ref, name)
 
 
 def refused_during(plans: Sequence[Any], outcomes: Sequence[Any]) -> dict[int, str]:

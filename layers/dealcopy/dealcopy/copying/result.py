@@ -5,7 +5,11 @@ Pydantic models, so plans and results survive a checkpoint (`model_dump(mode="js
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, computed_field
+
+from dealcopy.messages import text
 
 # Skips that are real failures: something the user asked to carry did not arrive. Everything
 # else was chosen (not_selected, anonymised), is empty or gone (empty, field_deleted,
@@ -36,6 +40,19 @@ class Skip(BaseModel):
     def failure(self) -> bool:
         """Whether this belongs in «Не перенесено» (a real failure, not a choice or a limit of amoCRM)."""
         return self.code in FAILURE_CODES
+
+
+def worded(what: str, code: str, reason: str, ref: int | None = None, name: str | None = None, **data: Any) -> Skip:
+    """A skip worded by the message catalog: `reason` is its code, `data` fills its placeholders."""
+    return Skip(
+        what=what,
+        code=code,
+        reason=reason,
+        reason_ru=text(reason, "ru", **data),
+        reason_en=text(reason, "en", **data),
+        ref=ref,
+        name=name,
+    )
 
 
 class CopiedField(BaseModel):

@@ -46,9 +46,9 @@ def _level_allows(level: str | None, user: UserInfo, lead: LeadRef, metadata: Ac
 def _active(metadata: AccountMetadata, user_id: int) -> UserInfo:
     user = metadata.users.get(user_id)
     if user is None:
-        raise CopyForbidden(f"пользователь #{user_id} не найден в аккаунте", f"user #{user_id} is not in the account")
+        raise CopyForbidden("user-not-in-account", user_id=user_id)
     if not user.is_active:
-        raise CopyForbidden(f"пользователь «{user.name}» деактивирован", f"user '{user.name}' is deactivated")
+        raise CopyForbidden("user-deactivated", user=user.name)
     return user
 
 
@@ -62,10 +62,7 @@ def check_can_view(metadata: AccountMetadata, user_id: int, lead: LeadRef) -> No
         _level_allows(user.lead_rights.get("view"), user, lead, metadata)
         and _level_allows(stage.get("view"), user, lead, metadata)
     ):
-        raise CopyForbidden(
-            f"у пользователя «{user.name}» нет права просматривать сделку #{lead.id}",
-            f"user '{user.name}' may not view lead #{lead.id}",
-        )
+        raise CopyForbidden("may-not-view-lead", user=user.name, lead_id=lead.id)
 
 
 def check_can_add(metadata: AccountMetadata, user_id: int, pipeline_id: int, status_id: int) -> None:
@@ -73,20 +70,13 @@ def check_can_add(metadata: AccountMetadata, user_id: int, pipeline_id: int, sta
     user = _active(metadata, user_id)
     if user.is_admin:
         return
-    status = metadata.status(pipeline_id, status_id)
-    pipeline = metadata.pipelines.get(pipeline_id)
-    where_ru = f"«{pipeline.name if pipeline else pipeline_id}» / «{status.name if status else status_id}»"
-    where_en = where_ru.replace("«", "'").replace("»", "'")
     if user.lead_rights.get("add") == "D":
-        raise CopyForbidden(
-            f"у пользователя «{user.name}» нет права создавать сделки",
-            f"user '{user.name}' may not add leads",
-        )
+        raise CopyForbidden("may-not-add-leads", user=user.name)
     if user.status_rights.get((pipeline_id, status_id), {}).get("edit") == "D":
-        raise CopyForbidden(
-            f"у пользователя «{user.name}» нет права работать со сделками на этапе {where_ru}",
-            f"user '{user.name}' may not work with leads in stage {where_en}",
-        )
+        status = metadata.status(pipeline_id, status_id)
+        pipeline = metadata.pipelines.get(pipeline_id)
+        where = {"pipeline": pipeline.name if pipeline else pipeline_id, "status": status.name if status else status_id}
+        raise CopyForbidden("may-not-work-in-stage", user=user.name, **where)
 
 
 def check_copy_rights(

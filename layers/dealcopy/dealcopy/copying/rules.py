@@ -23,10 +23,10 @@ from dealcopy.copying.naming import DEFAULT_TIMEZONE, TemplateError, placeholder
 Selection = Literal["all"] | list[int]
 
 
-def _rule_error(message_ru: str, message_en: str, loc: str | None = None) -> PydanticCustomError:
-    """A validation error with both languages; `loc` overrides the path pydantic would report."""
-    ctx = {"en": message_en, "ru": message_ru} | ({"loc": loc} if loc else {})
-    return PydanticCustomError("copy_rule", "{en}", ctx)
+def _rule_error(code: str, loc: str | None = None, **data: Any) -> PydanticCustomError:
+    """A validation error keyed by a message `code`; `loc` overrides the path pydantic would report."""
+    ctx = {"code": code, "data": data} | ({"loc": loc} if loc else {})
+    return PydanticCustomError("copy_rule", "{code}", ctx)
 
 
 class Responsible(BaseModel):
@@ -40,7 +40,7 @@ class Responsible(BaseModel):
     @model_validator(mode="after")
     def _fixed_needs_user(self) -> Responsible:
         if self.mode == "fixed" and self.user_id is None:
-            raise _rule_error("укажите пользователя", "choose a user", "responsible.user_id")
+            raise _rule_error("rule-choose-user", "responsible.user_id")
         return self
 
 
@@ -65,6 +65,9 @@ class CopyRule(BaseModel):
     source_link_field_id: int | None = None  # a url field of the copy that gets the source's link
     add_tags: list[str] = Field(default_factory=list)
     timezone: str = DEFAULT_TIMEZONE  # for {date}
+    # A delayed DP copy (`dealcopy.schedules.delay.Delay`): opaque here, checked where a rule is
+    # saved (`usecases.rules.RuleBook.strict`); the copy engine itself never reads it.
+    delay: dict[str, Any] | None = None
 
     @field_validator("name_template")
     @classmethod
@@ -72,11 +75,11 @@ class CopyRule(BaseModel):
         if value is None:
             return None
         if not value.strip():
-            raise _rule_error("шаблон названия пуст", "the name template is empty")
+            raise _rule_error("rule-empty-name-template")
         try:
             placeholders(value)
         except TemplateError as err:
-            raise _rule_error(err.message_ru, err.message_en) from err
+            raise _rule_error(err.code, **err.data) from err
         return value
 
     @field_validator("add_tags")
@@ -90,17 +93,13 @@ class CopyRule(BaseModel):
         try:
             zone(value)
         except Exception as err:
-            raise _rule_error(f"неизвестный часовой пояс {value}", f"unknown time zone {value}") from err
+            raise _rule_error("unknown-time-zone", zone=value) from err
         return value
 
     @model_validator(mode="after")
     def _anonymous_name(self) -> CopyRule:
         if self.anonymise and self.name_template and "name" in placeholders(self.name_template):
-            raise _rule_error(
-                "в обезличенной копии нельзя использовать {name}: название может раскрыть клиента",
-                "an anonymised copy cannot use {name}: the source's name may identify the client",
-                "name_template",
-            )
+            raise _rule_error("rule-anonymised-name", "name_template")
         return self
 
     # --- validation against the account -------------------------------------------------------
@@ -110,37 +109,25 @@ class CopyRule(BaseModel):
         return [
             *self._check_target(metadata),
             *self._check_responsible(metadata),
-            *_stale_ids("fields", self.fields, metadata.fields, "поле", "field"),
-            *_stale_ids("anonymise_extra_field_ids", self.anonymise_extra_field_ids, metadata.fields, "поле", "field"),
-            *_stale_ids("catalogs", self.catalogs, metadata.catalogs, "список", "catalog"),
+            *_stale_ids("fields", self.fields, metadata.fields, "rule-stale-field"),
+            *_stale_ids(
+                "anonymise_extra_field_ids", self.anonymise_extra_field_ids, metadata.fields, "rule-stale-field"
+            ),
+            *_stale_ids("catalogs", self.catalogs, metadata.catalogs, "rule-stale-catalog"),
             *self._check_source_link(metadata),
         ]
 
     def _check_target(self, metadata: AccountMetadata) -> list[RuleProblem]:
         pipeline = metadata.pipelines.get(self.pipeline_id)
         if pipeline is None:
-            return [
-                RuleProblem(
-                    "pipeline_id", f"воронка #{self.pipeline_id} не найдена", f"pipeline #{self.pipeline_id} not found"
-                )
-            ]
+            return [RuleProblem("pipeline_id", "rule-pipeline-not-found", pipeline_id=self.pipeline_id)]
         status = pipeline.statuses.get(self.status_id)
         if status is None:
             return [
-                RuleProblem(
-                    "status_id",
-                    f"этап #{self.status_id} не найден в воронке «{pipeline.name}»",
-                    f"stage #{self.status_id} is not in pipeline '{pipeline.name}'",
-                )
+                RuleProblem("status_id", "rule-stage-not-in-pipeline", status_id=self.status_id, pipeline=pipeline.name)
             ]
         if status.is_incoming:
-            return [
-                RuleProblem(
-                    "status_id",
-                    "в «Неразобранное» сделки через API не создаются: выберите другой этап",
-                    "leads cannot be created in the incoming (unsorted) stage: choose another stage",
-                )
-            ]
+            return [RuleProblem("status_id", "rule-incoming-stage")]
         return []
 
     def _check_responsible(self, metadata: AccountMetadata) -> list[RuleProblem]:
@@ -149,15 +136,9 @@ class CopyRule(BaseModel):
         uid = self.responsible.user_id
         user = metadata.users.get(uid) if uid is not None else None
         if user is None:
-            return [RuleProblem("responsible.user_id", f"пользователь #{uid} не найден", f"user #{uid} not found")]
+            return [RuleProblem("responsible.user_id", "rule-user-not-found", user_id=uid)]
         if not user.is_active:
-            return [
-                RuleProblem(
-                    "responsible.user_id",
-                    f"пользователь «{user.name}» деактивирован: выберите другого ответственного",
-                    f"user '{user.name}' is deactivated: choose another responsible user",
-                )
-            ]
+            return [RuleProblem("responsible.user_id", "rule-user-deactivated", user=user.name)]
         return []
 
     def _check_source_link(self, metadata: AccountMetadata) -> list[RuleProblem]:
@@ -166,42 +147,33 @@ class CopyRule(BaseModel):
             return []
         field = metadata.fields.get(fid)
         if field is None:
-            return [RuleProblem("source_link_field_id", f"поле #{fid} не найдено", f"field #{fid} not found", True)]
+            return [RuleProblem("source_link_field_id", "rule-field-not-found", stale=True, field_id=fid)]
         if field.type != "url":
-            return [
-                RuleProblem(
-                    "source_link_field_id",
-                    f"поле «{field.name}» должно иметь тип «Ссылка» (url), а не {field.type}",
-                    f"field '{field.name}' must be of type url, not {field.type}",
-                )
-            ]
+            return [RuleProblem("source_link_field_id", "rule-field-not-url", field=field.name, type=field.type)]
         return []
 
 
-def _stale_ids(path: str, ids: Selection, known: Mapping[int, Any], noun_ru: str, noun_en: str) -> list[RuleProblem]:
+def _stale_ids(path: str, ids: Selection, known: Mapping[int, Any], code: str) -> list[RuleProblem]:
     if ids == "all":
         return []
-    return [
-        RuleProblem(f"{path}[{i}]", f"{noun_ru} #{ref} не найдено в аккаунте", f"{noun_en} #{ref} not found", True)
-        for i, ref in enumerate(ids)
-        if ref not in known
-    ]
+    return [RuleProblem(f"{path}[{i}]", code, stale=True, ref=ref) for i, ref in enumerate(ids) if ref not in known]
 
 
 # --- parsing with readable problems -----------------------------------------------------------
 
-_MESSAGES = {
-    "missing": ("обязательный параметр", "required"),
-    "extra_forbidden": ("неизвестный параметр", "unknown setting"),
-    "int_type": ("ожидается целое число", "an integer is expected"),
-    "int_parsing": ("ожидается целое число", "an integer is expected"),
-    "int_from_float": ("ожидается целое число", "an integer is expected"),
-    "bool_type": ("ожидается да/нет", "true or false is expected"),
-    "bool_parsing": ("ожидается да/нет", "true or false is expected"),
-    "string_type": ("ожидается строка", "a string is expected"),
-    "list_type": ("ожидается список", "a list is expected"),
-    "literal_error": ("недопустимое значение", "unexpected value"),
-    "model_type": ("ожидается объект", "an object is expected"),
+# pydantic's error types -> message codes (anything else: `rule-unexpected-value`).
+_CODES = {
+    "missing": "rule-required",
+    "extra_forbidden": "rule-unknown-setting",
+    "int_type": "rule-integer-expected",
+    "int_parsing": "rule-integer-expected",
+    "int_from_float": "rule-integer-expected",
+    "bool_type": "rule-boolean-expected",
+    "bool_parsing": "rule-boolean-expected",
+    "string_type": "rule-string-expected",
+    "list_type": "rule-list-expected",
+    "literal_error": "rule-unexpected-value",
+    "model_type": "rule-object-expected",
 }
 
 
@@ -224,10 +196,10 @@ def problems_of(error: ValidationError) -> list[RuleProblem]:
     for err in error.errors():
         ctx = err.get("ctx") or {}
         path = ctx.get("loc") or _path(err["loc"])
-        ru, en = (
-            (ctx["ru"], ctx["en"]) if "ru" in ctx else _MESSAGES.get(err["type"], ("недопустимое значение", err["msg"]))
-        )
-        found.setdefault(path, RuleProblem(path, ru, en))
+        if "code" in ctx:
+            found.setdefault(path, RuleProblem(path, ctx["code"], **ctx.get("data", {})))
+        else:
+            found.setdefault(path, RuleProblem(path, _CODES.get(err["type"], "rule-unexpected-value")))
     return [p for path, p in found.items() if not any(o.startswith((f"{path}[", f"{path}.")) for o in found)]
 
 
@@ -240,7 +212,7 @@ def parse_rule(data: Mapping[str, Any] | str | bytes) -> CopyRule:
     except ValidationError as err:
         raise RuleInvalid(problems_of(err)) from err
     except ValueError as err:  # not JSON at all
-        raise RuleInvalid([RuleProblem("", "настройки не в формате JSON", "the rule is not valid JSON")]) from err
+        raise RuleInvalid([RuleProblem("", "rule-not-json")]) from err
 
 
 def validate_rule(rule: CopyRule, metadata: AccountMetadata, *, allow_stale: bool = False) -> None:
@@ -259,7 +231,10 @@ def canonical_rule(rule: CopyRule) -> str:
     ASCII (`\\uXXXX` escapes) because the string travels through amoCRM's settings storage
     and a form-encoded hook; nothing in it can be re-encoded on the way.
     """
-    return json.dumps(rule.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    data = rule.model_dump(mode="json")
+    if data.get("delay") is None:
+        data.pop("delay", None)  # rules without a delay keep the canonical text (and hash) they had
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 def rule_hash(canonical: str) -> str:

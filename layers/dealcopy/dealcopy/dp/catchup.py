@@ -9,7 +9,9 @@ Per account and run, one read of the leads that entered any trigger stage in the
 windows (`copying.stage_entries`: one events search, one leads search per stage).
 
 Which events a rule may catch up: only those between the first and the latest event a hook
-brought for it (minus a grace period for hooks still in flight). amoCRM has no API to list DP
+brought for it (minus a grace period for hooks still in flight), and never one before the
+rule was signed (`SignatureRepository.signed_at`; a rule without a signing record is skipped):
+a hook claiming an old event time cannot open the account's history to the catch-up. amoCRM has no API to list DP
 triggers, so a later hook is the only proof the trigger still exists: a trigger the admin
 removed is never acted on by the catch-up. The price: an event missed after the last hook of
 a quiet stage waits until the next hook for that rule arrives. Assumption (U): an event's
@@ -25,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dealcopy.accounts import Account
-from dealcopy.amo.errors import AmoError, AmoTokenError, AmoUnavailable
 from dealcopy.copying.metadata import AmoApi
 from dealcopy.copying.stage_entries import StageEntry, stage_entries
 from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
@@ -33,6 +34,7 @@ from dealcopy.jobs.queue import JobQueue
 from dealcopy.observability import logger
 from dealcopy.storage.dp_rules import DpRuleRepository
 from dealcopy.storage.jobs import JobRepository
+from dealcopy.storage.signatures import SignatureRepository
 
 
 @dataclass
@@ -64,6 +66,7 @@ class CatchUp:
         queue: JobQueue,
         account_of: Callable[[int], Account | None],
         client_for: Callable[[Account], AmoApi],
+        signatures: SignatureRepository,
         grace: int = 60,
         overlap: int = 300,
         clock: Callable[[], float] = time.time,
@@ -73,6 +76,7 @@ class CatchUp:
         self.queue = queue
         self.account_of = account_of
         self.client_for = client_for
+        self.signatures = signatures
         self.grace = grace
         self.overlap = overlap
         self.clock = clock
@@ -82,20 +86,27 @@ class CatchUp:
         by_account: dict[int, list[dict[str, Any]]] = {}
         for rule in self.rules.all():
             by_account.setdefault(int(rule["account_id"]), []).append(rule)
+        signed = self.signatures.signed_at(
+            (account_id, str(rule.get("rule_hash"))) for account_id, rules in by_account.items() for rule in rules
+        )
         for account_id, rules in sorted(by_account.items()):
-            account = self.account_of(account_id)
-            if account is None or not account.is_active:
-                continue
-            report.accounts += 1
             try:
+                account = self.account_of(account_id)
+                if account is None or not account.is_active:
+                    continue
+                report.accounts += 1
+                for rule in rules:
+                    rule["signed_at"] = signed.get((account_id, str(rule.get("rule_hash"))))
                 self._account(account, rules, report)
-            except (AmoUnavailable, AmoError, AmoTokenError):
+            except Exception:  # amoCRM trouble, or a bug / a corrupt stored rule: recorded, the others still run
                 logger.exception("catch-up failed for an account", extra={"account_id": account_id})
                 report.failed_accounts.append(account_id)
         return report
 
     def _window(self, rule: dict[str, Any], now: float) -> tuple[int, int] | None:
-        first = int(rule.get("first_event_time") or 0)
+        if rule.get("signed_at") is None:
+            return None  # no record of when it was signed: its history is not ours to act on
+        first = max(int(rule.get("first_event_time") or 0), int(rule["signed_at"]))
         last = int(rule.get("last_event_time") or 0)
         checkpoint = int(rule.get("caught_up_to") or first)
         low = max(first, checkpoint - self.overlap)

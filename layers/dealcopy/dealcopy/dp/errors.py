@@ -1,10 +1,13 @@
 """Why a DP hook is refused: one class per answer the edge gives (code + data, no HTTP status).
 
 Statuses the edge gives them: `HookMalformed` 400 (`empty-body`, `bad-json`, `bad-body`,
-`bad-hook` with `errors`, `bad-rule` with `errors`), `HookUnsupported` 422
-(`unsupported-entity`), `HookUnknownAccount` 404 (`unknown-account`), `HookAccountGone` 410
-(`uninstalled`, `reinstall-required`), `HookUnauthorized` 401 (`account-mismatch`, `unsigned`,
-`bad-signature`). Data keys other than `errors` only fill the message's placeholders.
+`bad-hook` with `errors`, `bad-rule` with `errors`), `HookStale` 400 (`stale-event`: an
+`event[time]` outside the accepted window, so an old signed hook cannot be replayed),
+`HookUnsupported` 422 (`unsupported-entity`), `HookAccountGone` 410 (`uninstalled`,
+`reinstall-required`), `HookUnauthorized` 401 (`account-mismatch`, `unsigned`, `bad-signature`).
+`HookUnknownAccount` is answered exactly like a bad signature (401 `bad-signature`, same words):
+the answer must not tell which account ids have the widget installed.
+Data keys other than `errors` only fill the message's placeholders.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ class HookUnsupported(HookRejected):
     code = "unsupported-entity"
 
 
-class HookUnknownAccount(HookRejected):
-    code = "unknown-account"
+class HookStale(HookRejected):
+    code = "stale-event"
 
 
 class HookAccountGone(HookRejected):
@@ -40,3 +43,13 @@ class HookAccountGone(HookRejected):
 
 class HookUnauthorized(HookRejected):
     code = "bad-signature"
+
+
+class HookUnknownAccount(HookUnauthorized):
+    """No such installed account: told apart from a bad signature only in our logs."""
+
+    code = "bad-signature"
+
+    def __init__(self, **data: Any) -> None:
+        self.account_id = data.get("account_id")
+        super().__init__("bad-signature")

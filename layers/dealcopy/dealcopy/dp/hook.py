@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from dealcopy.dp.errors import HookMalformed, HookUnsupported
+from dealcopy.ids import MAX_AMO_ID
 from dealcopy.messages import Localized
 
 LEAD = 2  # element_type of leads; 12 = customers
@@ -62,7 +63,7 @@ def decode_body(body: str | None, content_type: str | None) -> dict[str, Any]:
     if as_json:
         try:
             data = json.loads(text)
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:  # nesting deep enough to exhaust the parser
             raise HookMalformed("bad-json") from err
     else:
         data = parse_form(text)
@@ -88,7 +89,7 @@ def _integer(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,19}\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]{1,19}\s*", value):  # ASCII digits only
         return int(value)
     return None
 
@@ -100,6 +101,7 @@ _REQUIRED = {
     "event.data.pipeline_id": "pipeline_id",
     "event.data.status_id": "status_id",
 }
+_IDS = frozenset({"account_id", "lead_id", "pipeline_id", "status_id"})
 _OPTIONAL = {"event.time": "event_time"}  # U: may be absent; then the time we received the hook
 
 
@@ -119,7 +121,8 @@ def parse_hook(body: str | None, content_type: str | None) -> DpHook:
             errors.append({"path": path, "message_ru": "обязательное поле", "message_en": "required"})
             continue
         number = _integer(raw)
-        if number is None or number < 0:
+        lowest = 1 if name in _IDS else 0
+        if number is None or not lowest <= number <= MAX_AMO_ID:  # ids amoCRM uses; a huge one never goes further
             errors.append({"path": path, "message_ru": "ожидается целое число", "message_en": "an integer is expected"})
             continue
         values[name] = number

@@ -1,10 +1,15 @@
-"""Accepting a DP hook: which account, is the rule ours, then exactly one queued job.
+"""Accepting a DP hook: is the event recent, is the rule ours, which account, then exactly one queued job.
 
 Checks, in order, each with its own answer (nothing is queued unless all pass):
 400 malformed / missing or mistyped fields; 422 not a lead (customers: element_type 12);
-404 unknown account; 410 uninstalled account (or one that must be reinstalled);
-401 rule or signature missing, or a signature that does not match the rule for this account
-(a new `subdomain` with a valid signature is a renamed account: `dealcopy.hosts.follow_hook`).
+400 `stale-event`: `event[time]` more than 24 h ago or more than 5 min ahead (a signed rule is
+not a password: an old hook replayed later is refused; a hook without a time gets the time we
+received it); 401 rule or signature missing, or a signature that does not match the rule for
+this account id; 401 the same `bad-signature` answer for an account id with no install (the
+signature is checked first and needs only the account id, so nothing tells an installed
+account from an unknown one); 410 uninstalled account (or one that must be reinstalled).
+A new `subdomain` with a valid signature is a renamed account: `dealcopy.hosts.follow_hook`.
+Whether the lead really entered the stage is the worker's check (`jobs.stage_check`).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Callable
 from dealcopy.accounts import Account, AccountStatus
 from dealcopy.copying.errors import RuleInvalid
 from dealcopy.copying.rules import parse_rule, rule_hash
-from dealcopy.dp.errors import HookAccountGone, HookMalformed, HookUnauthorized, HookUnknownAccount
+from dealcopy.dp.errors import HookAccountGone, HookMalformed, HookStale, HookUnauthorized, HookUnknownAccount
 from dealcopy.dp.hook import DpHook
 from dealcopy.dp.signing import verified_rule
 from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
@@ -48,8 +53,19 @@ class AccountCache:
         return account
 
 
+MAX_AGE = 24 * 3600  # an event older than this is not acted on by a hook (the catch-up covers missed ones)
+MAX_AHEAD = 5 * 60  # clock skew tolerated for an event time in the future
+
+
+def check_time(hook: DpHook, now: float) -> None:
+    """`HookStale` unless the event happened within the last 24 h (or up to 5 min ahead of our clock)."""
+    if not now - MAX_AGE <= hook.event_time <= now + MAX_AHEAD:
+        raise HookStale(event_time=hook.event_time)
+
+
 def check_account(hook: DpHook, account: Account | None) -> Account:
     if account is None:
+        logger.info("dp hook for an account without an install", extra={"account_id": hook.account_id})
         raise HookUnknownAccount(account_id=hook.account_id)
     if account.status is not AccountStatus.ACTIVE:
         raise HookAccountGone("uninstalled" if account.status is AccountStatus.UNINSTALLED else "reinstall-required")
@@ -93,15 +109,19 @@ Follow = Callable[[Account, str | None], Account]  # a verified hook's subdomain
 
 def accept(
     hook: DpHook,
-    account: Account | None,
+    account: Callable[[int], Account | None],
     client_secret: Callable[[], str],
     queue: JobQueue,
     rules: DpRuleRepository,
     follow: Follow | None = None,
 ) -> JobMessage:
-    """Queue the hook's job (once: its de-duplication id is the job id) and remember the rule for the catch-up."""
-    known = check_account(hook, account)
+    """Queue the hook's job (once: its de-duplication id is the job id) and remember the rule for the catch-up.
+
+    `account` is called only after the signature verified (a forged hook costs no table read).
+    """
+    check_time(hook, time.time())
     rule = verified(hook, client_secret())
+    known = check_account(hook, account(hook.account_id))
     if follow is not None and hook.subdomain and hook.subdomain.lower() != known.subdomain.lower():
         try:  # a renamed account: its links and API calls move to the new host
             follow(known, hook.subdomain)

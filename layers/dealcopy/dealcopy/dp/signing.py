@@ -33,8 +33,13 @@ def verified_rule(client_secret: str, account_id: int, rule: str, signature: str
     (`&quot;`); that behaviour is undocumented (U), and unescaping cannot forge anything
     because the signature must still match the result.
     """
-    signature = signature.strip().lower()
+    # Compared as bytes: `compare_digest` on a str with non-ASCII characters raises TypeError.
+    given = signature.strip().lower().encode("utf-8", "surrogatepass")
     for candidate in dict.fromkeys([rule, html.unescape(rule)]):
-        if hmac.compare_digest(sign(client_secret, account_id, candidate), signature):
+        try:
+            expected = sign(client_secret, account_id, candidate).encode()
+        except UnicodeEncodeError:  # a lone surrogate in the rule: nothing we signed
+            continue
+        if hmac.compare_digest(expected, given):
             return candidate
     return None

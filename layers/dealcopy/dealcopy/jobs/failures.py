@@ -23,7 +23,8 @@ from dealcopy.messages import text
 
 TRANSIENT = (AmoUnavailable, AmoError, AmoTokenError)  # amoCRM trouble the queue retries
 PERMANENT_ACCOUNT = (ReinstallRequired, AmoPaymentRequired)  # ends every job of the account
-NO_NOTE = ("source_not_found", "reinstall_required", "account_unpaid")  # nothing to write on, or no way to
+# nothing to write on, or no way to; or a refused (possibly replayed) hook that must not spam the lead
+NO_NOTE = ("source_not_found", "reinstall_required", "account_unpaid", "stage_not_reached")
 
 
 def job_error(code: str, *, key: str | None = None, **data: Any) -> JobError:

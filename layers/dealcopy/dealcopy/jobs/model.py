@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 from dealcopy.copying.creating import CreatedCopy
 from dealcopy.copying.plan import CopyPlan
 
-TriggerKind = Literal["manual", "dp", "bulk"]
+TriggerKind = Literal["manual", "dp", "bulk", "repeat"]
 
 
 class JobState(StrEnum):
@@ -66,8 +66,8 @@ class JobMessage(BaseModel):
 
     v: int = 1
     account_id: int
-    trigger: Literal["dp", "bulk"]
-    origin: str = "hook"  # hook | catchup | bulk | recycle | redrive
+    trigger: Literal["dp", "bulk", "repeat"]
+    origin: str = "hook"  # hook | catchup | bulk | recycle | redrive | delayed | schedule
     rule: str  # canonical JSON of the rule (signed for DP)
     rule_hash: str
     actor_user_id: int | None = None  # bulk: the user who asked; DP: resolved by the worker

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dealcopy.storage.countdowns import Countdowns
 
-POINTS = ("create.sent", "create.saved", "link.sent", "link.saved", "notes.sent")
+# `manual.create.sent`: a manual copy (`usecases.copies`) crashes after amoCRM made its lead, before its checkpoint.
+POINTS = ("create.sent", "create.saved", "link.sent", "link.saved", "notes.sent", "manual.create.sent")
 
 
 class SimulatedCrash(Exception):

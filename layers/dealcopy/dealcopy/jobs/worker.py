@@ -18,6 +18,9 @@ How a batch is handled, deliberately:
    sent by us, with the reason); jobs that still have attempts (their earlier deliveries were
    skipped behind a failing record) are queued again as a fresh message. Only a crash on the
    last delivery leaves the move to the DLQ to SQS itself (the DLQ alarm reports it).
+6. A schedule's fire (`jobs.scheduled`) joins its account's group as the one job it stands for
+   (or none); once that job has ended its schedule moves on. A DP job whose rule has a delay
+   is planned for later instead of run.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from dealcopy.copying.engine import CopyEngine
 from dealcopy.jobs.model import JobError, JobMessage
 from dealcopy.jobs.queue import JobQueue
 from dealcopy.jobs.runner import JobRunner
+from dealcopy.jobs.scheduled import DEFERRABLE_ORIGINS, FireRun, Fires
 from dealcopy.jobs.seams import Seams, SimulatedCrash
 from dealcopy.jobs.work import JobPolicy, Run
 from dealcopy.observability import logger, metrics
@@ -63,10 +67,25 @@ class Delivery:
     message: JobMessage | None
     receive_count: int
     retry: JobError | None = None
+    fire_body: str | None = None  # a schedule's fire (then `message` is None until it is opened)
+    fire_account: int | None = None
+    fire: FireRun | None = None
+    deferred: bool = False  # a delayed DP job planned for later: acknowledged without running
 
     @property
     def message_id(self) -> str:
         return str(self.raw.get("messageId"))
+
+    @property
+    def account_id(self) -> int | None:
+        return self.message.account_id if self.message is not None else self.fire_account
+
+    @property
+    def job(self) -> JobMessage | None:
+        """The job message this delivery runs now (a fire's own, once opened)."""
+        if self.deferred:
+            return None
+        return self.fire.message if self.fire is not None else self.message
 
 
 class CopyWorker:
@@ -80,6 +99,7 @@ class CopyWorker:
         policy: JobPolicy,
         seams: Seams | None = None,
         retry_base_seconds: int = 30,
+        fires: Fires | None = None,
     ) -> None:
         self.store = store
         self.queue = queue
@@ -88,6 +108,7 @@ class CopyWorker:
         self.policy = policy
         self.seams = seams
         self.retry_base = retry_base_seconds
+        self.fires = fires
         self.processor = FifoBatchProcessor()
 
     def handle(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -97,8 +118,8 @@ class CopyWorker:
             self.seams.begin()
         by_account: dict[int, list[Delivery]] = {}
         for delivery in deliveries:
-            if delivery.message is not None:
-                by_account.setdefault(delivery.message.account_id, []).append(delivery)
+            if delivery.account_id is not None:
+                by_account.setdefault(delivery.account_id, []).append(delivery)
         for account_id, group in by_account.items():
             try:
                 self._run_account(account_id, group, time_left)
@@ -125,6 +146,10 @@ class CopyWorker:
 
     def _parse(self, raw: dict[str, Any]) -> Delivery:
         count = int((raw.get("attributes") or {}).get("ApproximateReceiveCount") or 1)
+        body = raw.get("body") or ""
+        fire_account = self.fires.account_of(body) if self.fires is not None else None
+        if fire_account is not None:
+            return Delivery(raw, None, count, fire_body=body, fire_account=fire_account)
         try:
             return Delivery(raw, JobMessage.model_validate_json(raw.get("body") or ""), count)
         except ValidationError:
@@ -138,6 +163,7 @@ class CopyWorker:
     def _run_account(self, account_id: int, group: list[Delivery], time_left: Callable[[], float]) -> None:
         account = self.account_of(account_id)
         engine = self.engine_for(account) if account is not None and account.is_active else None
+        self._schedule(group, account, engine)
         runner = JobRunner(
             Run(
                 account_id=account_id,
@@ -150,12 +176,12 @@ class CopyWorker:
                 time_left=time_left,
             )
         )
-        entries = [(d.message, ref) for d in group if d.message is not None for ref in d.message.jobs]
+        entries = [(job, ref) for d in group if (job := d.job) is not None for ref in job.jobs]
         last = {
             ref.job_id
             for d in group
-            if d.message is not None and d.receive_count >= self.policy.max_attempts
-            for ref in d.message.jobs
+            if (job := d.job) is not None and d.receive_count >= self.policy.max_attempts
+            for ref in job.jobs
         }
         report = runner.run(entries, last)
         done = sum(1 for error in report.outcomes.values() if error is None)
@@ -163,16 +189,35 @@ class CopyWorker:
         if report.dead_letters:
             metrics.add_metric(name="JobsDeadLettered", unit=MetricUnit.Count, value=len(report.dead_letters))
         for delivery in group:
-            assert delivery.message is not None
-            waiting = [ref for ref in delivery.message.jobs if report.pending(ref.job_id)]
+            job = delivery.job
+            waiting = [ref for ref in job.jobs if report.pending(ref.job_id)] if job is not None else []
             if not waiting:
+                if delivery.fire is not None:
+                    delivery.fire.after()
                 continue
             if delivery.receive_count >= self.policy.max_attempts:
                 # Attempts left, deliveries not: a fresh message (its earlier deliveries were skipped).
-                self.queue.recycle(delivery.message.model_copy(update={"jobs": waiting}))
+                self.queue.recycle(job.model_copy(update={"jobs": waiting}))
+                if delivery.fire is not None:
+                    delivery.fire.after()  # the recycled job finishes the copy; the schedule moves on
                 continue
             delivery.retry = report.outcomes[waiting[0].job_id]
             metrics.add_metric(name="JobsRetried", unit=MetricUnit.Count, value=len(waiting))
+
+    def _schedule(self, group: list[Delivery], account: Account | None, engine: CopyEngine | None) -> None:
+        """Open the group's fires, and plan its delayed DP jobs for later (`jobs.scheduled`)."""
+        if self.fires is None:
+            return
+        for delivery in group:
+            if delivery.fire_body is not None:
+                delivery.fire = self.fires.open(delivery.fire_body, account, engine)
+            elif (
+                engine is not None
+                and delivery.message is not None
+                and delivery.message.trigger == "dp"
+                and delivery.message.origin in DEFERRABLE_ORIGINS
+            ):
+                delivery.deferred = self.fires.defer(delivery.message, engine)
 
     def _back_off(self, deliveries: list[Delivery], answer: dict[str, Any]) -> None:
         failed = {item["itemIdentifier"] for item in answer.get("batchItemFailures") or []}

@@ -52,6 +52,108 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Товары перенесены вместе с ценами: получатель копии увидит их стоимость",
         "Products are carried with their prices: whoever sees the copy sees what they cost",
     ),
+    # Who may not copy what (CopyForbidden wordings, copying/rights.py; the code stays `forbidden`).
+    "user-not-in-account": ("пользователь #{user_id} не найден в аккаунте", "user #{user_id} is not in the account"),
+    "user-deactivated": ("пользователь «{user}» деактивирован", "user '{user}' is deactivated"),
+    "may-not-view-lead": (
+        "у пользователя «{user}» нет права просматривать сделку #{lead_id}",
+        "user '{user}' may not view lead #{lead_id}",
+    ),
+    "may-not-add-leads": ("у пользователя «{user}» нет права создавать сделки", "user '{user}' may not add leads"),
+    "may-not-work-in-stage": (
+        "у пользователя «{user}» нет права работать со сделками на этапе «{pipeline}» / «{status}»",
+        "user '{user}' may not work with leads in stage '{pipeline}' / '{status}'",
+    ),
+    # The responsible user of a copy (ResponsibleUnavailable wordings, copying/plan.py); {whose} is one of these.
+    "whose-source": ("ответственный исходной сделки", "the source's responsible user"),
+    "whose-fixed": ("ответственный из настроек", "the rule's responsible user"),
+    "whose-actor": ("пользователь", "the user"),
+    "responsible-not-in-account": (
+        "{whose} #{user_id} не найден в аккаунте",
+        "{whose} #{user_id} is not in the account",
+    ),
+    "responsible-deactivated": (
+        "{whose} «{user}» деактивирован: выберите ответственного в настройках",
+        "{whose} '{user}' is deactivated: choose a responsible user in the rule",
+    ),
+    # A rule's problems (RuleProblem codes, copying/rules.py and whoever checks a rule or request).
+    "rule-choose-user": ("укажите пользователя", "choose a user"),
+    "rule-empty-name-template": ("шаблон названия пуст", "the name template is empty"),
+    "unknown-time-zone": ("неизвестный часовой пояс {zone}", "unknown time zone {zone}"),
+    "rule-anonymised-name": (
+        "в обезличенной копии нельзя использовать {{name}}: название может раскрыть клиента",
+        "an anonymised copy cannot use {{name}}: the source's name may identify the client",
+    ),
+    "rule-pipeline-not-found": ("воронка #{pipeline_id} не найдена", "pipeline #{pipeline_id} not found"),
+    "rule-stage-not-in-pipeline": (
+        "этап #{status_id} не найден в воронке «{pipeline}»",
+        "stage #{status_id} is not in pipeline '{pipeline}'",
+    ),
+    "rule-incoming-stage": (
+        "в «Неразобранное» сделки через API не создаются: выберите другой этап",
+        "leads cannot be created in the incoming (unsorted) stage: choose another stage",
+    ),
+    "rule-user-not-found": ("пользователь #{user_id} не найден", "user #{user_id} not found"),
+    "rule-user-deactivated": (
+        "пользователь «{user}» деактивирован: выберите другого ответственного",
+        "user '{user}' is deactivated: choose another responsible user",
+    ),
+    "rule-field-not-found": ("поле #{field_id} не найдено", "field #{field_id} not found"),
+    "rule-field-not-url": (
+        "поле «{field}» должно иметь тип «Ссылка» (url), а не {type}",
+        "field '{field}' must be of type url, not {type}",
+    ),
+    "rule-stale-field": ("поле #{ref} не найдено в аккаунте", "field #{ref} not found"),
+    "rule-stale-catalog": ("список #{ref} не найден в аккаунте", "catalog #{ref} not found"),
+    "rule-preset-not-found": ("шаблон «{preset_id}» не найден", "preset '{preset_id}' not found"),
+    "rule-not-json": ("настройки не в формате JSON", "the rule is not valid JSON"),
+    "request-not-json": ("запрос не в формате JSON", "the request is not valid JSON"),
+    # pydantic's error types, worded (copying/rules.py `problems_of`).
+    "rule-required": ("обязательный параметр", "required"),
+    "rule-unknown-setting": ("неизвестный параметр", "unknown setting"),
+    "rule-integer-expected": ("ожидается целое число", "an integer is expected"),
+    "rule-boolean-expected": ("ожидается да/нет", "true or false is expected"),
+    "rule-string-expected": ("ожидается строка", "a string is expected"),
+    "rule-list-expected": ("ожидается список", "a list is expected"),
+    "rule-object-expected": ("ожидается объект", "an object is expected"),
+    "rule-unexpected-value": ("недопустимое значение", "unexpected value"),
+    # Name templates (copying/naming.py TemplateError).
+    "template-syntax": ("ошибка в шаблоне: {error}", "template syntax error: {error}"),
+    "template-unknown-placeholder": (
+        "неизвестная подстановка {shown}; допустимы {allowed}",
+        "unknown placeholder {shown}; allowed: {allowed}",
+    ),
+    "anonymised-default-name": ("Копия сделки #{{id}}", "Copy of lead #{{id}}"),  # a name template itself
+    # Why something was not copied (Skip.reason, copying/plan.py and engine.py).
+    "skip-not-selected": ("не выбрано в настройках копирования", "not selected in the copy rule"),
+    "skip-field-deleted": ("поле #{field_id} удалено из аккаунта", "field #{field_id} was deleted from the account"),
+    "skip-field-empty": ("поле пустое", "the field is empty"),
+    "skip-catalog-deleted": ("список #{catalog_id} не найден", "catalog #{catalog_id} not found"),
+    "skip-value-rejected": ("amoCRM не принял значение: {detail}", "amoCRM refused the value: {detail}"),
+    "skip-links-failed": (
+        "amoCRM не принял товары и элементы списков: {detail}",
+        "amoCRM refused the catalog elements: {detail}",
+    ),
+    "skip-notes-failed": ("amoCRM не принял примечания: {detail}", "amoCRM refused the notes: {detail}"),
+    # A stored value that cannot be written back (copying/fields.py ValueNotCopyable).
+    "value-not-a-number": ("значение не является числом", "the value is not a number"),
+    "value-unknown-date": ("дата в неизвестном формате", "date in an unknown format"),
+    "value-option-gone": ("вариант «{value}» больше не существует", "option '{value}' no longer exists"),
+    "value-option-id-gone": ("вариант #{enum_id} больше не существует", "option #{enum_id} no longer exists"),
+    "value-unexpected-shape": ("значение неожиданной формы", "the value has an unexpected shape"),
+    "value-lacks": ("в значении нет {missing}", "the value lacks {missing}"),
+    "value-no-list-element": ("нет элемента списка", "no list element in the value"),
+    "value-type-unsupported": ("тип поля «{type}» не поддерживается", "field type '{type}' is unsupported"),
+    # The notes that tie a copy to its source (copying/notes.py); {id} and {url} name the other lead.
+    "note-service-name": ("Копия сделки", "Deal copy"),
+    "note-on-source": ("Копия сделки: #{id} — {url}", "Copy of this lead: #{id} — {url}"),
+    "note-on-copy": ("Создана из сделки #{id} — {url}", "Created from lead #{id} — {url}"),
+    # Standard lead fields in the widget's tree (settings_view.py).
+    "standard-field-name": ("Название", "Name"),
+    "standard-field-price": ("Бюджет", "Budget"),
+    "standard-field-tags": ("Теги", "Tags"),
+    "standard-field-contacts": ("Контакты", "Contacts"),
+    "standard-field-company": ("Компания", "Company"),
     # Fields amoCRM never writes for this account (known from the metadata or its first refusal).
     "field-not-writable": (
         "не копируется: amoCRM не даёт записать это поле через API",

@@ -43,6 +43,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "правило уже применялось в этой цепочке копий — правила цифровой воронки образуют цикл",
         "the rule already ran in this chain of copies: the Digital Pipeline rules form a cycle",
     ),
+    # --- the service note a failed job leaves on its source lead (jobs/notes.py), one sentence each ---
+    "note-failed-dp": (
+        "Автоматическая копия сделки (цифровая воронка) не создана",
+        "The automatic copy (Digital Pipeline) failed",
+    ),
+    "note-failed-bulk": ("Копия сделки (массовое копирование) не создана", "The copy (bulk copy) failed"),
+    "note-failed-repeat": (
+        "Повторная копия сделки (по расписанию) не создана",
+        "The recurring copy (on schedule) failed",
+    ),
+    "note-failed-manual": ("Копия сделки не создана", "The copy failed"),
+    "note-stopped": ("Автоматическое копирование остановлено", "Automatic copying stopped"),
+    "note-event": (
+        "Событие: сделка вошла в этап #{status_id} воронки #{pipeline_id}.",
+        "Event: the lead entered stage #{status_id} of pipeline #{pipeline_id}.",
+    ),
+    "note-attempts": ("Попыток: {attempts}.", "Attempts: {attempts}."),
+    "note-uncertain": (
+        "amoCRM не подтвердил создание копии; она могла быть создана — проверьте целевой этап, прежде чем повторять.",
+        "amoCRM did not confirm the copy; it may exist — check the target stage before retrying.",
+    ),
+    "note-code": ("Код: {code}", "Code: {code}"),
     # --- refused requests (DomainError); `in-progress` and `admin-only` are the edge's ---
     "key-reused": (
         "Ключ повтора уже использован для другого запроса.",

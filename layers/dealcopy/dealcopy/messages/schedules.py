@@ -9,11 +9,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Этот ключ идемпотентности уже использован для другого запроса",
         "This idempotency key was already used for another request",
     ),
+    "schedule-not-json": ("запрос не в формате JSON", "the request is not valid JSON"),
+    "repeat-none-before-until": ("до даты окончания нет ни одного повтора", "no occurrence falls before until"),
+    "repeat-all-past": ("все повторы уже в прошлом", "every occurrence is in the past"),
+    "repeat-preset-not-found": ("шаблон «{preset_id}» не найден", "preset '{preset_id}' not found"),
+    "delay-field-not-found": ("поле #{field_id} не найдено", "field #{field_id} not found"),
+    "delay-field-not-date": (
+        "поле «{name}» должно быть датой (date, date_time, birthday), а не {type}",
+        "field '{name}' must hold a date (date, date_time, birthday), not {type}",
+    ),
     "repeat-not-found": ("Повтор не найден", "The repeat was not found"),
     "scheduled-copy-not-found": ("Отложенная копия не найдена", "The scheduled copy was not found"),
     "repeat-source-deleted": (
         "Повтор остановлен: исходная сделка удалена",
         "The repeat stopped: the source deal was deleted",
+    ),
+    "repeat-preset-deleted": (
+        "Повтор остановлен: его шаблон копирования удалён",
+        "The repeat stopped: its copy preset was deleted",
     ),
     "delayed-source-closed": (
         "Отложенная копия отменена: сделка закрыта",

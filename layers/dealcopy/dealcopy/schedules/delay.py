@@ -7,10 +7,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import json
+from typing import Any
 
-from dealcopy.copying.errors import RuleProblem
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from dealcopy.copying.errors import RuleInvalid, RuleProblem
 from dealcopy.copying.metadata import AccountMetadata
+from dealcopy.copying.rules import CopyRule, problems_of
 from dealcopy.schedules.types import Id, LocalTime, problem
 
 DATE_FIELD_TYPES = frozenset({"date", "date_time", "birthday"})
@@ -66,13 +70,39 @@ def check_delay(delay: Delay, metadata: AccountMetadata, path: str = "delay") ->
     fid, where = delay.field.field_id, f"{path}.field.field_id"
     info = metadata.fields.get(fid)
     if info is None:
-        return [RuleProblem(where, f"поле #{fid} не найдено", f"field #{fid} not found")]
+        return [RuleProblem(where, "delay-field-not-found", field_id=fid)]
     if info.type not in DATE_FIELD_TYPES:
-        return [
-            RuleProblem(
-                where,
-                f"поле «{info.name}» должно быть датой (date, date_time, birthday), а не {info.type}",
-                f"field '{info.name}' must hold a date (date, date_time, birthday), not {info.type}",
-            )
-        ]
+        return [RuleProblem(where, "delay-field-not-date", name=info.name, type=info.type)]
     return []
+
+
+def rule_delay(rule: CopyRule) -> Delay | None:
+    """The rule's `delay` as a model (the copy rule carries it opaque); `RuleInvalid` with `delay.` paths."""
+    if rule.delay is None:
+        return None
+    try:
+        return Delay.model_validate(rule.delay)
+    except ValidationError as err:
+        raise RuleInvalid([_under("delay", p) for p in problems_of(err)]) from err
+
+
+def check_rule_delay(rule: CopyRule, metadata: AccountMetadata) -> None:
+    """A rule being saved: its delay must parse and its date field exist (`RuleInvalid` otherwise)."""
+    delay = rule_delay(rule)
+    problems = check_delay(delay, metadata) if delay is not None else []
+    if problems:
+        raise RuleInvalid(problems)
+
+
+def _under(prefix: str, problem: RuleProblem) -> RuleProblem:
+    problem.path = f"{prefix}.{problem.path}" if problem.path else prefix
+    return problem
+
+
+def delay_of(rule_json: str) -> Delay | None:
+    """The delay of a canonical rule string (None without one or when it does not parse)."""
+    try:
+        raw: Any = json.loads(rule_json).get("delay")
+        return Delay.model_validate(raw) if raw else None
+    except (ValueError, AttributeError, ValidationError):
+        return None

@@ -62,6 +62,9 @@ class DelayedCopies:
             self._scheduler.delete(info.name)
         self._store.delete_pending(account_id, pid)
 
+    def get(self, account_id: int, pid: str) -> PendingCopy | None:
+        return self._store.get_pending(account_id, pid)
+
     def pending(self, account_id: int, lead_id: int | None = None) -> list[PendingCopy]:
         return self._store.list_pending(account_id, lead_id)
 

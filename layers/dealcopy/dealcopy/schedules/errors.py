@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from dealcopy.copying.errors import RuleProblem
 from dealcopy.errors import DomainError
@@ -16,6 +17,10 @@ class ScheduleInvalid(DomainError):
     def __init__(self, problems: Sequence[RuleProblem]) -> None:
         self.problems = list(problems)
         super().__init__(paths=", ".join(p.path for p in self.problems))
+
+    def details(self) -> dict[str, Any]:
+        """Each problem by its path, in the shape `RuleInvalid` answers with (the widget reads `errors`)."""
+        return {"paths": self.data["paths"], "errors": [p.as_dict() for p in self.problems]}
 
 
 class RepeatNotFound(DomainError):

@@ -129,4 +129,4 @@ def parse(model: type[M], data: Mapping[str, Any] | str | bytes) -> M:
     except ValidationError as err:
         raise ScheduleInvalid(problems_of(err)) from err
     except ValueError as err:
-        raise ScheduleInvalid([RuleProblem("", "запрос не в формате JSON", "the request is not valid JSON")]) from err
+        raise ScheduleInvalid([RuleProblem("", "schedule-not-json")]) from err

@@ -119,6 +119,9 @@ class Repeats:
         repeat.stop_code = code
         self._save(repeat, RepeatState.STOPPED, None)
 
+    def list(self, account_id: int, lead_id: int | None = None) -> list[Repeat]:
+        return self._store.list_repeats(account_id, lead_id)
+
     def get(self, account_id: int, rid: str) -> Repeat:
         repeat = self._store.get_repeat(account_id, rid)
         if repeat is None:
@@ -189,7 +192,7 @@ def _upcoming(schedule: RepeatSchedule, now: datetime) -> Occurrence:
     _valid(schedule)
     upcoming = next_occurrence(schedule, now)
     if upcoming is None:
-        raise ScheduleInvalid([RuleProblem("start", "все повторы уже в прошлом", "every occurrence is in the past")])
+        raise ScheduleInvalid([RuleProblem("start", "repeat-all-past")])
     return upcoming
 
 

@@ -113,7 +113,7 @@ def occurrence_number(schedule: RepeatSchedule, scheduled: datetime) -> int | No
 def check_schedule(schedule: RepeatSchedule) -> list[RuleProblem]:
     """A schedule that can never fire is refused where it is set up."""
     if _first(schedule) is None:
-        return [RuleProblem("until", "до даты окончания нет ни одного повтора", "no occurrence falls before until")]
+        return [RuleProblem("until", "repeat-none-before-until")]
     return []
 
 

@@ -33,5 +33,6 @@ class BatchRepository:
         return existing if existing is not None else meta
 
     def get(self, account_id: int, batch_id: str) -> dict[str, Any] | None:
-        item = self._table.get(_key(account_id, batch_id))
+        """A consistent read: the key check right after a concurrent `create` must see its batch."""
+        item = self._table.raw.get_item(Key=_key(account_id, batch_id), ConsistentRead=True).get("Item")
         return json.loads(item["data"]) if item else None

@@ -42,8 +42,27 @@ def job_key(account_id: int, job_id: str) -> Item:
     return {"pk": job_pk(account_id), "sk": f"job#{job_id}"}
 
 
+def at_rest(record: JobRecord) -> JobRecord:
+    """What a finished job keeps for audit: ids, states and outcomes, no personal data.
+
+    The create payload (the copy's name, field values: phones, e-mails, names) is needed only
+    until the job is done; a finished job keeps the plan's ids and summary, and its result
+    without the copy's name. A job that failed after its create was sent keeps its plan until a
+    re-drive finishes it (it resumes from there) or the record expires.
+    """
+    resumable = record.state is JobState.FAILED and record.failed_from not in (None, JobState.QUEUED)
+    if not record.terminal or resumable:
+        return record
+    created = record.created
+    if created is not None:
+        created = created.model_copy(update={"plan": created.plan.model_copy(update={"payload": {}})})
+    result = {k: v for k, v in record.result.items() if k != "name"} if record.result else record.result
+    return record.model_copy(update={"plan": None, "created": created, "result": result})
+
+
 def job_item(record: JobRecord) -> Item:
     """The stored form of a record: its JSON plus the attributes listings and operators read."""
+    stored = at_rest(record)
     item: Item = {
         **job_key(record.account_id, record.job_id),
         "account_id": record.account_id,
@@ -54,7 +73,7 @@ def job_item(record: JobRecord) -> Item:
         "attempts": record.attempts,
         "updated_at": int(record.updated_at),
         "expires_at": int(record.created_at) + JOB_TTL,
-        "data": record.model_dump_json(),
+        "data": stored.model_dump_json(),
     }
     if record.copy_id is not None:
         item["copy_id"] = record.copy_id

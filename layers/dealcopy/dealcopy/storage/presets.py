@@ -14,11 +14,17 @@ PRESET_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 
 class Preset(BaseModel):
+    """A named rule; `owner_user_id` None is shared (admins write it), else the one user's personal preset."""
+
     preset_id: str
     name: str
     rule: dict[str, Any]
     updated_at: int = 0
     updated_by: int | None = None
+    owner_user_id: int | None = None
+
+    def visible_to(self, user_id: int) -> bool:
+        return self.owner_user_id is None or self.owner_user_id == user_id
 
 
 class PresetRepository:
@@ -51,6 +57,8 @@ class PresetRepository:
         }
         if stored.updated_by is not None:
             item["updated_by"] = stored.updated_by
+        if stored.owner_user_id is not None:
+            item["owner_user_id"] = stored.owner_user_id
         self._table.put_item(Item=item)
         return stored
 
@@ -66,4 +74,5 @@ def _preset(item: dict[str, Any]) -> Preset:
         rule=json.loads(item["rule"]),
         updated_at=item.get("updated_at", 0),
         updated_by=item.get("updated_by"),
+        owner_user_id=item.get("owner_user_id"),
     )

@@ -1,6 +1,7 @@
 """Refusals of a request that are no fault of amoCRM or of the copy itself (code + data, no HTTP status).
 
-Statuses the edge gives them (`web/errors.py`): `KeyReused` 409, `BatchNotFound` 404.
+Statuses the edge gives them (`web/errors.py`): `KeyReused` 409, `BatchNotFound` 404,
+`CopyPending` 202 and `CopyUnfinished` 503 (both with Retry-After: the same key finishes the copy).
 """
 
 from __future__ import annotations
@@ -24,3 +25,18 @@ class BatchNotFound(DomainError):
 
     def details(self) -> dict[str, Any]:
         return {}
+
+
+class CopyPending(DomainError):
+    """A manual copy stopped before API Gateway's deadline; a retry with the same key carries on.
+
+    Data: `idempotency_key`, `retry_after` (seconds), `lead_id` when the lead already exists.
+    """
+
+    code = "copy-pending"
+
+
+class CopyUnfinished(DomainError):
+    """The lead exists, but amoCRM failed its links or notes for now; a retry with the same key finishes it."""
+
+    code = "copy-unfinished"

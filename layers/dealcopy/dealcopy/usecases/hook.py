@@ -34,4 +34,4 @@ def accept_hook(
     `follow` moves a renamed account's stored host to the subdomain of a hook that verified.
     """
     hook = parse_hook(body, content_type)
-    return accept(hook, accounts.get(hook.account_id), client_secret, queue, dp_rules, follow)
+    return accept(hook, accounts.get, client_secret, queue, dp_rules, follow)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from dealcopy.copying.errors import RuleInvalid, RuleProblem
 from dealcopy.copying.rules import CopyRule, parse_rule, validate_rule
+from dealcopy.schedules.delay import check_rule_delay
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -39,7 +40,7 @@ class RuleBook:
         if preset is None:
             pid = choice.preset_id
             raise RuleInvalid([RuleProblem("preset_id", f"шаблон «{pid}» не найден", f"preset '{pid}' not found")])
-        return parse_rule({**preset.rule, **choice.overrides})
+        return parse_rule(overlaid(preset.rule, choice.overrides))
 
     def runnable(self, choice: RuleChoice) -> CopyRule:
         """The resolved rule, checked as a copy checks it (deleted fields/catalogs are only skipped)."""
@@ -51,4 +52,21 @@ class RuleBook:
         """A rule an admin saves (preset, DP action): every reference must exist in the account."""
         rule = parse_rule(raw)
         validate_rule(rule, self.engine.metadata())
+        check_rule_delay(rule, self.engine.metadata())  # a delayed DP copy: its date field must exist
         return rule
+
+
+def overlaid(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """The preset's rule with the overrides on top; an anonymised preset stays anonymised.
+
+    `overrides` may add fields to anonymise, never turn `anonymise` off or drop the preset's own.
+    """
+    merged = {**base, **overrides}
+    if base.get("anonymise") is True:
+        merged["anonymise"] = True
+        own = base.get("anonymise_extra_field_ids") or []
+        extra = overrides.get("anonymise_extra_field_ids", [])
+        merged["anonymise_extra_field_ids"] = (
+            [*own, *(x for x in extra if x not in own)] if isinstance(extra, list) else extra
+        )
+    return merged

@@ -24,7 +24,9 @@ class AccountSettings:
     refused: Mapping[int, str] = field(default_factory=dict)  # fields amoCRM refused before (`refusals`)
 
 
-def settings_lookup(account: Account, *, rules: RuleBook) -> AccountSettings:
+def settings_lookup(account: Account, *, rules: RuleBook, viewer: int | None = None) -> AccountSettings:
+    """`viewer` sees the shared presets and their own personal ones (None: every preset)."""
     metadata = rules.engine.metadata()
     refused = rules.engine.refusals.get(rules.engine.account_key)
-    return AccountSettings(metadata, rules.presets.list(account.account_id), licence_of(account), refused)
+    presets = [p for p in rules.presets.list(account.account_id) if viewer is None or p.visible_to(viewer)]
+    return AccountSettings(metadata, presets, licence_of(account), refused)

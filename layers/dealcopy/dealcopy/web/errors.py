@@ -66,9 +66,13 @@ RULES: dict[str, Rule] = {
     # requests of the use cases, DP hooks, copy jobs and schedules
     "dealcopy.usecases.errors.KeyReused": Rule(409),
     "dealcopy.usecases.errors.BatchNotFound": Rule(404),
+    "dealcopy.usecases.presets.PresetForbidden": Rule(403),
+    "dealcopy.usecases.errors.CopyPending": Rule(202, retry_after=True),
+    "dealcopy.usecases.errors.CopyUnfinished": _RETRY_503,
     "dealcopy.dp.errors.HookMalformed": Rule(400),
     "dealcopy.dp.errors.HookUnsupported": Rule(422),
-    "dealcopy.dp.errors.HookUnknownAccount": Rule(404),
+    "dealcopy.dp.errors.HookUnknownAccount": Rule(401),  # as a bad signature: installs are not revealed
+    "dealcopy.dp.errors.HookStale": Rule(400),
     "dealcopy.dp.errors.HookAccountGone": Rule(410),
     "dealcopy.dp.errors.HookUnauthorized": Rule(401),
     "dealcopy.jobs.queue.QueueError": Rule(503, "queue-unavailable", retry_after=True),
@@ -109,7 +113,7 @@ def answer_for(err: BaseException, lang: str, request_id: str = "") -> Response:
     if rule is None:
         logger.exception("unexpected error", extra={"error_class": dotted(type(err))})
         return internal_answer(lang, request_id)
-    headers = {"Retry-After": RETRY_AFTER_SECONDS} if rule.retry_after else {}
+    headers = {"Retry-After": _retry_after(err)} if rule.retry_after else {}
     if isinstance(err, DomainError):
         code, detail, extra = err.code, err.message(lang), _details(err)
     else:
@@ -117,6 +121,12 @@ def answer_for(err: BaseException, lang: str, request_id: str = "") -> Response:
         detail, extra = text(code, lang), {}
     logger.info("request refused", extra={"status": rule.status, "code": code})
     return problem_answer(rule.status, code, detail, extra, headers)
+
+
+def _retry_after(err: BaseException) -> str:
+    """The error's own `retry_after` (whole seconds) when it names one, else the default."""
+    seconds = err.data.get("retry_after") if isinstance(err, DomainError) else None
+    return str(seconds) if isinstance(seconds, int) and seconds > 0 else RETRY_AFTER_SECONDS
 
 
 def internal_answer(lang: str, request_id: str = "") -> Response:

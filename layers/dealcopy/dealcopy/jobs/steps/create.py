@@ -13,6 +13,7 @@ from dealcopy.copying.creating import CREATE_CHUNK
 from dealcopy.copying.errors import CopyError, CopyRejected, SourceNotFound
 from dealcopy.jobs.failures import error_of
 from dealcopy.jobs.model import JobState
+from dealcopy.jobs.stage_check import confirm_stages
 from dealcopy.jobs.work import Run, Work
 
 
@@ -37,6 +38,8 @@ def plan(run: Run, works: list[Work]) -> None:
             work.fail(error_of(err))
     todo = [w for w in todo if w.open]
     sources = engine.read_sources([w.record.lead_id for w in todo]) if todo else {}
+    confirm_stages(engine.api, todo, sources)  # a DP hook's lead must have entered its stage
+    todo = [w for w in todo if w.open]
     for work in todo:
         record = work.record
         try:

@@ -1,0 +1,223 @@
+"""The worker's side of schedules (`jobs.scheduled.Fires`): what a fire means now, and delayed DP jobs.
+
+A repeat's fire becomes the copy job of its occurrence (trigger `repeat`, the job id fixed by
+the occurrence, `{n}`/`{date}` filled into the name template); once that job has ended the
+next occurrence is armed. A source that is gone stops the repeat (checked with one read, so
+a deleted deal does not leave a failed job and a note every month).
+
+A delayed DP copy's fire reads the source (`DelayedCopies.on_fire` decides): copy now as the
+DP job it was planned as, re-plan, or cancel with a note on the source. The DP job itself is
+deferred by the worker rather than the hook: the due time of a field delay costs a read of the
+lead, and the hook must answer at once without amoCRM calls.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from dealcopy.copying.errors import SourceNotFound
+from dealcopy.copying.naming import DEFAULT_TIMEZONE
+from dealcopy.copying.notes import NOTE_TYPE, SERVICE_NAME
+from dealcopy.copying.rules import rule_hash
+from dealcopy.jobs.model import JobMessage, JobRef
+from dealcopy.messages import text
+from dealcopy.observability import logger
+from dealcopy.schedules.delay import delay_of
+from dealcopy.schedules.delayed import Cancelled, CopyNow, DelayedCopies
+from dealcopy.schedules.fire import ScheduledFire
+from dealcopy.schedules.names import pending_id
+from dealcopy.schedules.records import PendingCopy, Repeat
+from dealcopy.schedules.repeats import OccurrenceCopy, Repeats
+from dealcopy.schedules.timemath import due_time
+
+if TYPE_CHECKING:
+    from dealcopy.accounts import Account
+    from dealcopy.copying.engine import CopyEngine
+    from dealcopy.storage.jobs import JobRepository
+    from dealcopy.storage.presets import PresetRepository
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Firing:
+    """One opened fire (`jobs.scheduled.FireRun`)."""
+
+    message: JobMessage | None = None
+    follow: Callable[[], Any] | None = field(default=None, repr=False)
+
+    def after(self) -> None:
+        if self.follow is not None:
+            self.follow()
+
+
+class ScheduleFires:
+    def __init__(
+        self,
+        repeats: Repeats,
+        delayed: DelayedCopies,
+        *,
+        jobs: JobRepository,
+        presets: PresetRepository,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self._repeats = repeats
+        self._delayed = delayed
+        self._jobs = jobs
+        self._presets = presets
+        self._clock = clock
+
+    def account_of(self, body: str) -> int | None:
+        if '"scheduled"' not in body:
+            return None  # the common case, a job message: no parse
+        try:
+            return ScheduledFire.model_validate_json(body).account_id
+        except ValidationError:
+            return None
+
+    def open(self, body: str, account: Account | None, engine: CopyEngine | None) -> Firing:
+        fire = ScheduledFire.model_validate_json(body)
+        if fire.scheduled == "repeat":
+            return self._repeat(fire, engine)
+        return self._delayed_fire(fire, engine)
+
+    # --- repeats ------------------------------------------------------------------------------
+
+    def _repeat(self, fire: ScheduledFire, engine: CopyEngine | None) -> Firing:
+        decision = self._repeats.on_fire(fire)
+        if not isinstance(decision, OccurrenceCopy):
+            logger.info("repeat fire skipped", extra={"repeat_id": fire.id, "reason": decision.reason})
+            return Firing()
+        repeat = decision.repeat
+        if engine is not None and not engine.read_sources([repeat.lead_id]):
+            self._repeats.stop(repeat.account_id, repeat.repeat_id, "repeat-source-deleted")
+            return Firing()
+        rule = self._rule_of(repeat)
+        if rule is None:
+            self._repeats.stop(repeat.account_id, repeat.repeat_id, "repeat-preset-deleted")
+            return Firing()
+        if rule.get("name_template"):
+            rule["name_template"] = fill_template(str(rule["name_template"]), decision.name_values)
+        canonical = json.dumps(rule, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        message = JobMessage(
+            account_id=repeat.account_id,
+            trigger="repeat",
+            origin="schedule",
+            rule=canonical,
+            rule_hash=rule_hash(canonical),
+            actor_user_id=repeat.created_by,
+            jobs=[JobRef(job_id=decision.job_id, lead_id=repeat.lead_id)],
+        )
+        return Firing(message, lambda: self._repeats.advance(decision, self._clock()))
+
+    def _rule_of(self, repeat: Repeat) -> dict[str, Any] | None:
+        """The repeat's own rule, or its preset's as it is now with the overrides on top (None: preset gone)."""
+        if repeat.rule is not None:
+            return dict(json.loads(repeat.rule))
+        preset = self._presets.get(repeat.account_id, repeat.preset_id or "")
+        return None if preset is None else {**preset.rule, **(repeat.overrides or {})}
+
+    # --- delayed DP copies --------------------------------------------------------------------
+
+    def _delayed_fire(self, fire: ScheduledFire, engine: CopyEngine | None) -> Firing:
+        if engine is None:
+            logger.info("delayed copy of an inactive account dropped", extra={"pending_id": fire.id})
+            return Firing()
+        pending = self._delayed.get(fire.account_id, fire.id)
+        lead = _lead_view(engine, pending.lead_id) if pending is not None else {}  # gone: no read spent
+        decision = self._delayed.on_fire(fire, lead, self._clock())
+        if isinstance(decision, CopyNow):
+            return Firing(_dp_message(decision.pending), lambda: self._delayed.finish(decision.pending))
+        if isinstance(decision, Cancelled) and lead:
+            _note(engine, int(lead["id"]), decision.code)  # a deleted source has nowhere to put it
+        return Firing()
+
+    def defer(self, message: JobMessage, engine: CopyEngine) -> bool:
+        delay = delay_of(message.rule)
+        if delay is None or message.event is None or len(message.jobs) != 1:
+            return False
+        ref = message.jobs[0]
+        if self._jobs.get_jobs(message.account_id, [ref.job_id]):
+            return False  # the job exists already (planned, copied or failed): the runner knows what to do
+        lead: Mapping[str, Any] = {}
+        if delay.field is not None:
+            found = _lead_view(engine, ref.lead_id)
+            if found is None:
+                return False  # the runner fails the job as usual (source not found)
+            lead = found
+        timezone = str(json.loads(message.rule).get("timezone") or DEFAULT_TIMEZONE)
+        due = due_time(delay, event_time=message.event.time, lead=lead, timezone=timezone)
+        if due is None:
+            _note(engine, ref.lead_id, "delayed-field-empty")
+            return True
+        pending = PendingCopy(
+            account_id=message.account_id,
+            pending_id=pending_id(message.account_id, ref.job_id),
+            job_id=ref.job_id,
+            lead_id=ref.lead_id,
+            rule=message.rule,
+            rule_hash=message.rule_hash,
+            event=message.event,
+            delay=delay,
+            due_at=due,
+            timezone=timezone,
+        )
+        return self._delayed.plan(pending, self._clock())
+
+
+def _dp_message(pending: PendingCopy) -> JobMessage:
+    """The DP job a delayed copy was planned as (its id fixed at the hook: exactly once)."""
+    return JobMessage(
+        account_id=pending.account_id,
+        trigger="dp",
+        origin="delayed",
+        rule=pending.rule,
+        rule_hash=pending.rule_hash,
+        event=pending.event,
+        jobs=[JobRef(job_id=pending.job_id, lead_id=pending.lead_id)],
+    )
+
+
+def _lead_view(engine: CopyEngine, lead_id: int) -> Mapping[str, Any] | None:
+    """The source as the decision needs it (status, custom fields); None when it is gone."""
+    try:
+        source = engine.read_source(lead_id)
+    except SourceNotFound:
+        return None
+    return {"id": source.id, "status_id": source.status_id, "custom_fields_values": source.custom_fields_values}
+
+
+def _note(engine: CopyEngine, lead_id: int, code: str) -> None:
+    """A service note on the source saying why no delayed copy came (best effort: the decision stands)."""
+    note = {
+        "entity_id": lead_id,
+        "note_type": NOTE_TYPE,
+        "params": {"service": SERVICE_NAME.get(engine.lang, SERVICE_NAME["ru"]), "text": text(code, engine.lang)},
+    }
+    try:
+        engine.write_failure_notes([(0, [note])])
+    except Exception:
+        logger.warning("could not write the delayed copy's note", extra={"lead_id": lead_id, "code": code})
+
+
+def fill_template(template: str, values: Mapping[str, Any]) -> str:
+    """`template` with the placeholders named in `values` replaced by them; the others stay (braces kept)."""
+    out = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        if name in values and not spec and not conversion:
+            out.append(str(values[name]).replace("{", "{{").replace("}", "}}"))
+        else:
+            out.append("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
+    return "".join(out)
