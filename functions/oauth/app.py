@@ -3,12 +3,11 @@
 from dealcopy import wiring
 from dealcopy.amo.errors import AmoUnavailable
 from dealcopy.config import settings
-from dealcopy.install import InstallRejected, UninstallRejected, verify_uninstall
+from dealcopy.install import InstallRejected, verify_uninstall
 from dealcopy.observability import logger
 from dealcopy.web.body import body_text
 from dealcopy.web.entry import http_entry
 from dealcopy.web.pages import catalog_page, install_failure_page
-from dealcopy.web.problems import Problem
 from dealcopy.web.resolver import api_resolver
 
 app = api_resolver()
@@ -42,12 +41,8 @@ def oauth_callback():
 @app.get("/oauth/uninstall")
 def oauth_uninstall():
     params = app.current_event.query_string_parameters or {}
-    try:
-        account_id = verify_uninstall(params, settings().client_id, wiring.client_secret())
-    except ValueError as err:
-        raise Problem(400, "bad-request", "Не хватает параметров запроса.", str(err)) from err
-    except UninstallRejected as err:
-        raise Problem(401, "bad-signature", "Подпись запроса неверна.", str(err)) from err
+    # 400 `bad-uninstall-request` / 401 `bad-uninstall-signature` come from web/errors.py.
+    account_id = verify_uninstall(params, settings().client_id, wiring.client_secret())
     # Replay-safe: dropped only if amoCRM confirms the stored tokens are revoked (dealcopy.install_guard);
     # otherwise kept and answered 200 with `uninstalled: false` (503 if amoCRM could not tell).
     dropped = wiring.uninstall_guard().uninstall(account_id)

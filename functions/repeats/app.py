@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler import Response
 from dealcopy import wiring
 from dealcopy.web.body import body_text, parse_body
 from dealcopy.web.entry import http_entry
-from dealcopy.web.failures import RequestInvalid
+from dealcopy.web.failures import RequestInvalid, field_problem
 from dealcopy.web.problems import language
 from dealcopy.web.resolver import api_resolver
 
@@ -29,8 +29,7 @@ def _lead_id() -> int | None:
     if raw is None or raw == "":
         return None
     if not raw.isdigit() or int(raw) < 1 or int(raw) > 2**53:
-        message = "lead_id must be a positive integer"
-        raise RequestInvalid([{"path": "lead_id", "message_ru": "ожидается номер сделки", "message_en": message}])
+        raise RequestInvalid([field_problem("lead_id", "bad-lead-id")])
     return int(raw)
 
 

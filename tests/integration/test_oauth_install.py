@@ -104,7 +104,7 @@ def test_uninstall_with_a_bad_signature_is_401_and_changes_nothing(stack, accoun
     forged = _uninstall(stack, account["id"], signature="0" * 64)
     assert forged.status_code == 401
     assert forged.headers["content-type"] == "application/problem+json"
-    assert forged.json()["code"] == "bad-signature"
+    assert forged.json()["code"] == "bad-uninstall-signature"
     other_client = _uninstall(stack, account["id"], client_uuid="someone-else")
     assert other_client.status_code == 401
     assert _stored(stack, account["id"]) == before

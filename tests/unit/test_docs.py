@@ -180,6 +180,13 @@ def test_the_parameters_table_lists_every_template_parameter_with_its_default():
             assert "required" in rows[name][1], f"{name} has no default: mark it (required)"
 
 
+def test_operations_md_names_every_alarm_of_the_template():
+    text = _section(_read(DOCS / "operations.md"), "Alarms")
+    alarms = [n for n, r in load_template()["Resources"].items() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    missing = [name for name in alarms if f"`{name}`" not in text]
+    assert not missing, f"docs/operations.md '## Alarms' misses {missing}"
+
+
 # ---------------------------------------------------------------- architecture and API
 
 

@@ -136,7 +136,7 @@ def _call(app, body='{"lead_id": 1}', *, b64=False, lang="en", path="/x"):
         (lambda: AmoTokenError("account 5: refresh wait timed out"), 503, "token-temporary"),
         (lambda: TokenRejected("token expired"), 401, "unauthenticated"),
         (lambda: SourceNotFound(7), 404, "source_not_found"),
-        (lambda: CopyForbidden("нельзя", "not allowed here"), 403, "forbidden"),
+        (lambda: CopyForbidden("may-not-add-leads", user="Анна"), 403, "forbidden"),
         (lambda: RuleInvalid([RuleProblem("pipeline_id", "rule-problem")]), 400, "rule_invalid"),
         (lambda: QueueError("sqs down: arn:aws:sqs:secret"), 503, "queue-unavailable"),
         (lambda: _Unmapped(lead_id=1), 400, "source_not_found"),
@@ -161,8 +161,8 @@ def test_the_answer_speaks_russian_unless_english_is_asked_first():
 
 
 def test_rule_problems_are_listed_with_their_paths():
-    _, _, body = _call(_app(lambda: RuleInvalid([RuleProblem("fields[2]", "ру", "gone")])))
-    assert body["errors"][0]["path"] == "fields[2]" and body["errors"][0]["message_en"] == "gone"
+    _, _, body = _call(_app(lambda: RuleInvalid([RuleProblem("fields[2]", "rule-stale-field", stale=True, ref=7)])))
+    assert body["errors"][0]["path"] == "fields[2]" and body["errors"][0]["message_en"] == "field #7 not found"
 
 
 def test_an_unknown_route_is_a_404_problem_with_cors():

@@ -10,6 +10,9 @@ define('dealcopy/api', ['jquery'], function ($) {
   // Replaced by `make widget BACKEND_URL=...`; the widget setting `backend_url` overrides it.
   var DEFAULT_BACKEND_URL = 'https://api.dealcopy.example';
   var TIMEOUT_MS = 60000;
+  // Answers a retry with the same body finishes (usecases/copies.py), and how often the widget retries.
+  var RETRY_CODES = { 'copy-pending': true, 'copy-unfinished': true, 'in-progress': true };
+  var RETRIES = 6;
 
   function create(ctx) {
     var self = ctx.widget;
@@ -85,6 +88,46 @@ define('dealcopy/api', ['jquery'], function ($) {
       return result.promise();
     }
 
+    /**
+     * `call`, sent again with the very same body (so the same idempotency key) while the backend
+     * says a retry will finish the work: 202 `copy-pending` (out of time), 503 `copy-unfinished`
+     * (the deal exists, amoCRM failed its notes or products for now), 409 `in-progress` (an earlier
+     * try still runs). Waits the answer's `retry_after` (1–10 s), at most RETRIES times, telling
+     * `onWait(attempt)` before each; then rejects with the last problem (it names the key).
+     */
+    function callUntilDone(method, path, body, onWait) {
+      var result = $.Deferred();
+      function attempt(n) {
+        call(method, path, body).then(
+          function (data) {
+            if (data && data.status === 202 && data.code) {
+              again(n, { status: 202, code: data.code, detail: data.detail || '', errors: [], body: data });
+            } else {
+              result.resolve(data);
+            }
+          },
+          function (problem) {
+            again(n, problem);
+          }
+        );
+      }
+      function again(n, problem) {
+        var seconds = RETRY_CODES[problem.code] ? parseInt(problem.body && problem.body.retry_after, 10) || 3 : 0;
+        if (!seconds || n >= RETRIES) {
+          result.reject(problem);
+          return;
+        }
+        if (onWait) {
+          onWait(n + 1);
+        }
+        ctx.timers.later(function () {
+          attempt(n + 1);
+        }, Math.min(Math.max(seconds, 1), 10) * 1000);
+      }
+      attempt(0);
+      return result.promise();
+    }
+
     /** GET /widget/settings once per page (pipelines, users, fields, catalogs, presets, licence). */
     function loadMeta(force) {
       if (force || !metaRequest || metaRequest.state() === 'rejected') {
@@ -98,7 +141,7 @@ define('dealcopy/api', ['jquery'], function ($) {
       metaRequest = null;
     }
 
-    return { call: call, loadMeta: loadMeta, forgetMeta: forgetMeta };
+    return { call: call, callUntilDone: callUntilDone, loadMeta: loadMeta, forgetMeta: forgetMeta };
   }
 
   return { create: create };

@@ -2,7 +2,8 @@
  * Lead card (`lcard-1`): the «Копия сделки» panel in the card's right column (manual 6.1–6.4).
  * Preselects the open deal's pipeline and stage (a won or lost deal: the first open stage),
  * lists the deal's own linked elements in the tree, posts POST /copies with an idempotency key
- * reused while the same choice is retried, and shows what was created and carried.
+ * reused while the same choice is retried (also by itself while the backend says a retry will
+ * finish the copy, showing «Копия создаётся…»), and shows what was created and carried.
  * A second copy of the same deal within REPEAT_MS (or a press while the first is running)
  * asks to confirm, so two quick presses never make two deals silently.
  */
@@ -123,7 +124,10 @@ define('dealcopy/card', ['jquery', 'dealcopy/copy_result'], function ($, copyRes
         busy = true;
         pressedWhileBusy = false;
         panel.setBusy($button, true, t('panel.copying'), true);
-        api('POST', '/copies', request)
+        ctx.api
+          .callUntilDone('POST', '/copies', request, function (attempt) {
+            $button.find('.dealcopy-button__text').text(t('panel.copy_pending', { n: attempt }));
+          })
           .done(function (made) {
             keys.succeeded();
             recent[leadId] = { at: Date.now(), lead_id: made.lead_id };

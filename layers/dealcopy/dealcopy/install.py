@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dealcopy.amo.oauth import OAuthGrantRejected, TokenPair
+from dealcopy.errors import DomainError
 from dealcopy.ids import amo_id
 from dealcopy.storage.accounts import AccountRepository
 from dealcopy.storage.claims import ClaimStore
@@ -24,18 +25,22 @@ CODE_TTL = 20 * 60  # amoCRM authorization codes live 20 minutes
 _CODE_SHAPE = re.compile(r"^[A-Za-z0-9._~+/=-]{8,4096}$")
 
 
-class InstallRejected(Exception):
-    """The install request cannot succeed (bad code, foreign host, denied...)."""
+class InstallRejected(DomainError):
+    """The install request cannot succeed: `bad-referer`, `bad-code`, `install-in-progress`, `code-rejected`."""
 
-    def __init__(self, code: str, detail_en: str, detail_ru: str) -> None:
-        super().__init__(detail_en)
-        self.code = code
-        self.detail_en = detail_en
-        self.detail_ru = detail_ru
+    code = "install-rejected"
 
 
-class UninstallRejected(Exception):
+class UninstallRejected(DomainError):
     """The uninstall hook is not from amoCRM (wrong client or signature)."""
+
+    code = "bad-uninstall-signature"
+
+
+class UninstallIncomplete(DomainError, ValueError):
+    """The uninstall hook lacks `account_id`, `client_uuid` or `signature` (or the id is no amoCRM id)."""
+
+    code = "bad-uninstall-request"
 
 
 @dataclass(frozen=True)
@@ -54,11 +59,7 @@ def api_host(referer: str | None, api_domains: list[str]) -> str:
     host = re.sub(r"^https?://", "", host).split("/")[0]
     suffixes = "|".join(re.escape(d.strip().lower()) for d in api_domains if d.strip())
     if not suffixes or not re.fullmatch(rf"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.(?:{suffixes})", host):
-        raise InstallRejected(
-            "bad-referer",
-            "The request does not come from an amoCRM/Kommo account.",
-            "Запрос пришёл не из аккаунта amoCRM/Kommo.",
-        )
+        raise InstallRejected("bad-referer")
     return host
 
 
@@ -76,11 +77,7 @@ class InstallService:
 
     def complete(self, code: str | None, referer: str | None) -> InstalledAccount:
         if not code or not _CODE_SHAPE.match(code):
-            raise InstallRejected(
-                "bad-code",
-                "The authorization code is missing or malformed.",
-                "Код авторизации отсутствует или повреждён.",
-            )
+            raise InstallRejected("bad-code")
         host = api_host(referer, self.api_domains)
         key = "oauth-code#" + hashlib.sha256(code.encode()).hexdigest()
         give_up = time.monotonic() + self.repeat_wait
@@ -89,11 +86,7 @@ class InstallService:
             if done and done.get("state") == "done":
                 return InstalledAccount(**done["result"], repeated=True)
             if time.monotonic() > give_up:
-                raise InstallRejected(
-                    "install-in-progress",
-                    "This install is still being processed; reload the page in a moment.",
-                    "Установка ещё обрабатывается, обновите страницу через минуту.",
-                )
+                raise InstallRejected("install-in-progress")
             time.sleep(0.2)
         try:
             installed = self._install(host, code)
@@ -108,11 +101,7 @@ class InstallService:
         try:
             pair = self.exchange_code(base_url, code)
         except OAuthGrantRejected as err:
-            raise InstallRejected(
-                "code-rejected",
-                "amoCRM did not accept the authorization code (expired or already used). Install the widget again.",
-                "amoCRM не принял код авторизации (истёк или уже использован). Установите виджет заново.",
-            ) from err
+            raise InstallRejected("code-rejected") from err
         info = self.read_account(base_url, pair)
         # The account's host is the referer's `{subdomain}.{base_domain}`; the token's `api_domain`
         # is a shared host (api-b.amocrm.ru) that serves no account and must never be stored.
@@ -138,18 +127,18 @@ def uninstall_signature(secret: str, client_uuid: str, account_id: str) -> str:
 
 
 def verify_uninstall(params: dict[str, str], client_id: str, secret: str) -> int:
-    """The account id of a genuine uninstall hook, or UninstallRejected."""
+    """The account id of a genuine uninstall hook; `UninstallIncomplete` or `UninstallRejected` otherwise."""
     client_uuid = params.get("client_uuid", "")
     account_id = params.get("account_id", "")
     signature = params.get("signature", "").lower()
     number = amo_id(account_id)  # ASCII digits within amoCRM's bounds ("١٢٣".isdigit() is True)
     if not (client_uuid and number is not None and signature):
-        raise ValueError("account_id, client_uuid and signature are required")
+        raise UninstallIncomplete()
     # Compared as bytes: `compare_digest` on a str with non-ASCII characters raises TypeError.
     if not hmac.compare_digest(_raw(client_uuid), _raw(client_id)):
-        raise UninstallRejected("client_uuid is not this integration")
+        raise UninstallRejected()  # client_uuid is not this integration
     if not hmac.compare_digest(_raw(signature), uninstall_signature(secret, client_uuid, account_id).encode()):
-        raise UninstallRejected("signature does not match")
+        raise UninstallRejected()  # the signature does not match
     return number
 
 

@@ -6,19 +6,26 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from dealcopy.messages import LANGUAGES, text
+
 if TYPE_CHECKING:
     from dealcopy.copying.metadata import AccountMetadata
     from dealcopy.licence import Licence
     from dealcopy.storage.presets import Preset
     from dealcopy.web.session import WidgetSession
 
-# Standard lead fields the rule can carry (their switches in CopyRule), in the widget's order.
+# Standard lead fields the rule can carry (their switches in CopyRule), in the widget's order;
+# their names are the catalog's `standard-field-<key>`.
+_STANDARD = {
+    "name": "name_template",
+    "price": "copy_budget",
+    "tags": "copy_tags",
+    "contacts": "copy_contacts",
+    "company": "copy_company",
+}
 STANDARD_FIELDS = [
-    {"key": "name", "rule": "name_template", "name_ru": "Название", "name_en": "Name"},
-    {"key": "price", "rule": "copy_budget", "name_ru": "Бюджет", "name_en": "Budget"},
-    {"key": "tags", "rule": "copy_tags", "name_ru": "Теги", "name_en": "Tags"},
-    {"key": "contacts", "rule": "copy_contacts", "name_ru": "Контакты", "name_en": "Contacts"},
-    {"key": "company", "rule": "copy_company", "name_ru": "Компания", "name_en": "Company"},
+    {"key": key, "rule": rule, **{f"name_{lang}": text(f"standard-field-{key}", lang) for lang in LANGUAGES}}
+    for key, rule in _STANDARD.items()
 ]
 
 

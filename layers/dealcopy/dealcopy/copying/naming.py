@@ -21,12 +21,12 @@ _FIXED_ZONES = {"Europe/Moscow": timezone(timedelta(hours=3), "MSK")}
 
 
 class TemplateError(ValueError):
-    """A template that cannot be rendered; carries Russian and English texts."""
+    """A template that cannot be rendered: a message catalog `code` and its `data`."""
 
-    def __init__(self, message_ru: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_ru = message_ru
-        self.message_en = message_en
+    def __init__(self, code: str, /, **data: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.data = data
 
 
 def placeholders(template: str) -> set[str]:
@@ -34,7 +34,7 @@ def placeholders(template: str) -> set[str]:
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError as err:
-        raise TemplateError(f"ошибка в шаблоне: {err}", f"template syntax error: {err}") from err
+        raise TemplateError("template-syntax", error=str(err)) from err
     used = set()
     allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
     for _, field_name, spec, conversion in parts:
@@ -42,10 +42,7 @@ def placeholders(template: str) -> set[str]:
             continue
         if field_name not in PLACEHOLDERS or spec or conversion:
             shown = "{" + field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            raise TemplateError(
-                f"неизвестная подстановка {shown}; допустимы {allowed}",
-                f"unknown placeholder {shown}; allowed: {allowed}",
-            )
+            raise TemplateError("template-unknown-placeholder", shown=shown, allowed=allowed)
         used.add(field_name)
     return used
 

@@ -19,13 +19,14 @@ from pydantic_core import PydanticCustomError
 from dealcopy.copying.errors import RuleInvalid, RuleProblem
 from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.naming import DEFAULT_TIMEZONE, TemplateError, placeholders, zone
+from dealcopy.messages import VALIDATION_CODES
 
 Selection = Literal["all"] | list[int]
 
 
 def _rule_error(code: str, loc: str | None = None, **data: Any) -> PydanticCustomError:
     """A validation error keyed by a message `code`; `loc` overrides the path pydantic would report."""
-    ctx = {"code": code, "data": data} | ({"loc": loc} if loc else {})
+    ctx = {**data, "code": code} | ({"loc": loc} if loc else {})
     return PydanticCustomError("copy_rule", "{code}", ctx)
 
 
@@ -161,21 +162,6 @@ def _stale_ids(path: str, ids: Selection, known: Mapping[int, Any], code: str) -
 
 # --- parsing with readable problems -----------------------------------------------------------
 
-# pydantic's error types -> message codes (anything else: `rule-unexpected-value`).
-_CODES = {
-    "missing": "rule-required",
-    "extra_forbidden": "rule-unknown-setting",
-    "int_type": "rule-integer-expected",
-    "int_parsing": "rule-integer-expected",
-    "int_from_float": "rule-integer-expected",
-    "bool_type": "rule-boolean-expected",
-    "bool_parsing": "rule-boolean-expected",
-    "string_type": "rule-string-expected",
-    "list_type": "rule-list-expected",
-    "literal_error": "rule-unexpected-value",
-    "model_type": "rule-object-expected",
-}
-
 
 def _path(loc: tuple[Any, ...]) -> str:
     """('fields', 'list[int]', 2) -> 'fields[2]'; union member tags are dropped."""
@@ -196,10 +182,11 @@ def problems_of(error: ValidationError) -> list[RuleProblem]:
     for err in error.errors():
         ctx = err.get("ctx") or {}
         path = ctx.get("loc") or _path(err["loc"])
-        if "code" in ctx:
-            found.setdefault(path, RuleProblem(path, ctx["code"], **ctx.get("data", {})))
+        if "code" in ctx:  # ours (`_rule_error`, schedules' `problem`): the rest of ctx is the message data
+            data = {k: v for k, v in ctx.items() if k not in ("code", "loc")}
+            found.setdefault(path, RuleProblem(path, ctx["code"], **data))
         else:
-            found.setdefault(path, RuleProblem(path, _CODES.get(err["type"], "rule-unexpected-value")))
+            found.setdefault(path, RuleProblem(path, VALIDATION_CODES.get(err["type"], "rule-unexpected-value")))
     return [p for path, p in found.items() if not any(o.startswith((f"{path}[", f"{path}.")) for o in found)]
 
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from dealcopy.dp.errors import HookMalformed, HookUnsupported
 from dealcopy.ids import MAX_AMO_ID
-from dealcopy.messages import Localized
+from dealcopy.messages import Localized, text
 
 LEAD = 2  # element_type of leads; 12 = customers
 _SEGMENT = re.compile(r"\[([^\]]*)\]")
@@ -105,6 +105,10 @@ _IDS = frozenset({"account_id", "lead_id", "pipeline_id", "status_id"})
 _OPTIONAL = {"event.time": "event_time"}  # U: may be absent; then the time we received the hook
 
 
+def _field_error(path: str, code: str) -> dict[str, str]:
+    return {"path": path, "message_ru": text(code, "ru"), "message_en": text(code, "en")}
+
+
 def parse_hook(body: str | None, content_type: str | None) -> DpHook:
     """The hook, or `HookMalformed` for a missing/mistyped field, `HookUnsupported` for anything but a lead."""
     data = decode_body(body, content_type)
@@ -118,12 +122,12 @@ def parse_hook(body: str | None, content_type: str | None) -> DpHook:
             values[name] = int(time.time())
             continue
         if raw is None or raw == "":
-            errors.append({"path": path, "message_ru": "обязательное поле", "message_en": "required"})
+            errors.append(_field_error(path, "hook-field-required"))
             continue
         number = _integer(raw)
         lowest = 1 if name in _IDS else 0
         if number is None or not lowest <= number <= MAX_AMO_ID:  # ids amoCRM uses; a huge one never goes further
-            errors.append({"path": path, "message_ru": "ожидается целое число", "message_en": "an integer is expected"})
+            errors.append(_field_error(path, "rule-integer-expected"))
             continue
         values[name] = number
     if errors:

@@ -43,6 +43,21 @@ def _load() -> dict[str, tuple[str, str]]:
 
 CATALOG: dict[str, tuple[str, str]] = _load()
 
+# pydantic's error types -> the codes that word them (a bad rule, a bad request body alike).
+VALIDATION_CODES = {
+    "missing": "rule-required",
+    "extra_forbidden": "rule-unknown-setting",
+    "int_type": "rule-integer-expected",
+    "int_parsing": "rule-integer-expected",
+    "int_from_float": "rule-integer-expected",
+    "bool_type": "rule-boolean-expected",
+    "bool_parsing": "rule-boolean-expected",
+    "string_type": "rule-string-expected",
+    "list_type": "rule-list-expected",
+    "literal_error": "rule-unexpected-value",
+    "model_type": "rule-object-expected",
+}
+
 
 def text(code: str, lang: str, **data: object) -> str:
     """The message for `code` in `lang` ('ru' unless 'en'), placeholders filled from `data`."""

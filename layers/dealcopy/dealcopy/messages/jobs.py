@@ -74,6 +74,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- DP hooks (`bad-json` and `reinstall-required` are the edge's: the same words everywhere) ---
     "empty-body": ("Пустой запрос.", "The request body is empty."),
     "bad-body": ("Ожидается объект.", "An object is expected."),
+    "hook-field-required": ("обязательное поле", "required"),
     "bad-hook": ("Хук цифровой воронки заполнен неверно: {fields}", "The Digital Pipeline hook is invalid: {fields}"),
     "unsupported-entity": (
         "Копирование поддерживается только для сделок (element_type {lead}), а пришёл element_type {element_type}.",

@@ -29,6 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Идентификатор шаблона: латиница, цифры, «-» и «_», до 64 символов.",
         "A preset id is 1-64 letters, digits, '-' or '_'.",
     ),
+    "bad-lead-id": ("ожидается номер сделки", "lead_id must be a positive integer"),
+    "bad-id": ("неверный идентификатор", "invalid id"),
     "preset-not-found": ("Шаблон «{preset_id}» не найден.", "Preset '{preset_id}' not found."),
     "admin-only": (
         "Настраивать цифровую воронку может только администратор аккаунта.",
@@ -39,7 +41,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Очередь копий сейчас недоступна. Повторите через минуту.",
         "The copy queue is unavailable right now. Please retry in a minute.",
     ),
-    "bad-uninstall-request": ("Не хватает параметров запроса.", "The request lacks parameters."),
     # HTML pages after the OAuth redirect (title and text each).
     "page-install-cancelled-title": ("Установка отменена", "Installation cancelled"),
     "page-install-cancelled": (

@@ -32,7 +32,7 @@ class AfterEvent(BaseModel):
     @model_validator(mode="after")
     def _positive(self) -> AfterEvent:
         if self.days == 0 and self.hours == 0:
-            raise problem("задержка должна быть больше нуля", "the delay must be longer than zero")
+            raise problem("delay-not-positive")
         return self
 
 
@@ -56,10 +56,7 @@ class Delay(BaseModel):
     @model_validator(mode="after")
     def _exactly_one(self) -> Delay:
         if (self.after_event is None) == (self.field is None):
-            raise problem(
-                "укажите одно: after_event или field",
-                "give exactly one of after_event or field",
-            )
+            raise problem("delay-one-kind")
         return self
 
 

@@ -47,10 +47,7 @@ class _Calendar(BaseModel):
     @classmethod
     def _plausible_start(cls, value: date) -> date:
         if not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise problem(
-                f"дата начала должна быть между {FIRST_YEAR} и {LAST_YEAR} годом",
-                f"the start date must fall between {FIRST_YEAR} and {LAST_YEAR}",
-            )
+            raise problem("schedule-start-out-of-range", first=FIRST_YEAR, last=LAST_YEAR)
         return value
 
     @field_validator("until")
@@ -58,7 +55,7 @@ class _Calendar(BaseModel):
     def _after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("start")
         if value is not None and start is not None and value <= start:
-            raise problem("дата окончания должна быть позже даты начала", "until must be after start")
+            raise problem("schedule-until-before-start")
         return value
 
 
@@ -81,9 +78,9 @@ class RepeatRequest(_Calendar):
     @model_validator(mode="after")
     def _rule_or_preset(self) -> RepeatRequest:
         if (self.rule is None) == (self.preset_id is None):
-            raise problem("укажите одно: rule или preset_id", "give exactly one of rule or preset_id", "rule")
+            raise problem("repeat-rule-or-preset", "rule")
         if self.overrides is not None and self.preset_id is None:
-            raise problem("overrides применяются только к preset_id", "overrides need a preset_id", "overrides")
+            raise problem("repeat-overrides-need-preset", "overrides")
         return self
 
     def schedule(self, default_timezone: str) -> RepeatSchedule:

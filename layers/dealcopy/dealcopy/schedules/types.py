@@ -1,6 +1,6 @@
 """Constrained values shared by the schedule models: bounded ids, `HH:MM`, IANA time zones.
 
-Errors carry both languages in their context (`ru`/`en`), the shape `copying.rules.problems_of`
+Errors carry a message code and its data in their context, the shape `copying.rules.problems_of`
 turns into path-located problems, so a bad schedule answers like a bad rule.
 """
 
@@ -21,15 +21,15 @@ _HHMM = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-def problem(message_ru: str, message_en: str, loc: str | None = None) -> PydanticCustomError:
-    """A validation error in both languages; `loc` replaces the path pydantic would report."""
-    ctx = {"en": message_en, "ru": message_ru} | ({"loc": loc} if loc else {})
-    return PydanticCustomError("schedule", "{en}", ctx)
+def problem(code: str, loc: str | None = None, **data: object) -> PydanticCustomError:
+    """A validation error keyed by a message `code`; `loc` replaces the path pydantic would report."""
+    ctx = {**data, "code": code} | ({"loc": loc} if loc else {})
+    return PydanticCustomError("schedule", "{code}", ctx)
 
 
 def _hhmm(value: str) -> str:
     if not _HHMM.fullmatch(value):
-        raise problem(f"время «{value}» не в формате ЧЧ:ММ", f"time '{value}' is not HH:MM (00:00-23:59)")
+        raise problem("schedule-bad-time", value=value)
     return value
 
 
@@ -37,7 +37,7 @@ def _known_zone(value: str) -> str:
     try:
         zone(value)
     except Exception as err:
-        raise problem(f"неизвестный часовой пояс {value}", f"unknown time zone {value}") from err
+        raise problem("unknown-time-zone", zone=value) from err
     return value
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dealcopy.ids import AmoId
 from dealcopy.storage.presets import PRESET_ID_PATTERN
 
 MAX_LEADS = 250  # a bulk copy's limit (amoCRM's lead list selects at most 250 at a time)
@@ -34,13 +35,13 @@ class RuleChoice(BaseModel):
 class CopyRequest(RuleChoice):
     """One manual copy from the lead card."""
 
-    lead_id: PositiveInt
+    lead_id: AmoId
 
 
 class BulkRequest(RuleChoice):
     """The lead list's mass action: one rule for up to 250 leads."""
 
-    lead_ids: list[PositiveInt] = Field(min_length=1, max_length=MAX_LEADS)
+    lead_ids: list[AmoId] = Field(min_length=1, max_length=MAX_LEADS)
 
 
 class SignRequest(BaseModel):

@@ -39,7 +39,7 @@ class RuleBook:
         preset = self.preset(choice.preset_id)
         if preset is None:
             pid = choice.preset_id
-            raise RuleInvalid([RuleProblem("preset_id", f"шаблон «{pid}» не найден", f"preset '{pid}' not found")])
+            raise RuleInvalid([RuleProblem("preset_id", "rule-preset-not-found", preset_id=pid)])
         return parse_rule(overlaid(preset.rule, choice.overrides))
 
     def runnable(self, choice: RuleChoice) -> CopyRule:

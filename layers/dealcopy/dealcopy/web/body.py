@@ -14,7 +14,8 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from dealcopy.web.failures import BadEncoding, BadJson, BodyTooLarge, RequestInvalid
+from dealcopy.messages import VALIDATION_CODES
+from dealcopy.web.failures import BadEncoding, BadJson, BodyTooLarge, RequestInvalid, field_problem
 
 MAX_BODY_BYTES = 64 * 1024  # a DP hook is a few KB, a rule or preset less: refuse more at once
 
@@ -85,7 +86,13 @@ def parse_body(model: type[Model], source: HasRawEvent | dict[str, Any] | str | 
 
 
 def validation_errors(err: ValidationError) -> list[dict[str, str]]:
-    return [
-        {"path": ".".join(str(p) for p in e["loc"]) or "body", "message_ru": e["msg"], "message_en": e["msg"]}
-        for e in err.errors(include_url=False, include_input=False)
-    ]
+    """pydantic's errors located by path and worded by the catalog (pydantic's own English if unknown)."""
+    found = []
+    for e in err.errors(include_url=False, include_input=False):
+        path = ".".join(str(p) for p in e["loc"]) or "body"
+        code = VALIDATION_CODES.get(e["type"])
+        if code is not None:
+            found.append(field_problem(path, code))
+        else:
+            found.append({**field_problem(path, "rule-unexpected-value"), "message_en": e["msg"]})
+    return found

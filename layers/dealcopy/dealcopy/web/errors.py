@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler import Response
 from dealcopy.errors import DomainError
 from dealcopy.messages import text
 from dealcopy.observability import logger
-from dealcopy.web.problems import Problem, problem_answer
+from dealcopy.web.problems import problem_answer
 
 RETRY_AFTER_SECONDS = "30"
 
@@ -44,6 +44,10 @@ RULES: dict[str, Rule] = {
     "dealcopy.web.failures.PresetNotFound": Rule(404),
     "dealcopy.web.failures.AdminOnly": Rule(403),
     "dealcopy.auth.one_time_token.TokenRejected": Rule(401),
+    # install (an HTML page after the redirect, `web/pages.py`) and the uninstall hook
+    "dealcopy.install.InstallRejected": Rule(400),
+    "dealcopy.install.UninstallIncomplete": Rule(400),
+    "dealcopy.install.UninstallRejected": Rule(401),
     # the copy engine
     "dealcopy.copying.errors.RuleInvalid": Rule(400),
     "dealcopy.copying.errors.ResponsibleUnavailable": Rule(400),
@@ -107,8 +111,6 @@ def rule_for(err: BaseException) -> Rule | None:
 
 def answer_for(err: BaseException, lang: str, request_id: str = "") -> Response:
     """The problem+json answer for `err` in `lang` ('ru' or 'en')."""
-    if isinstance(err, Problem):
-        return problem_answer(err.status, err.code, err.detail[lang], err.extra, err.headers)
     rule = rule_for(err)
     if rule is None:
         logger.exception("unexpected error", extra={"error_class": dotted(type(err))})

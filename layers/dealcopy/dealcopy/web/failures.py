@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from dealcopy.errors import DomainError
-from dealcopy.messages import Localized
+from dealcopy.messages import LANGUAGES, Localized, text
 
 
 class BadJson(DomainError):
@@ -26,6 +26,11 @@ class BodyTooLarge(DomainError):
         super().__init__(limit=limit_bytes // 1024)
 
 
+def field_problem(path: str, code: str, **data: object) -> dict[str, str]:
+    """One bad field of a request (`RequestInvalid`), worded by the catalog in both languages."""
+    return {"path": path, **{f"message_{lang}": text(code, lang, **data) for lang in LANGUAGES}}
+
+
 class RequestInvalid(DomainError):
     """The body does not fit the route's model: `errors` locate every bad field by its path."""
 
@@ -33,8 +38,8 @@ class RequestInvalid(DomainError):
 
     def __init__(self, errors: list[dict[str, str]]) -> None:
         self.errors = errors
-        listed = "; ".join(f"{e['path']}: {e['message_en']}" for e in errors)
-        super().__init__(fields=Localized(listed, listed))
+        listed = ("; ".join(f"{e['path']}: {e[f'message_{lang}']}" for e in errors) for lang in LANGUAGES)
+        super().__init__(fields=Localized(*listed))
 
     def details(self) -> dict[str, Any]:
         return {"errors": self.errors}
@@ -52,7 +57,7 @@ class BadPresetId(DomainError):
     code = "bad-preset-id"
 
     def details(self) -> dict[str, Any]:
-        return {"errors": [{"path": "preset_id", "message_ru": "неверный идентификатор", "message_en": "invalid id"}]}
+        return {"errors": [field_problem("preset_id", "bad-id")]}
 
 
 class PresetNotFound(DomainError):

@@ -56,8 +56,7 @@ def install_failure_page(err: BaseException) -> Response | None:
 
 
 def _words(err: BaseException, key: str | None) -> tuple[str, str]:
-    if key is not None:
-        return text(key, "ru"), text(key, "en")
-    if isinstance(err, DomainError):
+    if key is None and isinstance(err, DomainError):
         return err.message("ru"), err.message("en")
-    return str(getattr(err, "detail_ru", "")), str(getattr(err, "detail_en", ""))
+    key = key or "unknown-error"
+    return text(key, "ru"), text(key, "en")

@@ -12,31 +12,6 @@ PROBLEM_JSON = "application/problem+json"
 _RESERVED = frozenset({"type", "title", "status", "code", "detail"})
 
 
-class Problem(Exception):
-    """An HTTP answer raised with its words inline.
-
-    Transitional: new code raises a `DomainError` (code + data) and lets `web/errors.py`
-    choose the status; this stays for callers not yet converted.
-    """
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        detail_ru: str,
-        detail_en: str,
-        *,
-        headers: dict[str, str] | None = None,
-        **extra: object,
-    ) -> None:
-        super().__init__(detail_en)
-        self.status = status
-        self.code = code
-        self.detail = {"ru": detail_ru, "en": detail_en}
-        self.headers = headers or {}
-        self.extra = extra
-
-
 def prefers_russian(accept_language: str | None) -> bool:
     """Russian first (our users), English when the browser asks for it first."""
     if not accept_language:
@@ -67,11 +42,6 @@ def problem_answer(
         body=json.dumps(body, ensure_ascii=False, default=str),
         headers=headers or {},
     )
-
-
-def problem_response(problem: Problem, accept_language: str | None) -> Response:
-    lang = language(accept_language)
-    return problem_answer(problem.status, problem.code, problem.detail[lang], problem.extra, problem.headers)
 
 
 def _sentence(text: str) -> str:
