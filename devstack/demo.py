@@ -8,7 +8,8 @@
 5. a Digital Pipeline copy (manual 6.6): the admin's rule signed by the backend, the action put on
    a stage, a manager moves the deal there, amoCRM (the emulator) posts the hook, the hook goes to
    the SQS FIFO queue, the worker copies; the same hook again changes nothing;
-6. the uninstall hook, forged and genuine.
+6. «Повторные сделки» (`demo_schedules`): a delayed renewal copy and a monthly repeat firing three times;
+7. the uninstall hook, forged and genuine.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def run_demo(out: Out = print, config: StackConfig | None = None) -> int:
         if not make_copies(ready, control, account, out):
             return 1
         if not digital_pipeline(ready, control, account, out):
+            return 1
+        from devstack.demo_schedules import scheduled_copies
+
+        if not scheduled_copies(stack, ready, control, account, out):
             return 1
         uninstall(ready, account["id"], out)
     out(f"Done in {time.monotonic() - started:.1f} s; everything stopped.")
@@ -251,7 +256,7 @@ def uninstall(stack: StackInfo, account_id: int, out: Out) -> None:
     forged = hook("0" * 64)
     genuine = hook(uninstall_signature(stack.client_secret, stack.client_id, str(account_id)))
     status = wiring.accounts().get(account_id).status.value
-    out(f"6. Uninstall hook: forged signature -> {forged}, genuine -> {genuine}; account is now {status}")
+    out(f"8. Uninstall hook: forged signature -> {forged}, genuine -> {genuine}; account is now {status}")
 
 
 if __name__ == "__main__":

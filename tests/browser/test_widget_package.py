@@ -261,6 +261,10 @@ def test_a_template_a_screen_lists_must_exist(build, sources):
 
 def test_the_dev_harness_serves_the_sources_bundled(build, sources):
     assert WidgetFiles(WIDGET).read("script.js") == build.bundle(WIDGET).encode()
-    edit(sources / "src" / "card.js", "define('dealcopy/card', ['jquery']", "define('dealcopy/card', ['jquery', 'x']")
+    edit(
+        sources / "src" / "problems.js",
+        "define('dealcopy/problems', ['jquery']",
+        "define('dealcopy/problems', ['jquery', 'x']",
+    )
     served = WidgetFiles(sources).read("script.js").decode()
-    assert served.startswith("throw new Error(") and "src/card.js: depends on 'x'" in served
+    assert served.startswith("throw new Error(") and "src/problems.js: depends on 'x'" in served

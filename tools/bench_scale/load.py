@@ -57,10 +57,16 @@ def hook_forms(account: dict[str, Any], leads: list[int], signed: dict[str, str]
     return [dp_hook_form(account, lead, TRIGGER, signed, at) for lead in leads]
 
 
-def interleave(groups: list[list[dict[str, str]]]) -> list[dict[str, str]]:
-    """Round-robin over the accounts' hooks: every account's burst arrives at once, not one after another."""
-    longest = max((len(g) for g in groups), default=0)
-    return [g[i] for i in range(longest) for g in groups if i < len(g)]
+def interleave(groups: list[list[dict[str, str]]], run: int = 10) -> list[dict[str, str]]:
+    """Every account's burst at once: round-robin over the accounts, `run` hooks of one account at a time.
+
+    Runs of the worker's batch size, because SQS hands a FIFO receiver as many messages of one group
+    as it can, while moto returns them in queue order: hook by hook round-robin would give every
+    batch ten accounts, a mix AWS would not deliver.
+    """
+    chunks = [[g[i : i + run] for i in range(0, len(g), run)] for g in groups]
+    longest = max((len(c) for c in chunks), default=0)
+    return [hook for i in range(longest) for c in chunks if i < len(c) for hook in c[i]]
 
 
 def send_hooks(hook_url: str, forms: list[dict[str, str]]) -> dict[str, Any]:

@@ -11,30 +11,36 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from devstack.client import api_requests, request_log_mark
 from tools.bench_scale.fleet import Fleet
 from tools.bench_scale.load import hook_forms, interleave, seed_leads, send_hooks, sign_rule, warm_up
-from tools.bench_scale.measure import minimum_seconds, window_figures
+from tools.bench_scale.measure import minimum_seconds, phase, window_figures
 
 WORKERS = [5, 5]  # two worker processes of five concurrent invocations: WorkerMaxConcurrency's default 10
 
 
 def run(accounts: int = 20, per_account: int = 50, workers: list[int] | None = None) -> dict[str, Any]:
     workers = workers or WORKERS
-    with Fleet([0, *workers]) as fleet:
+    with phase("start the fleet"), Fleet([0, *workers]) as fleet:
         front = fleet.instances[0]
-        warm_up(fleet, front, accounts=2 * len(workers))  # likely to reach every worker process
-        chosen, bursts = [], []
-        for n in range(accounts):
+        with phase("warm up"):
+            warm_up(fleet, front, accounts=2 * len(workers))  # likely to reach every worker process
+
+        def prepare(n: int) -> tuple[dict[str, Any], list[dict[str, str]]]:
             account = fleet.install(f"scale-{n:02d}", via=front)
             leads = seed_leads(fleet.control, account, per_account)
-            bursts.append(hook_forms(account, leads, sign_rule(front.stack, account)))
-            chosen.append(account)
+            return account, hook_forms(account, leads, sign_rule(front.stack, account))
+
+        with phase("install and seed the accounts"), ThreadPoolExecutor(4) as pool:
+            chosen, bursts = zip(*pool.map(prepare, range(accounts)), strict=True)
         marks = {a["id"]: request_log_mark(fleet.control, a["id"]) for a in chosen}
-        sent = send_hooks(f"{front.gateway_url}/dp/hook", interleave(bursts))
-        _, drained = fleet.wait_drained({a["id"]: per_account for a in chosen}, give_up=420)
+        with phase(f"send {accounts * per_account} hooks"):
+            sent = send_hooks(f"{front.gateway_url}/dp/hook", interleave(list(bursts)))
+        with phase("drain after the last hook"):
+            _, drained = fleet.wait_drained({a["id"]: per_account for a in chosen}, give_up=420)
         logs = {a["id"]: api_requests(fleet.control, a["id"], marks[a["id"]]) for a in chosen}
     return figures(logs, drained, sent["first_sent_at"], workers)
 

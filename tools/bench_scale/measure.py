@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from amo_emulator.requestlog import max_in_window
@@ -65,3 +68,11 @@ def window_figures(api: list[dict[str, Any]]) -> dict[str, int]:
 def per_second(api: list[dict[str, Any]], start: float) -> list[int]:
     """amoCRM requests in each whole second from `start`."""
     return _per_second([e["ts"] - start for e in api])
+
+
+@contextmanager
+def phase(name: str) -> Iterator[None]:
+    """Says on stderr how long a phase of a run took (where the minutes of `make bench` go)."""
+    started = time.monotonic()
+    yield
+    print(f"[bench_scale] {name}: {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)

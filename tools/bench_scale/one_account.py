@@ -31,15 +31,16 @@ from tools.bench_scale.load import (
     sign_rule,
     warm_up,
 )
-from tools.bench_scale.measure import minimum_seconds, per_second, window_figures
+from tools.bench_scale.measure import minimum_seconds, per_second, phase, window_figures
 
 POLLERS = [0, 0, 1, 0]  # copies, settings, worker, catchup
 
 
 def run(hooks: int = 200) -> dict[str, Any]:
-    with Fleet(POLLERS) as fleet:
+    with phase("start the fleet"), Fleet(POLLERS) as fleet:
         copies, settings, _worker, catchup = fleet.instances  # the worker instance only polls the queue
-        warm_up(fleet, settings, accounts=1, copies=copies, catchup=catchup)
+        with phase("warm up"):
+            warm_up(fleet, settings, accounts=1, copies=copies, catchup=catchup)
         account = fleet.install("scale-one", via=settings)
         forms = hook_forms(account, seed_leads(fleet.control, account, hooks), sign_rule(settings.stack, account))
         time.sleep(1.2)  # a fresh rate window: the setup's calls stay out of the figures
@@ -55,8 +56,9 @@ def run(hooks: int = 200) -> dict[str, Any]:
         try:
             # The hooks reach the DP hook function on the settings instance: on AWS its instances are
             # not the worker's, so taking the burst does not slow the worker.
-            sent = send_hooks(f"{settings.gateway_url}/dp/hook", forms)
-            ended, states = fleet.wait_drained({account["id"]: hooks})
+            with phase(f"{hooks} hooks sent and drained"):
+                sent = send_hooks(f"{settings.gateway_url}/dp/hook", forms)
+                ended, states = fleet.wait_drained({account["id"]: hooks})
         finally:
             stop.set()
             for loop in loops:

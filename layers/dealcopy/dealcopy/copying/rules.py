@@ -8,7 +8,6 @@ as `status_id`, `responsible.user_id` or `fields[2]`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -16,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from dealcopy.copying.digest import rule_hash  # noqa: F401 (re-exported beside `canonical_rule`)
 from dealcopy.copying.errors import RuleInvalid, RuleProblem
 from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.naming import DEFAULT_TIMEZONE, TemplateError, placeholders, zone
@@ -198,7 +198,7 @@ def parse_rule(data: Mapping[str, Any] | str | bytes) -> CopyRule:
         return CopyRule.model_validate(dict(data))
     except ValidationError as err:
         raise RuleInvalid(problems_of(err)) from err
-    except ValueError as err:  # not JSON at all
+    except (ValueError, RecursionError) as err:  # not JSON at all, or nested past the parser's depth
         raise RuleInvalid([RuleProblem("", "rule-not-json")]) from err
 
 
@@ -222,8 +222,3 @@ def canonical_rule(rule: CopyRule) -> str:
     if data.get("delay") is None:
         data.pop("delay", None)  # rules without a delay keep the canonical text (and hash) they had
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-
-
-def rule_hash(canonical: str) -> str:
-    """A short stable id of a rule (job ids, dedup ids, catch-up bookkeeping)."""
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]

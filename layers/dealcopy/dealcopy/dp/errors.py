@@ -1,7 +1,7 @@
 """Why a DP hook is refused: one class per answer the edge gives (code + data, no HTTP status).
 
 Statuses the edge gives them: `HookMalformed` 400 (`empty-body`, `bad-json`, `bad-body`,
-`bad-hook` with `errors`, `bad-rule` with `errors`), `HookStale` 400 (`stale-event`: an
+`bad-hook` with `errors`), `HookStale` 400 (`stale-event`: an
 `event[time]` outside the accepted window, so an old signed hook cannot be replayed),
 `HookUnsupported` 422 (`unsupported-entity`), `HookAccountGone` 410 (`uninstalled`,
 `reinstall-required`), `HookUnauthorized` 401 (`account-mismatch`, `unsigned`, `bad-signature`).

@@ -1,4 +1,4 @@
-"""Job messages (what the queue carries) and job records (what the jobs table remembers).
+"""Job records (what the jobs table remembers); the messages the queue carries are `jobs.queued`.
 
 State machine of a job record (terminal states in capitals):
 
@@ -20,7 +20,6 @@ copy plan and the created copy it carries).
 
 from __future__ import annotations
 
-import hashlib
 import time
 from enum import StrEnum
 from typing import Any, Literal
@@ -29,6 +28,7 @@ from pydantic import BaseModel, Field
 
 from dealcopy.copying.creating import CreatedCopy
 from dealcopy.copying.plan import CopyPlan
+from dealcopy.jobs.queued import DpEvent, JobMessage, JobRef, bulk_job_id, dp_job_id  # noqa: F401 (re-exported)
 
 TriggerKind = Literal["manual", "dp", "bulk", "repeat"]
 
@@ -45,53 +45,6 @@ class JobState(StrEnum):
 
 
 TERMINAL = frozenset({JobState.DONE, JobState.FAILED, JobState.STOPPED, JobState.DUPLICATE})
-
-
-class DpEvent(BaseModel):
-    """The DP event a job answers: the lead entered `status_id` of `pipeline_id` at `time`."""
-
-    pipeline_id: int
-    status_id: int
-    time: int
-    type: str = ""
-
-
-class JobRef(BaseModel):
-    job_id: str
-    lead_id: int
-
-
-class JobMessage(BaseModel):
-    """One SQS message: one DP job, or up to 50 jobs of a bulk copy (same rule, same account)."""
-
-    v: int = 1
-    account_id: int
-    trigger: Literal["dp", "bulk", "repeat"]
-    origin: str = "hook"  # hook | catchup | bulk | recycle | redrive | delayed | schedule
-    rule: str  # canonical JSON of the rule (signed for DP)
-    rule_hash: str
-    actor_user_id: int | None = None  # bulk: the user who asked; DP: resolved by the worker
-    batch_id: str | None = None
-    event: DpEvent | None = None
-    jobs: list[JobRef]
-    failure: dict[str, Any] | None = None  # set on dead-lettered messages: why
-
-    def dedup_id(self) -> str:
-        """Deterministic per content, so a repeated hook or catch-up is dropped by SQS itself (5 min)."""
-        if len(self.jobs) == 1:
-            return self.jobs[0].job_id
-        digest = hashlib.sha256("|".join(j.job_id for j in self.jobs).encode()).hexdigest()[:40]
-        return f"{self.trigger}-{digest}"
-
-
-def dp_job_id(account_id: int, lead_id: int, pipeline_id: int, status_id: int, event_time: int, rule_hash: str) -> str:
-    """The id of the job answering one DP event (also its SQS dedup id): hook and catch-up compute the same."""
-    raw = f"{account_id}|{lead_id}|{pipeline_id}|{status_id}|{event_time}|{rule_hash}"
-    return "dp-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
-
-
-def bulk_job_id(batch_id: str, lead_id: int) -> str:
-    return f"bulk-{batch_id}-{lead_id}"
 
 
 class JobError(BaseModel):

@@ -101,5 +101,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Подпись правила неверна (правило изменено вне виджета или подписано для другого аккаунта).",
         "The rule's signature does not match (edited outside the widget, or signed for another account).",
     ),
-    "bad-rule": ("{reason}", "{reason}"),  # the rule's own problems, worded by `copying`
 }

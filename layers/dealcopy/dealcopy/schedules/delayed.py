@@ -17,7 +17,7 @@ from typing import Any
 
 from dealcopy.schedules.errors import ScheduledCopyNotFound
 from dealcopy.schedules.fire import ScheduledFire, Skipped, fire_input
-from dealcopy.schedules.names import schedule_name, schedule_prefix
+from dealcopy.schedules.names import schedule_name
 from dealcopy.schedules.ports import Scheduler, ScheduleStore
 from dealcopy.schedules.records import PendingCopy
 from dealcopy.schedules.timemath import due_time, minute
@@ -56,10 +56,11 @@ class DelayedCopies:
         return True
 
     def cancel(self, account_id: int, pid: str) -> None:
-        if self._store.get_pending(account_id, pid) is None:
+        pending = self._store.get_pending(account_id, pid)
+        if pending is None:
             raise ScheduledCopyNotFound(pending_id=pid)
-        for info in self._scheduler.list(schedule_prefix(pid)):
-            self._scheduler.delete(info.name)
+        # By name (no ListSchedules right): a schedule left from an earlier due time fires as `gone`.
+        self._scheduler.delete(schedule_name(pid, pending.due_at))
         self._store.delete_pending(account_id, pid)
 
     def get(self, account_id: int, pid: str) -> PendingCopy | None:

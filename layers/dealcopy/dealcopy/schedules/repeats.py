@@ -24,7 +24,7 @@ from typing import Any
 from dealcopy.copying.errors import RuleProblem
 from dealcopy.schedules.errors import IdempotencyKeyReused, RepeatNotFound, ScheduleInvalid
 from dealcopy.schedules.fire import ScheduledFire, Skipped, fire_input
-from dealcopy.schedules.names import occurrence_job_id, repeat_id, schedule_name, schedule_prefix
+from dealcopy.schedules.names import occurrence_job_id, repeat_id, schedule_name
 from dealcopy.schedules.ports import Scheduler, ScheduleStore
 from dealcopy.schedules.records import Repeat, RepeatState
 from dealcopy.schedules.repeat import RepeatChange, RepeatRequest, RepeatSchedule
@@ -161,7 +161,9 @@ class Repeats:
     # --- helpers --------------------------------------------------------------------------
 
     def _restart(self, repeat: Repeat, now: datetime) -> None:
-        upcoming = next_occurrence(repeat.schedule, now)
+        """Arm the first occurrence after `now`, and never one at or before the last that fired."""
+        after = max(now, repeat.last_fired_at) if repeat.last_fired_at else now
+        upcoming = next_occurrence(repeat.schedule, after)
         self._save(repeat, RepeatState.FINISHED if upcoming is None else RepeatState.ACTIVE, upcoming)
         if upcoming is not None:
             self._arm(repeat)
@@ -178,8 +180,10 @@ class Repeats:
         self._scheduler.put_once(name, repeat.next_at, message, str(repeat.account_id))
 
     def _disarm(self, repeat: Repeat) -> None:
-        for info in self._scheduler.list(schedule_prefix(repeat.repeat_id)):
-            self._scheduler.delete(info.name)
+        """Delete the one armed schedule, found by name: earlier ones deleted themselves after firing, and
+        no ListSchedules right is needed (IAM cannot scope it to a group)."""
+        if repeat.next_at is not None:
+            self._scheduler.delete(schedule_name(repeat.repeat_id, repeat.next_at))
 
 
 def _valid(schedule: RepeatSchedule) -> None:
