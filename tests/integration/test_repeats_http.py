@@ -105,7 +105,21 @@ def delayed_rule(**delay: Any) -> dict[str, Any]:
 def enter_trigger(stack, account, lead_id: int) -> None:
     """The lead enters the stage with our DP action (the emulator posts the hook as amoCRM does)."""
     stack.control.move_lead(account["id"], lead_id, TRIGGER["pipeline_id"], TRIGGER["status_id"])
-    wait_for(lambda: scheduled(stack, account, lead_id), timeout=60, what="the delayed copy to be planned")
+    # Waits on the table, not on a widget route: the local stack runs every function in one process, and
+    # powertools keeps the current event on a class, so a widget call during the hook could read its headers.
+    wait_for(lambda: pending_items(stack, account, lead_id), timeout=60, what="the delayed copy to be planned")
+    drain(stack)
+
+
+def pending_items(stack, account, lead_id: int) -> list[dict[str, Any]]:
+    from boto3.dynamodb.conditions import Attr, Key
+
+    found = stack.table("JobsTable").query(
+        KeyConditionExpression=Key("pk").eq(f"sched#{account['id']}") & Key("sk").begins_with("pending#"),
+        FilterExpression=Attr("lead_id").eq(lead_id),
+        ConsistentRead=True,
+    )
+    return found["Items"]
 
 
 def scheduled(stack, account, lead_id: int) -> list[dict[str, Any]]:

@@ -185,15 +185,15 @@ define('dealcopy/dp', ['jquery', 'dealcopy/meta'], function ($, accountMeta) {
         form.clearErrors();
         api('POST', '/widget/dp/sign', { rule: rule })
           .done(function (signed) {
-            if (mine !== sequence) {
-              return;
+            if (mine !== sequence || pending) {
+              return; // a newer choice is waiting to be signed: never report this one as saved
             }
             write($rule, signed.rule);
             write($signature, signed.signature);
             status('ok', t('dp.signed'));
           })
           .fail(function (problem) {
-            if (mine !== sequence) {
+            if (mine !== sequence || pending) {
               return;
             }
             status('error', t('dp.not_signed'));

@@ -13,29 +13,26 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from dealcopy import hosts
-from dealcopy.accounts import Account
-from dealcopy.amo.oauth import OAuthClient
 from dealcopy.amo.ratelimit import LimiterRegistry, SlidingWindowLimiter
 from dealcopy.amo.retry import RetryPolicy
-from dealcopy.amo.tokens import StaticToken, TokenProvider
-from dealcopy.auth.one_time_token import OneTimeTokens
 from dealcopy.config import settings
-from dealcopy.hosts import follow_issuer, relocating_refresher
-from dealcopy.install import InstallService
 from dealcopy.storage.accounts import AccountRepository
 from dealcopy.storage.claims import ClaimStore
-from dealcopy.storage.presets import PresetRepository
-from dealcopy.storage.tokens import DynamoTokenProvider
-from dealcopy.web.session import WidgetSession, open_session
 
-if TYPE_CHECKING:  # built on first use: a function imports only what its routes need
+# Built on first use: a function imports only what its routes need. The DP hook's cold start
+# (<= 1.5x `import boto3`, issue 8 pt 6) pays for none of sessions, one-time tokens (jwt),
+# presets, install or OAuth; keep new imports here lazy too.
+if TYPE_CHECKING:
     import httpx
 
+    from dealcopy.accounts import Account
     from dealcopy.amo.client import AmoClient
-    from dealcopy.amo.oauth import TokenPair
+    from dealcopy.amo.oauth import OAuthClient, TokenPair
+    from dealcopy.amo.tokens import TokenProvider
+    from dealcopy.auth.one_time_token import OneTimeTokens
     from dealcopy.copying.engine import CopyEngine
     from dealcopy.dp.catchup import CatchUp
+    from dealcopy.install import InstallService
     from dealcopy.install_guard import UninstallGuard
     from dealcopy.jobs.queue import JobQueue
     from dealcopy.jobs.seams import Seams
@@ -50,13 +47,16 @@ if TYPE_CHECKING:  # built on first use: a function imports only what its routes
     from dealcopy.storage.dp_rules import DpRuleRepository
     from dealcopy.storage.dynamo import Table
     from dealcopy.storage.jobs import JobRepository
+    from dealcopy.storage.presets import PresetRepository
     from dealcopy.storage.retention import Retention
     from dealcopy.storage.runs import RunStore
     from dealcopy.storage.schedules import ScheduleRepository
     from dealcopy.storage.signatures import SignatureRepository
+    from dealcopy.storage.tokens import DynamoTokenProvider
     from dealcopy.usecases.copies import ManualCopier
     from dealcopy.usecases.copy_lead_deadline import Deadline
     from dealcopy.usecases.rules import RuleBook
+    from dealcopy.web.session import WidgetSession
 
 _lock = threading.Lock()
 
@@ -102,6 +102,8 @@ def http() -> httpx.Client:
 
 
 def oauth() -> OAuthClient:
+    from dealcopy.amo.oauth import OAuthClient
+
     cfg = settings()
     return OAuthClient(cfg.client_id, client_secret(), cfg.redirect_uri, http=http())
 
@@ -163,6 +165,9 @@ _providers: dict[int, DynamoTokenProvider] = {}
 
 def token_provider(account: Account) -> DynamoTokenProvider:
     """One provider per account per process, so its cached token is shared by every caller."""
+    from dealcopy.hosts import relocating_refresher
+    from dealcopy.storage.tokens import DynamoTokenProvider
+
     with _lock:
         provider = _providers.get(account.account_id)
         if provider is None:
@@ -202,6 +207,8 @@ def uninstall_guard() -> UninstallGuard:
 
 def install_service() -> InstallService:
     from dealcopy.amo.account import read_account as account_of_tokens
+    from dealcopy.amo.tokens import StaticToken
+    from dealcopy.install import InstallService
 
     cfg = settings()
     client = oauth()
@@ -226,16 +233,23 @@ def install_service() -> InstallService:
 
 @cache
 def presets() -> PresetRepository:
+    from dealcopy.storage.presets import PresetRepository
+
     return PresetRepository(table(settings().presets_table))
 
 
 @cache
 def one_time_tokens() -> OneTimeTokens:
+    from dealcopy.auth.one_time_token import OneTimeTokens
+
     cfg = settings()
     return OneTimeTokens(claims(), client_secret, redirect_uri=cfg.redirect_uri, client_id=cfg.client_id)
 
 
 def widget_session(headers: dict[str, str], *, require_licence: bool = False) -> WidgetSession:
+    from dealcopy.hosts import follow_issuer
+    from dealcopy.web.session import open_session
+
     session = open_session(headers, one_time_tokens(), accounts(), require_licence=require_licence)
     # a verified one-time token names the account's current host: a renamed subdomain is followed
     followed = follow_issuer(accounts(), session.account, session.caller.issuer, session.caller.subdomain)
@@ -244,6 +258,8 @@ def widget_session(headers: dict[str, str], *, require_licence: bool = False) ->
 
 def follow_hook(account: Account, subdomain: str | None) -> Account:
     """After a DP hook's signature verified for `account`: its `subdomain` becomes the stored host."""
+    from dealcopy import hosts
+
     return hosts.follow_hook(accounts(), account, subdomain)
 
 

@@ -12,6 +12,7 @@ The jobs table holds several kinds of item, each with its own repository over on
 | `activity#{account}` | `copy#{ms}#{job}` / `fail#{ms}#{job}` | the widget's recent activity (`activity`) |
 | `dprules` | `{account}#{pipeline}#{status}#{rule}` | a DP rule learned from hooks (`dp_rules`) |
 | `dpsign#{account}` | `{rule}` | who signed a DP rule (`signatures`) |
+| `manual#{account}` | `key#{idempotency_key}` | how far a manual copy got: plan, lead, answer (`manual_copies`) |
 | `test#seams` | `crash#{point}` | local stack only: crashes the worker should simulate (`countdowns`) |
 
 What a worker run reads first and writes after each step spans kinds: `runs.RunStore`.
