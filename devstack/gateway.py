@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -23,6 +24,12 @@ from devstack.functions import FunctionRegistry
 from devstack.template import Route, Template
 
 _TEXT_TYPES = ("application/json", "application/x-www-form-urlencoded", "text/")
+
+# Powertools keeps the request being resolved on a class attribute (`BaseRouter.current_event`) shared by
+# every resolver of a process. On AWS each Lambda instance is a process of its own that handles one request
+# at a time, so two requests never share it; here all functions share one process, so the gateway lets one
+# HTTP invocation run at a time (otherwise a widget call could read a concurrent DP hook's headers).
+_ONE_REQUEST_AT_A_TIME = threading.Lock()
 
 
 def match_route(routes: list[Route], method: str, path: str) -> tuple[Route, dict[str, str]] | None:
@@ -95,6 +102,11 @@ def to_response(result: Any) -> Response:
     return response
 
 
+def _invoke_alone(functions: FunctionRegistry, logical_id: str, event: dict[str, Any]) -> Any:
+    with _ONE_REQUEST_AT_A_TIME:
+        return functions.invoke(logical_id, event)
+
+
 def create_gateway(
     template: Template, functions: FunctionRegistry, scheduler: Any = None, event_scheduler: Any = None
 ) -> Starlette:
@@ -107,7 +119,7 @@ def create_gateway(
         route, params = found
         event = to_event(request, route, params, await request.body())
         try:
-            result = await run_in_threadpool(functions.invoke, route.function, event)
+            result = await run_in_threadpool(_invoke_alone, functions, route.function, event)
         except Exception:  # an unhandled error in a Lambda is a 500 at API Gateway
             logging.getLogger("devstack.gateway").exception("%s raised", route.function)
             return JSONResponse({"message": "Internal Server Error"}, status_code=500)

@@ -63,26 +63,27 @@ def _import_probe(target: str) -> tuple[float, float]:
 
 
 def cold_starts() -> list[tuple[str, float, float]]:
-    """`(name, seconds, ratio to boto3)`: CPU time of the import, median of RUNS interleaved rounds.
+    """`(name, seconds, ratio to boto3)`: CPU time of the import, median of RUNS paired samples.
 
-    Each round imports boto3 and then every handler once, and each handler's ratio is taken
-    to that round's boto3, so a machine busy with other work slows both sides of a ratio alike
-    (measured one after another, a minute of load on one side moved a ratio by 2x). CPU time,
-    not wall time, for the same reason: on an idle machine the two agree (an import is
-    single-threaded and its files are in the page cache), on a shared one only CPU time is
+    Each sample imports boto3 and then the handler, each in a fresh interpreter, one right
+    after the other, and takes their ratio: a machine busy with other work slows both sides
+    of a ratio alike (measured far apart, a minute of load on one side moved a ratio by 2x).
+    CPU time, not wall time, for the same reason: on an idle machine the two agree (an import
+    is single-threaded and its files are in the page cache), on a shared one only CPU time is
     still the import's own. A first round, not counted, warms the bytecode and page caches.
     """
-    targets = {"boto3": "boto3", **{name: str(ROOT / "functions" / name / "app.py") for name in FUNCTIONS}}
-    samples: dict[str, list[float]] = {name: [] for name in targets}
-    ratios: dict[str, list[float]] = {name: [] for name in targets}
+    boto3_cpu: list[float] = []
+    samples: dict[str, list[float]] = {name: [] for name in FUNCTIONS}
+    ratios: dict[str, list[float]] = {name: [] for name in FUNCTIONS}
     for round_no in range(RUNS + 1):
-        cpu = {name: _import_probe(target)[1] for name, target in targets.items()}
-        if round_no == 0:
-            continue
-        for name, seconds in cpu.items():
-            samples[name].append(seconds)
-            ratios[name].append(seconds / cpu["boto3"])
-    rows = [("bare `import boto3`", statistics.median(samples["boto3"]), 1.0)]
+        for name in FUNCTIONS:
+            base = _import_probe("boto3")[1]
+            seconds = _import_probe(str(ROOT / "functions" / name / "app.py"))[1]
+            if round_no:
+                boto3_cpu.append(base)
+                samples[name].append(seconds)
+                ratios[name].append(seconds / base)
+    rows = [("bare `import boto3`", statistics.median(boto3_cpu), 1.0)]
     rows += [(f"functions/{n}", statistics.median(samples[n]), statistics.median(ratios[n])) for n in FUNCTIONS]
     return rows
 
@@ -102,7 +103,7 @@ def cold_start_section(cold: list[tuple[str, float, float]]) -> list[str]:
         COLD_HEADING,
         "",
         f"CPU seconds to import the handler module in a fresh interpreter, bytecode cached; the ratio is the "
-        f"median over {RUNS} interleaved rounds of the import divided by a bare `import boto3` in the same round "
+        f"median of {RUNS} samples of the import divided by a bare `import boto3` measured just before it "
         "(`python -m tools.bench imports` measures this table alone; `cold_starts` says why CPU time).",
         "",
         "| module | seconds | ratio to `import boto3` | limit |",

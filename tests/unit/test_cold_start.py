@@ -1,0 +1,43 @@
+"""The routes amoCRM waits on import only what their first request needs (issue 8 pt 6).
+
+Timing is measured by `python -m tools.bench imports`; this checks, deterministically, that the
+heavy parts those timings depend on stay out of the handler's import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("handler", sys.argv[1])
+spec.loader.exec_module(importlib.util.module_from_spec(spec))
+print(json.dumps(sorted(sys.modules)))
+"""
+# The copy engine, the rule model and job records (pydantic models with copy plans), HTTP to amoCRM, JWT.
+HEAVY = ("dealcopy.copying.engine", "dealcopy.copying.rules", "dealcopy.copying.plan", "dealcopy.jobs.model", "httpx")
+
+
+def _loaded(handler: str) -> set[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "layers" / "dealcopy"), "AWS_DEFAULT_REGION": "eu-central-1"}
+    target = str(ROOT / "functions" / handler / "app.py")
+    out = subprocess.run([sys.executable, "-c", PROBE, target], env=env, capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout))
+
+
+@pytest.mark.parametrize("handler", ["dp_hook", "widget_settings"])
+def test_the_routes_amocrm_waits_on_import_no_engine_rule_model_or_http_client(handler):
+    assert sorted(m for m in _loaded(handler) if m.startswith(HEAVY)) == []
+
+
+def test_the_dp_hook_imports_no_session_or_jwt():
+    assert (
+        sorted(m for m in _loaded("dp_hook") if m.startswith(("jwt", "dealcopy.web.session", "dealcopy.hosts"))) == []
+    )
