@@ -60,10 +60,10 @@ class Instance:
 
 
 class Fleet:
-    """`with Fleet([0, 0, 1, 0]) as fleet:` one instance per entry, each with that many queue pollers."""
+    """`with Fleet([False, True]) as fleet:` one instance per entry; True: it is a worker (polls the queue)."""
 
-    def __init__(self, pollers: list[int]) -> None:
-        self._pollers = pollers
+    def __init__(self, workers: list[bool]) -> None:
+        self._workers = workers
         self._client_id = str(uuid.uuid4())
         self._client_secret = secrets.token_urlsafe(32)
         self._servers: list[subprocess.Popen[str]] = []
@@ -96,12 +96,12 @@ class Fleet:
         self._servers.append(moto)
         self.control = EmulatorControl(emulator_url)
         # The first instance makes the tables and the queue; the rest start together once they exist.
-        first = self._launch(emulator_url, self._pollers[0])
+        first = self._launch(emulator_url, self._workers[0])
         first.ready()
-        for instance in [self._launch(emulator_url, n) for n in self._pollers[1:]]:
+        for instance in [self._launch(emulator_url, poll) for poll in self._workers[1:]]:
             instance.ready()
 
-    def _launch(self, emulator_url: str, pollers: int) -> Instance:
+    def _launch(self, emulator_url: str, poll: bool) -> Instance:
         env = {
             **os.environ,
             **_LOCAL_AWS,
@@ -113,7 +113,7 @@ class Fleet:
         }
         env.pop("AWS_ENDPOINT_URL", None)
         command = [sys.executable, "-m", "tools.bench_scale.instance", "--emulator-url", emulator_url]
-        command += ["--moto-url", self.moto_url, "--pollers", str(pollers)]
+        command += ["--moto-url", self.moto_url, *(["--poll"] if poll else [])]
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603
         self.instances.append(Instance(proc, {}))  # in launch order: the caller's roles index this list
         return self.instances[-1]

@@ -1,14 +1,14 @@
 """One "Lambda instance" of the scale benchmark: a local stack process sharing moto and the emulator.
 
-`python -m tools.bench_scale.instance --emulator-url URL --moto-url URL [--pollers N]`
+`python -m tools.bench_scale.instance --emulator-url URL --moto-url URL [--poll]`
 (the integration's id and secret come in BENCH_CLIENT_ID / BENCH_CLIENT_SECRET).
 
 On AWS every function of an account runs in many instances at once, each with its own
 memory (metadata cache, in-process throttle) and only DynamoDB and amoCRM in common. Here
 each instance is an OS process running the real handlers behind a gateway of its own; the
-tables and the queue are the ones the first instance made in the shared moto. `--pollers 0`
-keeps the process off the copy queue (a settings or copies instance); N > 0 runs N pollers,
-i.e. N concurrent worker invocations (the SQS event source's concurrency).
+tables and the queue are the ones the first instance made in the shared moto. Only with `--poll`
+does the process take batches from the copy queue (a worker instance): one poller, one batch at a
+time, as Lambda gives an instance one event at a time; N worker instances are a concurrency of N.
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ from devstack.stack import LocalStack, StackConfig
 
 
 class InstanceStack(LocalStack):
-    """The local stack with a chosen number of queue pollers (the stack itself always runs one)."""
+    """The local stack, polling the copy queue only when it plays a worker instance."""
 
-    def __init__(self, config: StackConfig, pollers: int) -> None:
+    def __init__(self, config: StackConfig, poll: bool) -> None:
         super().__init__(config)
-        self._poller_count = pollers
+        self._poll = poll
 
     def _start_pollers(self) -> None:
-        for _ in range(self._poller_count):
+        if self._poll:
             super()._start_pollers()
 
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench_scale.instance")
     parser.add_argument("--emulator-url", required=True)
     parser.add_argument("--moto-url", required=True)
-    parser.add_argument("--pollers", type=int, default=0)
+    parser.add_argument("--poll", action="store_true", help="take batches from the copy queue (a worker)")
     args = parser.parse_args(argv)
     config = StackConfig(
         emulator_url=args.emulator_url,
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with InstanceStack(config, args.pollers) as stack:
+    with InstanceStack(config, args.poll) as stack:
         print("READY " + json.dumps(stack.describe()), flush=True)
         stop.wait()
     return 0

@@ -33,11 +33,11 @@ from tools.bench_scale.load import (
 )
 from tools.bench_scale.measure import minimum_seconds, per_second, phase, window_figures
 
-POLLERS = [0, 0, 1, 0]  # copies, settings, worker, catchup
+ROLES = [False, False, True, False]  # copies, settings, worker (polls the queue), catchup
 
 
 def run(hooks: int = 200) -> dict[str, Any]:
-    with phase("start the fleet"), Fleet(POLLERS) as fleet:
+    with phase("start the fleet"), Fleet(ROLES) as fleet:
         copies, settings, _worker, catchup = fleet.instances  # the worker instance only polls the queue
         with phase("warm up"):
             warm_up(fleet, settings, accounts=1, copies=copies, catchup=catchup)

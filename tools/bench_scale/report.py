@@ -76,8 +76,8 @@ def many_accounts_lines(many: dict[str, Any]) -> list[str]:
         "",
         f"Every account's burst arrives at once, interleaved, at one front instance (the DP hook function), "
         "after a warm-up on accounts of their own; "
-        f"{many['concurrency']} concurrent worker invocations ({many['worker_processes']} processes of pollers; "
-        "the template's default `WorkerMaxConcurrency` is 10) "
+        f"{many['concurrency']} worker instances (processes polling the queue, one batch at a time each: a worker "
+        f"concurrency of {many['concurrency']}; the template's default `WorkerMaxConcurrency` is 10) "
         "drain the one FIFO queue, message group = account. An account's drain runs from the first hook sent to "
         f"its last amoCRM request. {many['total_requests']} amoCRM requests in all, done in "
         f"{many['total_drain']:.1f} s. Each account's drain in seconds, fastest first: {drains}.",

@@ -31,8 +31,8 @@ define('dealcopy/copy_result', ['jquery', 'dealcopy/meta'], function ($, account
       return texts[code] || '';
     }
 
-    /** «Поля: 12 · Товары и элементы списков: 3 · Контакты: 2 · Компания». */
-    function carried(copied) {
+    /** The parts of «Поля: 12 · Товары и элементы списков: 3 · Контакты: 2 · Компания» (the preview says them too). */
+    function carriedParts(copied) {
       var parts = [];
       copied = copied || {};
       if ((copied.fields || []).length) {
@@ -47,6 +47,11 @@ define('dealcopy/copy_result', ['jquery', 'dealcopy/meta'], function ($, account
       if (copied.company_id) {
         parts.push(t('result.carried_company'));
       }
+      return parts;
+    }
+
+    function carried(copied) {
+      var parts = carriedParts(copied);
       return parts.length ? t('result.carried', { what: parts.join(' · ') }) : t('result.carried_nothing');
     }
 
@@ -76,7 +81,7 @@ define('dealcopy/copy_result', ['jquery', 'dealcopy/meta'], function ($, account
       };
     }
 
-    return { view: view, carried: carried };
+    return { view: view, carried: carried, carriedParts: carriedParts, whatName: whatName, warningText: warningText };
   }
 
   return { create: create };

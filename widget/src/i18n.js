@@ -6,7 +6,7 @@
 define('dealcopy/i18n', ['jquery'], function ($) {
   'use strict';
 
-  var TEMPLATE_SECTIONS = ['form', 'tree', 'panel', 'bulk', 'dp', 'page', 'licence', 'result'];
+  var TEMPLATE_SECTIONS = ['form', 'tree', 'panel', 'bulk', 'dp', 'page', 'licence', 'result', 'schedules'];
 
   function create(ctx) {
     var self = ctx.widget;

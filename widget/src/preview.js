@@ -1,0 +1,111 @@
+/*
+ * The card's preview before «СКОПИРОВАТЬ» (issue 12): what a copy with the current choice
+ * would be called, where it would land, who would own it, what it would carry and what not
+ * (every skip with its reason: unticked, anonymised, empty, never writable), from POST
+ * /copies/preview (one read of the source; nothing is made). It refreshes when the form
+ * changes, debounced, and an answer that is no longer current is dropped.
+ */
+define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copyResult) {
+  'use strict';
+
+  var PREVIEW_TEMPLATES = ['preview'];
+  var PREVIEW_DELAY_MS = 600;
+  var OPEN_UP_TO = 5; // a short list of skips is shown open, a long one folded
+
+  function create(ctx) {
+    var t = ctx.i18n.t;
+    var html = ctx.templates.html;
+    var messageOf = ctx.i18n.messageOf;
+    var result = copyResult.create(ctx);
+
+    function userName(meta, id) {
+      var user = $.grep(meta.users || [], function (u) {
+        return u.id === id;
+      })[0];
+      return user ? user.name : t('schedules.preview.unknown_user', { id: id });
+    }
+
+    function view(plan, meta) {
+      var parts = result.carriedParts(plan.carried);
+      var skipped = $.map(plan.skipped || [], function (skip) {
+        return {
+          code: skip.code,
+          what: skip.name ? result.whatName(skip.what) + ' «' + skip.name + '»' : result.whatName(skip.what),
+          reason: messageOf(skip)
+        };
+      });
+      return {
+        name: plan.name ? t('schedules.preview.name', { name: plan.name }) : '',
+        stage: plan.stage ? t('schedules.preview.stage', { stage: plan.stage }) : '',
+        responsible: plan.responsible_user_id
+          ? t('schedules.preview.responsible', { name: userName(meta, plan.responsible_user_id) })
+          : '',
+        carried: parts.length ? t('schedules.preview.carried', { what: parts.join(' · ') }) : t('schedules.preview.carried_nothing'),
+        warnings: $.grep($.map(plan.warnings || [], result.warningText), Boolean),
+        skipped: skipped,
+        skipped_title: t('schedules.preview.skipped', { n: skipped.length }),
+        open: skipped.length <= OPEN_UP_TO
+      };
+    }
+
+    /**
+     * Draws the preview block before the panel's copy button and keeps it current with `form`;
+     * returns `{refresh}` (a promise of the first drawing, so the caller can ask the next thing after it).
+     */
+    function attach($root, form, leadId, meta) {
+      var $box = $('<div class="dealcopy-preview" data-slot="preview" role="status" aria-live="polite"></div>');
+      $box.insertBefore($root.find('.dealcopy-actions').first());
+      var sequence = 0;
+      var pending = null;
+
+      function state(kind, message) {
+        $box.attr('data-state', kind);
+        if (message !== undefined) {
+          $box.empty().append($('<div class="dealcopy-preview__note"></div>').text(message));
+        }
+      }
+
+      function refresh() {
+        pending = null;
+        sequence += 1;
+        var mine = sequence;
+        if (!leadId) {
+          $box.prop('hidden', true);
+          return $.Deferred().resolve().promise();
+        }
+        if ($box.attr('data-state') !== 'stale') {
+          state('busy', t('schedules.preview.loading'));
+        }
+        return ctx.templates.load(PREVIEW_TEMPLATES).then(function () {
+          return ctx.api
+            .call('POST', '/copies/preview', { lead_id: leadId, rule: form.rule() })
+            .done(function (plan) {
+              if (mine === sequence && !pending) {
+                $box.html(html('preview', view(plan, meta)));
+                state('ready');
+              }
+            })
+            .fail(function (problem) {
+              if (mine === sequence && !pending) {
+                state('error', t('schedules.preview.failed', { detail: problem.detail }));
+              }
+            });
+        });
+      }
+
+      form.onChange(function () {
+        if (pending) {
+          ctx.timers.cancel(pending);
+        }
+        $box.find('.dealcopy-preview__stale').remove();
+        $box.attr('data-state', 'stale').prepend($('<div class="dealcopy-preview__stale"></div>').text(t('schedules.preview.stale')));
+        pending = ctx.timers.later(refresh, PREVIEW_DELAY_MS);
+      });
+      return { refresh: refresh };
+    }
+
+    return { attach: attach };
+  }
+
+  return { create: create };
+});
