@@ -50,7 +50,7 @@ def copy_once(request: dict, session: WidgetSession, deadline: Deadline) -> dict
 def answer_deadline() -> Deadline:
     """API Gateway's limit counted from the request's arrival, or the Lambda's end if sooner."""
     cfg = settings()
-    arrived_ms = app.current_event.request_context.time_epoch
+    arrived_ms = (app.current_event.raw_event.get("requestContext") or {}).get("timeEpoch")  # absent: not counted
     context = app.lambda_context
     return Deadline.of_request(
         arrived_at=arrived_ms / 1000 if arrived_ms else None,

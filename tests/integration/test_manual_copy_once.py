@@ -9,6 +9,7 @@ same lead: the account ends with exactly one new lead.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -82,6 +83,15 @@ def test_notes_failing_twenty_times_then_the_same_key_finishes_the_same_lead(sta
     replay = copy(stack, account, key)
     assert (replay.status_code, replay.json()["lead_id"]) == (201, body["lead_id"])
     assert_one_finished_copy(stack, account, body["lead_id"])
+    assert_finished_checkpoint_keeps_no_field_values(stack, account, key)
+
+
+def assert_finished_checkpoint_keeps_no_field_values(stack, account, key: str) -> None:
+    """Issue 9 pt 5: once the copy is done its checkpoint keeps the answer, not the create payload."""
+    item = stack.table("JobsTable").get_item(Key={"pk": f"manual#{account['id']}", "sk": f"key#{key}"})["Item"]
+    saved = json.loads(item["data"])
+    assert saved["result"]["lead_id"] and saved["plan"] is None and saved["created"] is None, saved
+    assert "custom_fields_values" not in item["data"]
 
 
 def test_the_unfinished_key_with_another_body_is_refused_and_makes_nothing(stack, account):

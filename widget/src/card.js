@@ -7,7 +7,7 @@
  * A second copy of the same deal within REPEAT_MS (or a press while the first is running)
  * asks to confirm, so two quick presses never make two deals silently.
  */
-define('dealcopy/card', ['jquery', 'dealcopy/copy_result'], function ($, copyResult) {
+define('dealcopy/card', ['jquery', 'dealcopy/copy_result', 'dealcopy/schedules'], function ($, copyResult, schedules) {
   'use strict';
 
   var CARD_TEMPLATES = ['panel', 'result'];
@@ -168,6 +168,7 @@ define('dealcopy/card', ['jquery', 'dealcopy/copy_result'], function ($, copyRes
       $repeat.on('click', '[data-action="repeat-no"]', function () {
         $repeat.prop('hidden', true);
       });
+      schedules.create(ctx).card($root, form, leadId, meta); // issue 12: preview, «Повторять», pending copies
     }
 
     return { render: renderCardPanel };

@@ -4,7 +4,7 @@
  * (debounced) writes the unsigned rule, clears the signature and asks POST /widget/dp/sign;
  * only an accepted rule gets the backend's canonical text and signature, which amoCRM saves.
  */
-define('dealcopy/dp', ['jquery', 'dealcopy/meta'], function ($, accountMeta) {
+define('dealcopy/dp', ['jquery', 'dealcopy/meta', 'dealcopy/schedules'], function ($, accountMeta, schedules) {
   'use strict';
 
   var DP_TEMPLATES = ['dp'];
@@ -144,6 +144,7 @@ define('dealcopy/dp', ['jquery', 'dealcopy/meta'], function ($, accountMeta) {
         nameInput: true,
         initial: saved
       });
+      schedules.create(ctx).dp(form, meta, saved); // issue 12: «Создать позже» writes the rule's `delay`
       var $warnings = $root.find('[data-slot="warnings"]');
 
       function warn() {

@@ -3,7 +3,7 @@
  * rename inline, delete with a second click — no blocking browser dialogs) and the account's
  * last copies and failures from GET /widget/activity.
  */
-define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta'], function ($, ids, accountMeta) {
+define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta', 'dealcopy/schedules'], function ($, ids, accountMeta, schedules) {
   'use strict';
 
   var SETTINGS_TEMPLATES = ['settings', 'presets', 'preset_editor', 'activity'];
@@ -245,6 +245,7 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta'], fu
       drawPresets();
 
       drawActivity($activity, meta);
+      schedules.create(ctx).settings($activity.closest('.dealcopy-section'), meta); // issue 12: repeats, pending copies
     }
 
     /** The account's last copies and failures (GET /widget/activity) into `$activity`. */

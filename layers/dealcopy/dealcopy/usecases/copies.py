@@ -158,7 +158,10 @@ class ManualCopier:
     def _save(
         self, key: str, mark: str, created: CreatedCopy, *, lineage: bool = False, result: dict[str, Any] | None = None
     ) -> None:
-        checkpoint = ManualCheckpoint(fingerprint=mark, plan=created.plan, created=created, result=result)
+        if result is not None:  # finished: a retry only needs the answer; the plan (field values) is dropped
+            checkpoint = ManualCheckpoint(fingerprint=mark, result=result)
+        else:
+            checkpoint = ManualCheckpoint(fingerprint=mark, plan=created.plan, created=created)
         self.checkpoints.save(self.account_id, key, checkpoint, _lineage(created) if lineage else None)
 
     def _record(self, activity: Activity) -> None:
