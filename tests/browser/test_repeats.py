@@ -90,7 +90,7 @@ def test_card_preview_then_a_monthly_repeat_set_up_and_paused(page, harness, sta
     item = section.locator("[data-repeat]")
     item.wait_for()
     assert item.get_attribute("data-state") == "active"
-    assert "Каждый месяц в 09:30 от" in item.inner_text() and "3 раз" in item.inner_text()
+    assert "Каждый месяц в 09:30 от" in item.inner_text() and "копий: 3" in item.inner_text()
     assert "Следующая копия:" in item.inner_text() and "(№1)" in item.inner_text()
 
     stored = repeats_of(stack, account)
@@ -147,6 +147,7 @@ def test_card_repeat_in_english_refuses_an_end_before_the_start(page, harness, s
     item.wait_for()
     assert "Every 2 weeks at 10:00 from 10/03/2031 until 31/12/2031" in item.inner_text()
     assert "Next copy: 24/03/2031" in item.inner_text()
+    assert section.locator(".dealcopy-field__error").count() == 0  # the corrected date is no longer marked
     screenshot(page.locator(".harness-widget"), "card-repeat-en")
 
 

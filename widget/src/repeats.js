@@ -133,10 +133,14 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text']
 
     /** Schedule errors beside the repeat's controls, `rule.*` ones beside the rule form's. */
     function placer($el, form) {
+      function clear() {
+        $el.find('.dealcopy-field_error').removeClass('dealcopy-field_error');
+        $el.find('[data-error]').remove();
+      }
       return {
+        clear: clear,
         showErrors: function (errors) {
-          $el.find('.dealcopy-field_error').removeClass('dealcopy-field_error');
-          $el.find('[data-error]').remove();
+          clear();
           var ruleErrors = [];
           var unplaced = [];
           $.each(errors || [], function (_, error) {
@@ -170,6 +174,7 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text']
       var $error = $el.find('[data-slot="repeat-error"]');
       var $done = $el.find('[data-slot="repeat-done"]');
       var keys = ctx.panel.keyKeeper('repeat');
+      var placed = placer($el, form);
 
       $el.on('click', '[data-repeat-more]', function () {
         var open = $(this).attr('aria-expanded') !== 'true';
@@ -189,6 +194,7 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text']
         var body = $.extend({ lead_id: leadId, rule: form.rule() }, calendarOf($el));
         var request = $.extend({ idempotency_key: keys.keyFor(body) }, body);
         ctx.problems.hideProblem($error);
+        placed.clear();
         form.clearErrors();
         $done.prop('hidden', true).empty();
         ctx.panel.setBusy($button, true, t('schedules.repeat.creating'));
@@ -200,7 +206,7 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text']
             listing.load();
           })
           .fail(function (problem) {
-            ctx.problems.showProblem($error, problem, placer($el, form));
+            ctx.problems.showProblem($error, problem, placed);
           })
           .always(function () {
             ctx.panel.setBusy($button, false);

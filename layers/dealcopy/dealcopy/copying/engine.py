@@ -79,7 +79,8 @@ class CopyEngine:
 
     def lang_of(self, user_id: int | None) -> str:
         """The language of notes and default names: the acting user's as amoCRM reports it, else the account's."""
-        user = self.metadata().users.get(user_id) if user_id is not None else None
+        known = self.cache.peek(self.account_key)  # never reload metadata a failure just dropped
+        user = known.users.get(user_id) if known and user_id is not None else None
         lang = (user.lang or "").lower()[:2] if user else ""
         return lang if lang in ("ru", "en") else self.lang
 
@@ -198,8 +199,13 @@ class CopyEngine:
             notes_written=created.notes_written is not False,
             warnings=plan.warnings,
             name=plan.payload.get("name"),
-            stage=stage_name(self.metadata(), plan.payload.get("pipeline_id"), plan.payload.get("status_id")),
+            stage=self._stage_of(plan),
         )
+
+    def _stage_of(self, plan: CopyPlan) -> str | None:
+        """«Pipeline → Stage» of a made copy, from cached metadata only (None when it was just dropped)."""
+        known = self.cache.peek(self.account_key)
+        return stage_name(known, plan.payload.get("pipeline_id"), plan.payload.get("status_id")) if known else None
 
     # --- whole copies -------------------------------------------------------------------------
 
