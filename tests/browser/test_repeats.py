@@ -214,8 +214,10 @@ def test_delay_after_the_event_schedules_a_copy_the_card_cancels(page, harness, 
     later.locator('[data-control="later-hours"]').fill("3")
     dialog.locator('.dealcopy-dp [data-control="pipeline"]').select_option(str(PARTNERS["pipeline_id"]))
     page.wait_for_function(
-        """() => document.querySelector('.dealcopy-dp').dataset.signState === 'ok'
-            && document.querySelector('[data-action="send_widget_hook"] input[name="rule"]').value.includes('"hours":3')"""
+        """() => {
+            const rule = document.querySelector('[data-action="send_widget_hook"] input[name="rule"]').value;
+            return document.querySelector('.dealcopy-dp').dataset.signState === 'ok' && rule.includes('"hours":3');
+        }"""
     )
     screenshot(dialog, "dp-later-en")
     dialog.locator(".js-trigger-save").click()

@@ -232,10 +232,10 @@ def test_modules_that_do_not_form_one_widget_fail_the_build(build, sources, tmp_
 
 
 def test_a_module_nothing_uses_or_a_missing_main_module_fails_the_build(build, sources, tmp_path):
-    (sources / "src" / "repeats.js").write_text("define('dealcopy/repeats', [], function () {\n  return {};\n});\n")
+    (sources / "src" / "orphan.js").write_text("define('dealcopy/orphan', [], function () {\n  return {};\n});\n")
     with pytest.raises(build.BundleError) as raised:
         build.bundle(sources)
-    assert raised.value.problems == ["src/repeats.js: no module depends on it (dead code, or a missing dependency)"]
+    assert raised.value.problems == ["src/orphan.js: no module depends on it (dead code, or a missing dependency)"]
     (sources / "src" / "widget.js").unlink()
     problems = build.build(sources, tmp_path / "widget.zip")
     assert "src: src/widget.js (the module that returns the widget) is missing" in problems

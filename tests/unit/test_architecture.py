@@ -14,7 +14,7 @@ and from any layer below it, never from one above; a longer prefix wins, so
        dealcopy.hosts                                    install, uninstall, the account's host
     7. dealcopy.auth                                     the widget's one-time tokens
     8. dealcopy.storage                                  DynamoDB repositories
-    9. dealcopy.jobs.model, dealcopy.schedules.{records, names, repeat, delay, types,
+    9. dealcopy.jobs.{model, queued}, dealcopy.schedules.{records, names, repeat, delay, types,
        timemath, errors}                                 what storage persists (shared kernels)
    10. dealcopy.copying                                  the copy engine and its pure parts
    11. dealcopy.amo                                      the amoCRM client
@@ -48,6 +48,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("dealcopy.storage",),
     (
         "dealcopy.jobs.model",
+        "dealcopy.jobs.queued",
         "dealcopy.schedules.records",
         "dealcopy.schedules.names",
         "dealcopy.schedules.repeat",

@@ -10,6 +10,7 @@ drain against the median one's.
 from __future__ import annotations
 
 import statistics
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -23,7 +24,7 @@ WORKERS = 5  # worker instances: half the template's default WorkerMaxConcurrenc
 
 
 def run(accounts: int = 20, per_account: int = 50, workers: int = WORKERS) -> dict[str, Any]:
-    with phase("start the fleet"), Fleet([False] + [True] * workers) as fleet:
+    with phase("the multi-account run"), Fleet([False] + [True] * workers) as fleet:
         front = fleet.instances[0]
         with phase("warm up"):
             warm_up(fleet, front, accounts=2 * workers)  # likely to reach every worker instance
@@ -38,10 +39,11 @@ def run(accounts: int = 20, per_account: int = 50, workers: int = WORKERS) -> di
         marks = {a["id"]: request_log_mark(fleet.control, a["id"]) for a in chosen}
         with phase(f"send {accounts * per_account} hooks"):
             sent = send_hooks(f"{front.gateway_url}/dp/hook", interleave(list(bursts)))
+            sent["intake"] = time.time() - sent["first_sent_at"]
         with phase("drain after the last hook"):
             _, drained = fleet.wait_drained({a["id"]: per_account for a in chosen}, give_up=420)
         logs = {a["id"]: api_requests(fleet.control, a["id"], marks[a["id"]]) for a in chosen}
-    return figures(logs, drained, sent["first_sent_at"], workers)
+    return {**figures(logs, drained, sent["first_sent_at"], workers), "intake": sent["intake"]}
 
 
 def figures(

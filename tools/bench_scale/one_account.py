@@ -37,7 +37,7 @@ ROLES = [False, False, True, False]  # copies, settings, worker (polls the queue
 
 
 def run(hooks: int = 200) -> dict[str, Any]:
-    with phase("start the fleet"), Fleet(ROLES) as fleet:
+    with phase("the multi-instance run"), Fleet(ROLES) as fleet:
         copies, settings, _worker, catchup = fleet.instances  # the worker instance only polls the queue
         with phase("warm up"):
             warm_up(fleet, settings, accounts=1, copies=copies, catchup=catchup)
