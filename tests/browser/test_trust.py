@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from amo_emulator.seed_demo import CATALOGS, FIELD, LEAD_IDS, pipeline_id, status_id
+from dealcopy.copying.rules import DEFAULT_TIMEZONE as ACCOUNT_ZONE
 from tests.browser.conftest import open_area, screenshot, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -72,13 +74,14 @@ def test_default_copy_of_the_manuals_deal_says_what_was_carried_and_lists_no_fai
     assert name.input_value() == "{name}"
     assert source["name"] in panel.locator("[data-name-preview]").inner_text()
     name.fill("{name} — {date}")
-    today = time.strftime("%d.%m.%Y") if lang == "ru" else time.strftime("%d/%m/%Y")
+    today_there = datetime.now(ZoneInfo(ACCOUNT_ZONE))  # {date} is the account's today, not the machine's
+    today = today_there.strftime("%d.%m.%Y" if lang == "ru" else "%d/%m/%Y")
     assert today in panel.locator("[data-name-preview]").inner_text()
 
     copy_id = copy_and_wait(panel)
     result = panel.locator('[data-slot="result"]')
     copy = stack.control.lead(account["id"], copy_id)
-    assert copy["name"].startswith(source["name"]) and copy["name"].endswith(time.strftime("%d.%m.%Y"))
+    assert copy["name"].startswith(source["name"]) and copy["name"].endswith(today_there.strftime("%d.%m.%Y"))
     assert result.locator("[data-copy-name]").inner_text() == copy["name"]
     assert result.locator("[data-copy-stage]").inner_text() == "Воронка → Переговоры"
     carried = result.locator("[data-carried]").inner_text()

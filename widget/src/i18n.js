@@ -101,12 +101,14 @@ define('dealcopy/i18n', ['jquery'], function ($) {
     }
 
     /** A day as the user's locale writes it: 13.12.2026 (ru), 13/12/2026 (en); ISO dates accepted. */
-    function formatDate(at) {
+    /** dd.mm.yyyy (ru) or dd/mm/yyyy (en); `timeZone` (IANA) when the date belongs to the account, not the browser. */
+    function formatDate(at, timeZone) {
       var date = at instanceof Date ? at : new Date(/^\d{4}-\d{2}-\d{2}$/.test(String(at)) ? at + 'T12:00:00' : at);
       if (isNaN(date.getTime())) {
         return String(at || '');
       }
       return date.toLocaleDateString(userLang() === 'en' ? 'en-GB' : 'ru-RU', {
+        timeZone: timeZone || undefined,
         day: '2-digit',
         month: '2-digit',
         year: 'numeric'

@@ -8,6 +8,8 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
 
   /** Screens load these with their own templates before they draw a form. */
   var FORM_TEMPLATES = ['rule_form'];
+  /** A rule without `timezone` renders {date} in this zone (copying/naming.py DEFAULT_TIMEZONE). */
+  var ACCOUNT_ZONE_DEFAULT = 'Europe/Moscow';
 
   function create(ctx) {
     var t = ctx.i18n.t;
@@ -205,7 +207,7 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
         return t('form.name_template_default');
       }
 
-      /** What the copy will be called, as far as the widget can tell ({date} is today). */
+      /** What the copy will be called, as far as the widget can tell ({date} is today in the rule's zone). */
       function namePreview() {
         if (!$name.length) {
           return;
@@ -217,7 +219,7 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
           name: lead ? lead.name : t('form.name_source'),
           id: lead ? lead.id : '…',
           pipeline: pipeline ? pipeline.name : '',
-          date: ctx.i18n.formatDate(now)
+          date: ctx.i18n.formatDate(now, base.timezone || ACCOUNT_ZONE_DEFAULT) // the backend renders {date} there
         };
         var text = template.replace(/\{(\w+)\}/g, function (whole, key) {
           return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
