@@ -267,6 +267,123 @@ def test_settings_page_lists_the_accounts_repeats(page, harness, stack, account,
     assert f"#{SOURCE}" in item.locator(".dealcopy-sched__lead").inner_text()
     section.locator('[data-list="pending"]').wait_for()
     screenshot(section, f"settings-schedules-{lang}")
+    # the settings page changes a calendar with the same form: every 3 days -> every 5 days
+    item.locator('[data-action="repeat-edit"]').click()
+    editor = item.locator('[data-slot="repeat-editor"]')
+    editor.locator('[data-control="repeat-n"]').fill("5")
+    editor.locator('[data-action="repeat-save"]').click()
+    section.locator("[data-repeat-saved]").wait_for()
+    changed = repeats_of(stack, account)[0]
+    assert changed["schedule"]["every"] == {"unit": "day", "n": 5}
+    assert changed["next_at"] == "2031-02-05T05:15:00Z"  # was 3 Feb
     item.locator('[data-action="repeat-pause"]').click()
     page.wait_for_selector('[data-slot="schedules"] [data-repeat][data-state="paused"]')
     assert repeats_of(stack, account)[0]["state"] == "paused"
+
+
+def test_card_repeat_shows_its_next_date_then_changes_from_monthly_to_every_two_weeks(page, harness, stack, account):
+    """The form says the next date before saving (the backend's rule, in the account's zone); «Изменить»
+    reuses it inside the row and sends PATCH with the changed calendar; errors sit beside the fields."""
+    panel = open_card(page, harness, account)
+    section = panel.locator('[data-slot="repeats"]')
+    section.locator("[data-repeat-more]").click()
+    body = section.locator("[data-repeat-body]")
+    upcoming = body.locator('[data-slot="repeat-next"]')
+    body.locator('[data-control="repeat-start"]').fill("2031-01-31")
+    # month steps clamp to the month's end: 31 Jan -> 28 Feb, at 10:00 Europe/Moscow
+    assert upcoming.inner_text() == "По этому расписанию ближайшая копия: 28.02.2031, 10:00 (№1)."
+    body.locator('[data-control="repeat-unit"]').select_option("week")
+    assert upcoming.inner_text() == "По этому расписанию ближайшая копия: 07.02.2031, 10:00 (№1)."
+    body.locator('[data-control="repeat-unit"]').select_option("month")
+    body.locator('[data-control="repeat-start"]').fill("2020-01-31")
+    body.locator('[data-control="repeat-end"]').select_option("count")
+    body.locator('[data-control="repeat-count"]').fill("2")
+    assert upcoming.inner_text().startswith("По этому расписанию копий не будет")
+    body.locator('[data-control="repeat-end"]').select_option("never")
+    body.locator('[data-control="repeat-start"]').fill("2031-01-31")
+    body.locator('[data-action="repeat-create"]').click()
+    item = section.locator("[data-repeat]")
+    item.wait_for()
+    created = repeats_of(stack, account)[0]
+    assert created["next_at"] == "2031-02-28T07:00:00Z"  # what the form said
+    assert "Следующая копия: 28.02.2031, 10:00 (№1)" in item.inner_text()
+
+    item.locator('[data-action="repeat-edit"]').click()
+    editor = item.locator('[data-slot="repeat-editor"]')
+    editor.wait_for()
+    assert item.locator('[data-action="repeat-edit"]').is_hidden()
+    assert editor.locator('[data-control="repeat-unit"]').input_value() == "month"
+    assert editor.locator('[data-control="repeat-start"]').input_value() == "2031-01-31"
+    assert editor.locator('[data-control="repeat-at"]').input_value() == "10:00"
+    assert editor.locator('[data-control="repeat-end"]').input_value() == "never"
+    editor_next = editor.locator('[data-slot="repeat-next"]')
+    assert editor_next.inner_text() == "После сохранения следующая копия: 28.02.2031, 10:00 (№1)."
+    editor.locator('[data-control="repeat-n"]').fill("2")
+    editor.locator('[data-control="repeat-unit"]').select_option("week")
+    assert editor_next.inner_text() == "После сохранения следующая копия: 14.02.2031, 10:00 (№1)."
+    # a wrong end is refused by the backend and shown beside its field; nothing changes
+    editor.locator('[data-control="repeat-end"]').select_option("until")
+    editor.locator('[data-control="repeat-until"]').fill("2031-01-10")
+    editor.locator('[data-action="repeat-save"]').click()
+    error = editor.locator('[data-role="until"] .dealcopy-field__error')
+    error.wait_for()
+    assert error.inner_text()
+    assert repeats_of(stack, account)[0]["schedule"] == created["schedule"]
+    editor.locator('[data-control="repeat-end"]').select_option("count")
+    editor.locator('[data-control="repeat-count"]').fill("5")
+    screenshot(page.locator(".harness-widget"), "card-repeat-edit-ru")
+    editor.locator('[data-action="repeat-save"]').click()
+
+    notice = section.locator("[data-repeat-saved]")
+    notice.wait_for()
+    assert notice.inner_text() == "Расписание изменено. Следующая копия: 14.02.2031, 10:00 (№1)."
+    assert section.locator('[data-slot="repeat-editor"]').count() == 0
+    assert "Каждые 2 нед. в 10:00 от 31.01.2031, копий: 5" in item.inner_text()
+    stored = repeats_of(stack, account)
+    assert len(stored) == 1 and stored[0]["repeat_id"] == created["repeat_id"]
+    assert stored[0]["schedule"]["every"] == {"unit": "week", "n": 2}
+    assert (stored[0]["schedule"]["count"], stored[0]["schedule"]["until"]) == (5, None)
+    assert stored[0]["schedule"]["start"] == "2031-01-31" and stored[0]["schedule"]["at"] == "10:00"
+    assert (stored[0]["state"], stored[0]["next_n"], stored[0]["next_at"]) == ("active", 1, "2031-02-14T07:00:00Z")
+    screenshot(page.locator(".harness-widget"), "card-repeat-changed-ru")
+
+
+def test_card_repeat_changed_in_english_drops_its_end(page, harness, stack, account):
+    """Every 3 days for 3 copies -> every month at 09:00 without an end: the count is cleared (null)."""
+    body = {
+        "lead_id": SOURCE,
+        "rule": {"pipeline_id": PARTNERS["pipeline_id"], "status_id": PARTNERS["status_id"]},
+        "every": {"unit": "day", "n": 3},
+        "at": "08:15",
+        "start": "2031-01-31",
+        "count": 3,
+        "idempotency_key": "browser-change-en",
+    }
+    made = call_widget(stack.info, "POST", "/repeats", account, json=body)
+    assert made.status_code == 201, made.text
+    assert made.json()["next_at"] == "2031-02-03T05:15:00Z"
+    panel = open_card(page, harness, account, lang="en")
+    item = panel.locator('[data-slot="repeats"] [data-repeat]')
+    item.wait_for()
+    item.locator('[data-action="repeat-edit"]').click()
+    editor = item.locator('[data-slot="repeat-editor"]')
+    editor.wait_for()
+    assert editor.locator('[data-control="repeat-end"]').input_value() == "count"
+    assert editor.locator('[data-control="repeat-count"]').input_value() == "3"
+    editor.locator('[data-control="repeat-unit"]').select_option("month")
+    editor.locator('[data-control="repeat-n"]').fill("1")
+    editor.locator('[data-control="repeat-at"]').fill("09:00")
+    editor.locator('[data-control="repeat-end"]').select_option("never")
+    upcoming = editor.locator('[data-slot="repeat-next"]')
+    assert upcoming.inner_text() == "Once saved, the next copy is on 28/02/2031, 09:00 (#1)."
+    screenshot(page.locator(".harness-widget"), "card-repeat-edit-en")
+    editor.locator('[data-action="repeat-save"]').click()
+    notice = panel.locator("[data-repeat-saved]")
+    notice.wait_for()
+    assert notice.inner_text() == "Calendar changed. Next copy: 28/02/2031, 09:00 (#1)."
+    assert "Every month at 09:00 from 31/01/2031" in item.inner_text() and "3 copies" not in item.inner_text()
+    stored = repeats_of(stack, account)[0]
+    assert stored["schedule"]["every"] == {"unit": "month", "n": 1} and stored["schedule"]["at"] == "09:00"
+    assert stored["schedule"]["count"] is None and stored["schedule"]["until"] is None
+    assert stored["next_at"] == "2031-02-28T06:00:00Z"  # moved from 3 Feb 08:15 MSK
+    screenshot(page.locator(".harness-widget"), "card-repeat-changed-en")

@@ -104,7 +104,9 @@ def test_a_busy_instance_books_several_slots_per_dynamodb_call(aws):
     (budget,) = _instances(aws, clock, count=1, batch=4)
     for _ in range(40):
         budget.acquire()
-    assert budget.store_calls <= 40 / 4 + 3  # the batch grows 1, 2, 4, 4, ...
+    # 1 slot per call for the first 4 requests, then 2, 3 and 4 while it keeps asking faster than the interval
+    assert budget.store_calls <= 15
+    assert budget.wasted == 0
 
 
 def test_an_idle_instance_books_one_slot_at_a_time_and_waits_nothing(aws):
@@ -117,6 +119,33 @@ def test_an_idle_instance_books_one_slot_at_a_time_and_waits_nothing(aws):
         clock.now += 5  # one request every few seconds
     assert budget.store_calls == 5
     assert max(waits) <= 0.05
+
+
+def test_a_caller_slower_than_the_interval_never_waits_on_the_schedule(aws):
+    clock = FakeClock()
+    clock.now = 1_700_000_000.0
+    (budget,) = _instances(aws, clock, count=1, batch=4)
+    waits = []
+    for _ in range(30):
+        waits.append(budget.acquire())
+        clock.now += budget.interval * 1.2  # the request and the work after it take a little longer
+    assert max(waits) <= 0.021  # at most the expected store round trip, never a slot booked ahead
+    assert budget.store_calls == 30  # one slot per call, one DynamoDB call per request
+    assert budget.wasted == 0
+
+
+def test_a_slot_woken_up_to_too_late_is_given_up_never_used(aws):
+    clock = FakeClock()
+    clock.now = 1_700_000_000.0
+    overslept = [0.3]  # the first sleep ends 0.3 s late, as in a starved process
+
+    def sleep(seconds: float) -> None:
+        clock.now += seconds + (overslept.pop() if overslept else 0.0)
+
+    budget = SharedBudget("30000001", DynamoSlotStore(aws.table("AmoBudgetTable")), clock=clock, sleep=sleep)
+    budget.acquire()
+    assert budget.wasted == 1  # the first slot passed while asleep: booked again, not used late
+    assert budget.store_calls == 2
 
 
 class ThrottledStore:

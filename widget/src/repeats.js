@@ -2,21 +2,27 @@
  * «Повторять» (issue 12): a deal copied again and again on a calendar — every N days, weeks or
  * months at HH:MM (the account's time zone), from a date, until a date or for K copies. The card
  * draws the form under its rule form (the repeat copies with the rule chosen above) and the
- * deal's repeats; the settings page lists the account's. Each row pauses, resumes or deletes
- * its repeat (delete asks with a second click: no blocking browser dialogs inside amoCRM).
+ * deal's repeats; the settings page lists the account's. Each row pauses, resumes, changes its
+ * calendar (the same form, inside the row) or deletes its repeat (delete asks with a second
+ * click: no blocking browser dialogs inside amoCRM).
  */
-define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text'], function ($, accountMeta, scheduleText) {
+define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text', 'dealcopy/repeat_form'], function (
+  $,
+  accountMeta,
+  scheduleText,
+  repeatForm
+) {
   'use strict';
 
   var REPEAT_TEMPLATES = ['repeat_form', 'repeat_rows'];
-  var SCHEDULE_PATHS = ['every.n', 'every.unit', 'every', 'at', 'start', 'until', 'count'];
+  var EDITABLE = { active: true, paused: true, finished: true }; // a stopped repeat's source is gone
 
   function create(ctx) {
     var t = ctx.i18n.t;
     var html = ctx.templates.html;
     var api = ctx.api.call;
-    var messageOf = ctx.i18n.messageOf;
     var text = scheduleText.create(ctx);
+    var forms = repeatForm.create(ctx);
 
     function stateText(repeat) {
       var states = {
@@ -43,6 +49,7 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text']
         id: repeat.repeat_id,
         state: repeat.state,
         state_text: stateText(repeat),
+        editable: !!EDITABLE[repeat.state],
         calendar: text.calendar(schedule),
         next: active ? t('schedules.repeat.next', { at: text.at(repeat.next_at, schedule.timezone), n: repeat.next_n }) : '',
         fired: repeat.fired ? t('schedules.repeat.fired', { n: repeat.fired }) : '',
@@ -54,23 +61,41 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text']
 
     /** The repeats of `leadId` (null: the account's) in `$slot`, with their actions; `load()` (re)draws. */
     function list($slot, meta, leadId) {
+      var shown = {}; // repeat_id -> the repeat as last loaded (the editor starts from it)
+      var notice = null; // {id, text}: said under a changed repeat after the reload that follows
+
       function failed(problem, key) {
         $('<div class="dealcopy-alert dealcopy-alert_error" role="alert" data-list-error></div>')
           .text(key === 'load' ? t('schedules.repeat.loading_failed', { detail: problem.detail }) : problem.detail)
           .appendTo($slot);
       }
 
+      function item(id) {
+        return $slot.find('[data-repeat]').filter(function () {
+          return $(this).attr('data-repeat') === id;
+        });
+      }
+
       function load() {
         return api('GET', '/repeats' + (leadId ? '?lead_id=' + leadId : ''))
           .done(function (answer) {
+            var repeats = (answer && answer.repeats) || [];
+            shown = {};
+            $.each(repeats, function (_, repeat) {
+              shown[repeat.repeat_id] = repeat;
+            });
             $slot.html(
               html('repeat_rows', {
                 title: leadId ? t('schedules.repeat.list') : t('schedules.repeat.list_all'),
-                rows: $.map((answer && answer.repeats) || [], function (repeat) {
+                rows: $.map(repeats, function (repeat) {
                   return row(meta, repeat, !leadId);
                 })
               })
             );
+            if (notice) {
+              $('<div class="dealcopy-sched__done" role="status" data-repeat-saved></div>').text(notice.text).appendTo(item(notice.id));
+              notice = null;
+            }
           })
           .fail(function (problem) {
             $slot.empty();
@@ -90,11 +115,38 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text']
           });
       }
 
+      /** «Изменить»: the calendar form inside the row (one at a time); saving reloads the list. */
+      function edit($item) {
+        var repeat = shown[$item.attr('data-repeat')];
+        if (!repeat) {
+          return;
+        }
+        $slot.find('[data-action="repeat-cancel-edit"]').trigger('click');
+        var $host = $item.find('[data-slot="repeat-edit"]');
+        var $actions = $item.find('.dealcopy-sched__actions').prop('hidden', true);
+        $item.find('[data-repeat-saved]').remove();
+        forms.editor(
+          $host,
+          repeat,
+          function (changed) {
+            notice = { id: changed.repeat_id, text: forms.savedText(changed) };
+            load();
+          },
+          function () {
+            $host.empty();
+            $actions.prop('hidden', false);
+          }
+        );
+      }
+
       $slot.on('click', '[data-action="repeat-pause"]', function () {
         act($(this), 'PATCH', { paused: true });
       });
       $slot.on('click', '[data-action="repeat-resume"]', function () {
         act($(this), 'PATCH', { paused: false });
+      });
+      $slot.on('click', '[data-action="repeat-edit"]', function () {
+        edit($(this).closest('[data-repeat]'));
       });
       $slot.on('click', '[data-action="repeat-delete"]', function () {
         var $button = $(this);
@@ -107,94 +159,40 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text']
       return { load: load };
     }
 
-    function today() {
-      var now = new Date();
-      function two(n) {
-        return (n < 10 ? '0' : '') + n;
-      }
-      return now.getFullYear() + '-' + two(now.getMonth() + 1) + '-' + two(now.getDate());
-    }
-
-    /** The calendar the form holds, as POST /repeats wants it. */
-    function calendarOf($el) {
-      var out = {
-        every: { unit: $el.find('[data-control="repeat-unit"]').val(), n: parseInt($el.find('[data-control="repeat-n"]').val(), 10) || 0 },
-        at: $el.find('[data-control="repeat-at"]').val(),
-        start: $el.find('[data-control="repeat-start"]').val()
-      };
-      var end = $el.find('[data-control="repeat-end"]').val();
-      if (end === 'until') {
-        out.until = $el.find('[data-control="repeat-until"]').val(); // empty: the backend names the field
-      } else if (end === 'count') {
-        out.count = parseInt($el.find('[data-control="repeat-count"]').val(), 10) || 0;
-      }
-      return out;
-    }
-
-    /** Schedule errors beside the repeat's controls, `rule.*` ones beside the rule form's. */
-    function placer($el, form) {
-      function clear() {
-        $el.find('.dealcopy-field_error').removeClass('dealcopy-field_error');
-        $el.find('[data-error]').remove();
-      }
-      return {
-        clear: clear,
-        showErrors: function (errors) {
-          clear();
-          var ruleErrors = [];
-          var unplaced = [];
-          $.each(errors || [], function (_, error) {
-            var path = String(error.path || '');
-            if (/^rule(\.|$)/.test(path)) {
-              ruleErrors.push($.extend({}, error, { path: path.replace(/^rule\.?/, '') }));
-              return;
-            }
-            var known = $.grep(SCHEDULE_PATHS, function (p) {
-              return path === p || path.indexOf(p + '.') === 0;
-            })[0];
-            var $place = known ? $el.find('[data-role="' + known + '"]').first() : $();
-            if (!$place.length) {
-              unplaced.push(path ? path + ': ' + messageOf(error) : messageOf(error));
-              return;
-            }
-            $place.addClass('dealcopy-field_error');
-            $('<div class="dealcopy-field__error" data-error></div>').text(messageOf(error)).appendTo($place);
-          });
-          return unplaced.concat(ruleErrors.length ? form.showErrors(ruleErrors) : []);
-        }
-      };
-    }
-
     /** The card's «Повторять»: the form (closed until asked) and the deal's repeats; returns the list. */
     function cardSection($host, form, leadId, meta) {
-      $host.html(html('repeat_form', { uid: ctx.nextUid('repeat'), today: today() }));
-      var $el = $host.children().first();
+      var $el = forms.draw($host, false);
+      var $body = $el.find('[data-repeat-body]');
       var listing = list($el.find('[data-slot="repeat-list"]'), meta, leadId);
       var $button = $el.find('[data-action="repeat-create"]');
       var $error = $el.find('[data-slot="repeat-error"]');
       var $done = $el.find('[data-slot="repeat-done"]');
       var keys = ctx.panel.keyKeeper('repeat');
-      var placed = placer($el, form);
+      var fields = forms.calendarForm($body, {
+        mode: 'create',
+        form: form,
+        zone: function () {
+          return forms.zoneOf(form.rule());
+        },
+        after: function () {
+          return new Date();
+        }
+      });
 
       $el.on('click', '[data-repeat-more]', function () {
         var open = $(this).attr('aria-expanded') !== 'true';
         $(this).attr('aria-expanded', open ? 'true' : 'false').toggleClass('dealcopy-more_open', open);
-        $el.find('[data-repeat-body]').prop('hidden', !open);
-      });
-      $el.on('change', '[data-control="repeat-end"]', function () {
-        var end = $(this).val();
-        $el.find('[data-end]').each(function () {
-          $(this).prop('hidden', $(this).attr('data-end') !== end);
-        });
+        $body.prop('hidden', !open);
+        fields.showNext(); // "today" may have moved on since the card was drawn
       });
       $button.on('click', function () {
         if ($button.prop('disabled')) {
           return;
         }
-        var body = $.extend({ lead_id: leadId, rule: form.rule() }, calendarOf($el));
+        var body = $.extend({ lead_id: leadId, rule: form.rule() }, fields.read());
         var request = $.extend({ idempotency_key: keys.keyFor(body) }, body);
         ctx.problems.hideProblem($error);
-        placed.clear();
+        fields.clear();
         form.clearErrors();
         $done.prop('hidden', true).empty();
         ctx.panel.setBusy($button, true, t('schedules.repeat.creating'));
@@ -206,7 +204,7 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text']
             listing.load();
           })
           .fail(function (problem) {
-            ctx.problems.showProblem($error, problem, placed);
+            ctx.problems.showProblem($error, problem, fields);
           })
           .always(function () {
             ctx.panel.setBusy($button, false);

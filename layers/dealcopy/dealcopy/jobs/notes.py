@@ -27,7 +27,7 @@ def job_note(record: JobRecord, error: JobError, lang: str, *, stopped: bool = F
         parts.append(text("note-attempts", lang, attempts=record.attempts))
         if record.state.value == "creating" and record.attempt_at is not None:
             parts.append(text("note-uncertain", lang))
-    parts.append(text("note-code", lang, code=error.code))
+    parts.append(text("note-code", lang, error_code=error.code))
     return {
         "entity_id": record.lead_id,
         "note_type": NOTE_TYPE,

@@ -64,7 +64,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "amoCRM не подтвердил создание копии; она могла быть создана — проверьте целевой этап, прежде чем повторять.",
         "amoCRM did not confirm the copy; it may exist — check the target stage before retrying.",
     ),
-    "note-code": ("Код: {code}", "Code: {code}"),
+    "note-code": ("Код: {error_code}", "Code: {error_code}"),
     # --- refused requests (DomainError); `in-progress` and `admin-only` are the edge's ---
     "key-reused": (
         "Ключ повтора уже использован для другого запроса.",
