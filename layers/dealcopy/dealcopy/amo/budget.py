@@ -90,7 +90,7 @@ class SharedBudget:
         self._slots: deque[float] = deque()
         self._lock = threading.Lock()
         self._reserves = 0
-        self.wasted = 0  # booked slots given up unused (late or never asked for)
+        self.wasted = 0  # booked slots given up unused: they (or the process waking for them) came too late
 
     @property
     def store_calls(self) -> int:
