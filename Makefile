@@ -79,7 +79,7 @@ $(VENV311)/.installed: requirements-dev.txt layers/dealcopy/requirements.txt
 	@test -n "$(PY311)" || { echo "python3.11 not found (set PY311=/path/to/python3.11)"; exit 1; }
 	test -x $(VENV311)/bin/python || $(PY311) -m venv $(VENV311)
 	$(VENV311)/bin/python -m pip install -q -r layers/dealcopy/requirements.txt \
-		$$(grep -E '^(boto3|moto|pytest|pytest-timeout|starlette|uvicorn|PyYAML)' requirements-dev.txt)
+		$$(grep -E '^(boto3|moto|pytest|pytest-timeout|hypothesis|starlette|uvicorn|PyYAML)' requirements-dev.txt | sed 's/[[:space:]]*#.*//')
 	touch $@
 
 compat: $(VENV311)/.installed ## The fast tests again on Python 3.11 (the shared code must run there too)
