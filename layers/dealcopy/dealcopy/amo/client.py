@@ -3,7 +3,7 @@
 One instance serves one account. Requests pass through the account's limiter
 (before sending: the in-process window, then the account's budget shared by every
 instance, see `dealcopy.amo.budget`), are retried on 429/5xx/timeouts with jittered backoff inside a
-total deadline, and a 401 triggers exactly one token refresh and one retry.
+total deadline, and a 401 triggers a token refresh and a retry (at most twice, once per refused token).
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ def base_url_for(domain: str, override: str = "") -> str:
     if override:
         return override.rstrip("/")
     return f"https://{domain.strip().strip('/')}"
+
+
+MAX_TOKEN_REFRESHES = 2
 
 
 class AmoClient:
@@ -103,7 +106,7 @@ class AmoClient:
         method = method.upper()
         replayable = method in _SAFE_METHODS if idempotent is None else idempotent
         started = time.monotonic()
-        refreshed = False
+        rejected: set[str] = set()  # tokens amoCRM refused during this request
         attempt = 0
         last: BaseException | None = None
         while attempt < self._policy.max_attempts:
@@ -114,9 +117,11 @@ class AmoClient:
             try:
                 return self._send(method, path, token, params, json, remaining)
             except AmoUnauthorized:
-                if refreshed:
+                # One refresh per refused token, at most two: the first 401 may adopt a pair another instance
+                # stored, and if amoCRM refuses that one too, it is refreshed for real once.
+                if token in rejected or len(rejected) >= MAX_TOKEN_REFRESHES:
                     raise
-                refreshed = True
+                rejected.add(token)
                 self._tokens.refreshed_after(token)
                 continue  # the refresh retry does not consume an attempt
             except (AmoRateLimited, AmoServerError) as err:
