@@ -219,6 +219,7 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
           name: lead ? lead.name : t('form.name_source'),
           id: lead ? lead.id : '…',
           pipeline: pipeline ? pipeline.name : '',
+          n: '', // a repeat's occurrence number: empty for a single copy, as the backend renders it
           date: ctx.i18n.formatDate(now, base.timezone || ACCOUNT_ZONE_DEFAULT) // the backend renders {date} there
         };
         var text = template.replace(/\{(\w+)\}/g, function (whole, key) {
