@@ -127,7 +127,7 @@ def build() -> dict[str, dict]:
     record = {
         "messageId": "6a1f4c0e-8f5b-4d4f-9d7e-2c5f1a0b3e11",
         "receiptHandle": "AQEB...",
-        "body": message.model_dump_json(exclude_none=True),
+        "body": message.to_json(),
         "attributes": {
             "ApproximateReceiveCount": "1",
             "SentTimestamp": f"{EVENT_TIME}123",
@@ -149,7 +149,7 @@ def build() -> dict[str, dict]:
     bulk_record = {
         **record,
         "messageId": "7b2e5d1f-9a6c-4e5a-8e8f-3d6a2b1c4f22",
-        "body": bulk_message.model_dump_json(exclude_none=True),
+        "body": bulk_message.to_json(),
         "attributes": {**record["attributes"], "MessageDeduplicationId": bulk_message.dedup_id()},
     }
     return {

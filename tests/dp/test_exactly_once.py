@@ -89,7 +89,7 @@ def test_a_redelivered_message_of_a_finished_job_changes_nothing(dp_stack, accou
     for n in range(4):
         dp_stack.sqs.send_message(
             QueueUrl=dp_stack.physical["CopyJobsQueue"],
-            MessageBody=message.model_dump_json(),
+            MessageBody=message.to_json(),
             MessageGroupId=str(account["id"]),
             MessageDeduplicationId=f"late-{record['job_id']}-{n}",
         )

@@ -6,6 +6,7 @@ reached without waiting for five real deliveries.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import time
@@ -116,7 +117,7 @@ class Harness:
     def handle(self, deliveries: list[tuple[JobMessage | str, int]]) -> dict:
         records = []
         for i, (message, count) in enumerate(deliveries):
-            body = message if isinstance(message, str) else message.model_dump_json()
+            body = message if isinstance(message, str) else message.to_json()
             group = str(message.account_id) if isinstance(message, JobMessage) else "1"
             records.append(
                 {
@@ -215,8 +216,8 @@ def test_an_unreadable_message_goes_to_the_dlq_and_is_acknowledged(harness):
 
 def test_an_uninstalled_account_fails_its_jobs_into_the_dlq_without_calling_amocrm(harness):
     account = harness.account()
-    harness.accounts[account["id"]] = harness.accounts[account["id"]].model_copy(
-        update={"status": AccountStatus.UNINSTALLED}
+    harness.accounts[account["id"]] = dataclasses.replace(
+        harness.accounts[account["id"]], status=AccountStatus.UNINSTALLED
     )
     message = harness.message(account, 24_002_811)
     assert harness.handle([(message, 1)]) == {"failed": []}
@@ -240,7 +241,7 @@ def test_an_uncertain_create_into_two_stages_is_adopted_by_one_search_per_stage(
     for lead_id, stage in ((24_002_811, "В работе"), (24_002_812, "Проверка")):
         message = harness.message(account, lead_id)
         rule = _rule_into(stage)
-        messages.append(message.model_copy(update={"rule": rule, "rule_hash": rule_hash(rule)}))
+        messages.append(message.but(rule=rule, rule_hash=rule_hash(rule)))
     before = {lead["id"] for lead in harness.ctl.state(account["id"])["leads"]}
     harness.ctl.add_fault(account["id"], kind="500_after_commit", count=1, method="POST", path="/api/v4/leads")
     assert harness.handle([(m, 1) for m in messages]) == {"failed": []}

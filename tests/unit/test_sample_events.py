@@ -27,7 +27,7 @@ def test_worker_event_is_an_sqs_fifo_batch():
     for record in event["Records"]:
         assert record["eventSource"] == "aws:sqs" and record["eventSourceARN"].endswith(".fifo")
         assert record["attributes"]["MessageGroupId"] == str(json.loads(record["body"])["account_id"])
-        message = JobMessage.model_validate_json(record["body"])  # what the worker reads
+        message = JobMessage.from_json(record["body"])  # what the worker reads
         assert record["attributes"]["MessageDeduplicationId"] == message.dedup_id()
 
 

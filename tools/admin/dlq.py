@@ -56,7 +56,7 @@ def redrive(store: Any, sqs: Any, dlq_url: str, queue_url: str, *, account_id: i
         progress = False
         for raw in got:
             try:
-                message = JobMessage.model_validate_json(raw["Body"])
+                message = JobMessage.from_json(raw["Body"])
             except ValidationError:
                 skipped.append(raw["ReceiptHandle"])
                 continue
@@ -64,7 +64,7 @@ def redrive(store: Any, sqs: Any, dlq_url: str, queue_url: str, *, account_id: i
                 skipped.append(raw["ReceiptHandle"])
                 continue
             jobs_reset += len(store.reset_for_redrive(message.account_id, [j.job_id for j in message.jobs]))
-            queue.send([message.model_copy(update={"origin": "redrive", "failure": None})], dedup_suffix=f"-rd{stamp}")
+            queue.send([message.but(origin="redrive", failure=None)], dedup_suffix=f"-rd{stamp}")
             sqs.delete_message(QueueUrl=dlq_url, ReceiptHandle=raw["ReceiptHandle"])
             moved += 1
             progress = True

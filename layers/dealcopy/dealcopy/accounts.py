@@ -3,14 +3,16 @@
 An account is its id; its host `{subdomain}.{base_domain}` is where its API answers and what
 links point at. The token's `api_domain` is a *shared* host (`api-b.amocrm.ru`, facts: Hosts)
 and never an account's host: old records that stored it are repaired on read.
+
+Plain dataclasses, not pydantic models: every route reads an account on its first request,
+and these are built only from our own table (`storage.accounts`), never from a caller.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
-
-from pydantic import BaseModel, SecretStr
 
 _SHARED_API_HOST = re.compile(r"api-[a-z0-9]+\.(?P<base>[a-z0-9.-]+\.[a-z]+)")
 _SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
@@ -47,11 +49,35 @@ class AccountStatus(StrEnum):
     REINSTALL_REQUIRED = "reinstall_required"
 
 
-class StoredTokens(BaseModel):
-    """The current OAuth pair of an account. SecretStr keeps tokens out of logs and reprs."""
+class Secret:
+    """A token that never shows in logs or reprs; `get_secret_value()` is the one way to read it."""
 
-    access_token: SecretStr
-    refresh_token: SecretStr
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = str(value)
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class StoredTokens:
+    """The current OAuth pair of an account, kept as `Secret`s."""
+
+    access_token: Secret
+    refresh_token: Secret
     expires_at: int
     version: int = 0
 
@@ -59,7 +85,8 @@ class StoredTokens(BaseModel):
         return self.expires_at - skew <= now
 
 
-class Account(BaseModel):
+@dataclass(frozen=True)
+class Account:
     account_id: int
     subdomain: str
     domain: str

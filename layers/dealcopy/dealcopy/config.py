@@ -2,20 +2,25 @@
 
 Every function gets the same variables from template.yaml's Globals; the local
 stack sets them from the same template, so names cannot drift.
+
+A frozen stdlib dataclass, not a pydantic model: every function reads it on its first
+request, and importing pydantic costs about a fifth of `import boto3` (issue 8 pt 6).
+The variables are flat scalars and comma lists, so the coercion below is all it needs.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
-
-from pydantic import BaseModel, Field, field_validator
+from typing import Any, get_type_hints
 
 DEFAULT_ORIGIN_PATTERNS = "https://*.amocrm.ru,https://*.amocrm.com,https://*.kommo.com"
 DEFAULT_API_DOMAINS = "amocrm.ru,amocrm.com,kommo.com"
 
 
-class Settings(BaseModel):
+@dataclass(frozen=True)
+class Settings:
     """Process-wide configuration; see README's configuration table."""
 
     accounts_table: str = "dealcopy-accounts"
@@ -33,10 +38,10 @@ class Settings(BaseModel):
 
     client_id: str = ""
     redirect_uri: str = ""
-    client_secret_id: str = Field(default="", description="Secrets Manager name/ARN of the client secret")
+    client_secret_id: str = ""  # Secrets Manager name/ARN of the client secret
 
-    allowed_origins: list[str] = Field(default_factory=lambda: DEFAULT_ORIGIN_PATTERNS.split(","))
-    api_domains: list[str] = Field(default_factory=lambda: DEFAULT_API_DOMAINS.split(","))
+    allowed_origins: list[str] = field(default_factory=lambda: _csv(DEFAULT_ORIGIN_PATTERNS))
+    api_domains: list[str] = field(default_factory=lambda: _csv(DEFAULT_API_DOMAINS))
     amo_base_url_override: str = ""
 
     amo_rate_limit: int = 7
@@ -68,18 +73,46 @@ class Settings(BaseModel):
     catchup_overlap_seconds: int = 300  # and re-reads this much before its checkpoint
     test_seams: bool = False  # local stack only: lets tests inject worker crashes (never set in template.yaml)
 
-    @field_validator("allowed_origins", "api_domains", mode="before")
     @classmethod
-    def _split_csv(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [item.strip() for item in value.split(",") if item.strip()]
-        return value
+    def names(cls) -> list[str]:
+        """Field names; each is read from the environment variable of the same name in upper case."""
+        return [f.name for f in fields(cls)]
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Settings from `environ` (default: the process environment); a bad value names its variable."""
         env = os.environ if environ is None else environ
-        values = {name: env[name.upper()] for name in cls.model_fields if name.upper() in env}
-        return cls.model_validate(values)
+        hints = get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for name in cls.names():
+            raw = env.get(name.upper())
+            if raw is not None:
+                try:
+                    values[name] = _coerce(hints[name], raw)
+                except ValueError:
+                    raise ValueError(f"{name.upper()}: not a valid {hints[name]}") from None
+        return cls(**values)
+
+
+def _csv(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off", ""})
+
+
+def _coerce(kind: Any, raw: str) -> Any:
+    """One environment string as the field's type: str, int, float, bool or a comma list."""
+    if kind is bool:
+        word = raw.strip().lower()
+        if word not in _TRUE | _FALSE:
+            raise ValueError(raw)
+        return word in _TRUE
+    if kind in (int, float):
+        return kind(raw.strip())
+    if kind == list[str]:
+        return _csv(raw)
+    return raw
 
 
 @lru_cache(maxsize=1)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import base64
 import json
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from pydantic import BaseModel
 
 from dealcopy.amo.errors import AmoUnavailable, error_from_answer
 
@@ -20,8 +19,9 @@ if TYPE_CHECKING:  # httpx loads on first use: routes that never call amoCRM do 
     import httpx
 
 
-class TokenPair(BaseModel):
-    """What `/oauth2/access_token` returns, with the expiry made absolute."""
+@dataclass(frozen=True)
+class TokenPair:
+    """What `/oauth2/access_token` returns, with the expiry made absolute (checked in `_pair`)."""
 
     access_token: str
     refresh_token: str
@@ -117,12 +117,21 @@ class OAuthClient:
             raise OAuthGrantRejected(response.status_code, problem.detail or problem.title)
         if response.status_code >= 300:
             raise AmoUnavailable(f"OAuth endpoint answered {response.status_code}", 1)
-        data = _json(response)
-        return TokenPair(
-            access_token=data["access_token"],
-            refresh_token=data["refresh_token"],
-            expires_at=int(time.time()) + int(data.get("expires_in", 86400)),
-        )
+        return _pair(_json(response))
+
+
+def _pair(data: dict[str, Any]) -> TokenPair:
+    """The pair of a 2xx answer; anything else in its place (a proxy page, a truncated body) is temporary."""
+    access, refresh, expires_in = data.get("access_token"), data.get("refresh_token"), data.get("expires_in", 86400)
+    if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
+        raise AmoUnavailable("OAuth endpoint answered 2xx without a token pair", 1)
+    if isinstance(expires_in, bool) or not isinstance(expires_in, int | float | str):
+        raise AmoUnavailable("OAuth endpoint answered an unreadable expires_in", 1)
+    try:
+        lifetime = int(float(expires_in))
+    except ValueError:
+        raise AmoUnavailable("OAuth endpoint answered an unreadable expires_in", 1) from None
+    return TokenPair(access_token=access, refresh_token=refresh, expires_at=int(time.time()) + lifetime)
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -43,7 +43,7 @@ class JobQueue:
 
     def recycle(self, message: JobMessage) -> None:
         """Queue jobs again as a fresh message (its receive count starts over)."""
-        self._send(self._url, [message.model_copy(update={"origin": "recycle"})], f"-r{int(time.time() * 1000)}")
+        self._send(self._url, [message.but(origin="recycle")], f"-r{int(time.time() * 1000)}")
 
     def delay(self, receipt_handle: str, seconds: int) -> None:
         """Backoff before the next delivery of a failed message (Lambda would wait the full visibility timeout)."""
@@ -57,7 +57,7 @@ class JobQueue:
                 Entries=[
                     {
                         "Id": str(i),
-                        "MessageBody": m.model_dump_json(exclude_none=True),
+                        "MessageBody": m.to_json(),
                         "MessageGroupId": str(m.account_id),
                         "MessageDeduplicationId": (m.dedup_id() + suffix)[:128],
                     }

@@ -2,17 +2,21 @@
 
 Apart from `jobs.model` (records, which carry copy plans): the DP hook builds these on every
 request, so importing them must not load the copy engine (cold start, issue 8 pt 6).
+Stdlib dataclasses for the same reason: the hook only builds and writes them; pydantic
+validates them (`JobMessage.from_json`) where they are read back, in the worker and tools.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel
 
-
-class DpEvent(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class DpEvent:
     """The DP event a job answers: the lead entered `status_id` of `pipeline_id` at `time`."""
 
     pipeline_id: int
@@ -21,12 +25,14 @@ class DpEvent(BaseModel):
     type: str = ""
 
 
-class JobRef(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class JobRef:
     job_id: str
     lead_id: int
 
 
-class JobMessage(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class JobMessage:
     """One SQS message: one DP job, or up to 50 jobs of a bulk copy (same rule, same account)."""
 
     v: int = 1
@@ -38,8 +44,23 @@ class JobMessage(BaseModel):
     actor_user_id: int | None = None  # bulk: the user who asked; DP: resolved by the worker
     batch_id: str | None = None
     event: DpEvent | None = None
-    jobs: list[JobRef]
+    jobs: list[JobRef] = field(default_factory=list)
     failure: dict[str, Any] | None = None  # set on dead-lettered messages: why
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> JobMessage:
+        """A message read back from SQS, validated; raises pydantic's `ValidationError` if it is not one."""
+        from pydantic import TypeAdapter  # only readers pay for pydantic
+
+        return TypeAdapter(cls).validate_json(raw)
+
+    def to_json(self) -> str:
+        """The SQS body; unset (None) fields are left out, as readers default them."""
+        return json.dumps(_without_none(dataclasses.asdict(self)), separators=(",", ":"), ensure_ascii=False)
+
+    def but(self, **changes: Any) -> JobMessage:
+        """A copy with `changes` (messages are immutable once built)."""
+        return dataclasses.replace(self, **changes)
 
     def dedup_id(self) -> str:
         """Deterministic per content, so a repeated hook or catch-up is dropped by SQS itself (5 min)."""
@@ -47,6 +68,20 @@ class JobMessage(BaseModel):
             return self.jobs[0].job_id
         digest = hashlib.sha256("|".join(j.job_id for j in self.jobs).encode()).hexdigest()[:40]
         return f"{self.trigger}-{digest}"
+
+
+def _without_none(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop None values of the message and its nested events/refs (not inside `failure`, kept as given)."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, dict) and key != "failure":
+            value = _without_none(value)
+        elif isinstance(value, list):
+            value = [_without_none(v) if isinstance(v, dict) else v for v in value]
+        out[key] = value
+    return out
 
 
 def dp_job_id(account_id: int, lead_id: int, pipeline_id: int, status_id: int, event_time: int, rule_hash: str) -> str:

@@ -151,7 +151,7 @@ class CopyWorker:
         if fire_account is not None:
             return Delivery(raw, None, count, fire_body=body, fire_account=fire_account)
         try:
-            return Delivery(raw, JobMessage.model_validate_json(raw.get("body") or ""), count)
+            return Delivery(raw, JobMessage.from_json(raw.get("body") or ""), count)
         except ValidationError:
             # Never processable: straight to the DLQ so it is seen, and acknowledged.
             logger.error("unreadable copy-job message", extra={"message_id": raw.get("messageId")})
@@ -197,7 +197,7 @@ class CopyWorker:
                 continue
             if delivery.receive_count >= self.policy.max_attempts:
                 # Attempts left, deliveries not: a fresh message (its earlier deliveries were skipped).
-                self.queue.recycle(job.model_copy(update={"jobs": waiting}))
+                self.queue.recycle(job.but(jobs=waiting))
                 if delivery.fire is not None:
                     delivery.fire.after()  # the recycled job finishes the copy; the schedule moves on
                 continue

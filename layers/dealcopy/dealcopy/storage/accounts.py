@@ -10,7 +10,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from dealcopy.accounts import Account, AccountStatus, StoredTokens, repaired_domain
+from dealcopy.accounts import Account, AccountStatus, Secret, StoredTokens, repaired_domain
 from dealcopy.amo.oauth import TokenPair
 from dealcopy.storage.dynamo import applied, plain
 
@@ -238,20 +238,24 @@ def _account(item: dict[str, Any]) -> Account:
     tokens = None
     if item.get("access_token"):
         tokens = StoredTokens(
-            access_token=item["access_token"],
-            refresh_token=item["refresh_token"],
-            expires_at=item["expires_at"],
-            version=item.get("token_version", 0),
+            access_token=Secret(item["access_token"]),
+            refresh_token=Secret(item["refresh_token"]),
+            expires_at=int(item["expires_at"]),
+            version=int(item.get("token_version", 0)),
         )
     return Account(
-        account_id=item["account_id"],
+        account_id=int(item["account_id"]),
         subdomain=item["subdomain"],
         domain=repaired_domain(item["subdomain"], item["domain"]),  # older installs stored the shared api_domain
         status=AccountStatus(item["status"]),
-        installed_at=item["installed_at"],
-        first_installed_at=item.get("first_installed_at", item["installed_at"]),
-        uninstalled_at=item.get("uninstalled_at"),
-        trial_until=item.get("trial_until"),
-        paid_until=item.get("paid_until"),
+        installed_at=int(item["installed_at"]),
+        first_installed_at=int(item.get("first_installed_at", item["installed_at"])),
+        uninstalled_at=_int_or_none(item.get("uninstalled_at")),
+        trial_until=_int_or_none(item.get("trial_until")),
+        paid_until=_int_or_none(item.get("paid_until")),
         tokens=tokens,
     )
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)

@@ -85,7 +85,7 @@ def _resolve_actors(run: Run, works: list[Work]) -> None:
         if actor is None:
             work.fail(job_error("no_active_admin"))
         else:
-            work.message = work.message.model_copy(update={"actor_user_id": actor})
+            work.message = work.message.but(actor_user_id=actor)
 
 
 def dp_actor(metadata: AccountMetadata, signer: int | None) -> int | None:

@@ -74,17 +74,15 @@ def dead_letter(run: Run, works: list[Work], report: RunReport) -> None:
     for work in works:
         record = work.record
         error = record.error
-        message = work.message.model_copy(
-            update={
-                "jobs": [JobRef(job_id=record.job_id, lead_id=record.lead_id)],
-                "failure": {
-                    "job_id": record.job_id,
-                    "state": record.failed_from.value if record.failed_from else None,
-                    "attempts": record.attempts,
-                    "note_written": record.note_written,
-                    **(error.model_dump() if error else {}),
-                },
-            }
+        message = work.message.but(
+            jobs=[JobRef(job_id=record.job_id, lead_id=record.lead_id)],
+            failure={
+                "job_id": record.job_id,
+                "state": record.failed_from.value if record.failed_from else None,
+                "attempts": record.attempts,
+                "note_written": record.note_written,
+                **(error.model_dump() if error else {}),
+            },
         )
         run.dead_letter(message)
         record.dead_lettered = True
