@@ -7,7 +7,9 @@ finished answer; a failed call leaves no powertools record, and the copy's own c
 outlive API Gateway's 29 s answers 202 `copy-pending` in time (`usecases.copy_lead_deadline`).
 """
 
+import functools
 import json
+from collections.abc import Callable
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.idempotency import (
@@ -33,11 +35,19 @@ idempotency = IdempotencyConfig(
     raise_on_no_idempotency_key=True,
     expires_after_seconds=24 * 3600,
 )
-persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table)
 
 
-@idempotent_function(data_keyword_argument="request", config=idempotency, persistence_store=persistence)
-def copy_once(request: dict, session: WidgetSession, deadline: Deadline) -> dict:
+@functools.cache
+def copy_once() -> Callable[..., dict]:
+    """The idempotent copy, built with the first request: creating its DynamoDB client costs a third of
+    `import boto3`, which the module's import does not pay (issue 8 pt 6)."""
+    persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table)
+    return idempotent_function(data_keyword_argument="request", config=idempotency, persistence_store=persistence)(
+        _copy
+    )
+
+
+def _copy(request: dict, session: WidgetSession, deadline: Deadline) -> dict:
     body = CopyRequest.model_validate(request["body"])
     return copy_lead(
         body,
@@ -71,7 +81,7 @@ def create_copy():
         "key": body.idempotency_key,
         "body": body.model_dump(mode="json"),
     }
-    result = copy_once(request=request, session=session, deadline=deadline)
+    result = copy_once()(request=request, session=session, deadline=deadline)
     return Response(status_code=201, content_type="application/json", body=json.dumps(result, ensure_ascii=False))
 
 

@@ -69,7 +69,7 @@ from dealcopy.amo.errors import (  # noqa: E402
 from dealcopy.auth.one_time_token import TokenRejected  # noqa: E402
 from dealcopy.copying.errors import CopyForbidden, RuleInvalid, RuleProblem, SourceNotFound  # noqa: E402
 from dealcopy.errors import DomainError  # noqa: E402
-from dealcopy.ids import AmoId  # noqa: E402
+from dealcopy.usecases.requests import AmoId  # noqa: E402
 from dealcopy.web.body import MAX_BODY_BYTES, parse_body  # noqa: E402
 from dealcopy.web.resolver import api_resolver  # noqa: E402
 

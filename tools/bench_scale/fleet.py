@@ -15,6 +15,7 @@ import sys
 import threading
 import uuid
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +58,27 @@ class Instance:
     @property
     def gateway_url(self) -> str:
         return self.info["gateway_url"]
+
+
+def launch(
+    emulator_url: str, moto_url: str, client_id: str, client_secret: str, *, poll: bool, env: Sequence[str] = ()
+) -> Instance:
+    """Start one stack process of the integration `client_id` (a worker when `poll`); call `ready()` next.
+    `env`: `NAME=VALUE` settings of its functions."""
+    env = {
+        **os.environ,
+        **_LOCAL_AWS,
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "emulator"), str(ROOT / "layers" / "dealcopy")]),
+        "BENCH_CLIENT_ID": client_id,
+        "BENCH_CLIENT_SECRET": client_secret,
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }
+    env.pop("AWS_ENDPOINT_URL", None)
+    command = [sys.executable, "-m", "tools.bench_scale.instance", "--emulator-url", emulator_url]
+    command += ["--moto-url", moto_url, *(["--poll"] if poll else []), *(f"--env={pair}" for pair in env)]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603
+    return Instance(proc, {})
 
 
 class Fleet:
@@ -102,21 +124,9 @@ class Fleet:
             instance.ready()
 
     def _launch(self, emulator_url: str, poll: bool) -> Instance:
-        env = {
-            **os.environ,
-            **_LOCAL_AWS,
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "emulator"), str(ROOT / "layers" / "dealcopy")]),
-            "BENCH_CLIENT_ID": self._client_id,
-            "BENCH_CLIENT_SECRET": self._client_secret,
-            "POWERTOOLS_LOG_LEVEL": "WARNING",
-        }
-        env.pop("AWS_ENDPOINT_URL", None)
-        command = [sys.executable, "-m", "tools.bench_scale.instance", "--emulator-url", emulator_url]
-        command += ["--moto-url", self.moto_url, *(["--poll"] if poll else [])]
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603
-        self.instances.append(Instance(proc, {}))  # in launch order: the caller's roles index this list
-        return self.instances[-1]
+        instance = launch(emulator_url, self.moto_url, self._client_id, self._client_secret, poll=poll)
+        self.instances.append(instance)  # in launch order: the caller's roles index this list
+        return instance
 
     def stop(self) -> None:
         for proc in [i.proc for i in self.instances] + self._servers[::-1]:

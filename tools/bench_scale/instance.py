@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--emulator-url", required=True)
     parser.add_argument("--moto-url", required=True)
     parser.add_argument("--poll", action="store_true", help="take batches from the copy queue (a worker)")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="a function setting")
     args = parser.parse_args(argv)
     config = StackConfig(
         emulator_url=args.emulator_url,
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         client_id=os.environ["BENCH_CLIENT_ID"],
         client_secret=os.environ["BENCH_CLIENT_SECRET"],
         schedule_interval=0,  # the catch-up runs when the benchmark asks, like a tick of its schedule
-        extra_env={"TEST_SEAMS": "false"},  # production has no test seams
+        extra_env={"TEST_SEAMS": "false", **dict(pair.split("=", 1) for pair in args.env)},  # production: no seams
     )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

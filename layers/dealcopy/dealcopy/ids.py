@@ -2,21 +2,15 @@
 
 amoCRM ids are positive integers that fit a JSON number exactly (<= 2**53); anything
 larger is hostile input and must be refused before it reaches DynamoDB or amoCRM.
+No pydantic here: the DP hook checks ids on its import path (cold start); request models
+get the same bound as `usecases.requests.AmoId`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from pydantic import Field, StrictInt
+from typing import Any
 
 MAX_AMO_ID = 2**53
-
-AmoId = Annotated[int, Field(ge=1, le=MAX_AMO_ID)]
-"""An id in a request model: a positive integer (or its decimal text) up to 2**53."""
-
-StrictAmoId = Annotated[StrictInt, Field(ge=1, le=MAX_AMO_ID)]
-"""The same, refusing strings and floats (for claims that amoCRM sends as JSON numbers)."""
 
 
 def amo_id(value: Any) -> int | None:

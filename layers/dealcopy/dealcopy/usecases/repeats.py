@@ -7,6 +7,7 @@ problem); a repeat's rule is checked against the account where it is set up, lik
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -97,7 +98,7 @@ def pending_view(pending: PendingCopy) -> dict[str, Any]:
         "due_at": _iso(pending.due_at),
         "timezone": pending.timezone,
         "delay": pending.delay.model_dump(mode="json"),
-        "event": pending.event.model_dump(mode="json"),
+        "event": dataclasses.asdict(pending.event),
         "target": _target(pending.rule),
     }
 

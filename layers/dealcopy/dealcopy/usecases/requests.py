@@ -5,12 +5,15 @@ Each is checked by pydantic at the edge (`web.session.parse_body` answers 400 wi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from dealcopy.ids import AmoId
+from dealcopy.ids import MAX_AMO_ID
 from dealcopy.storage.presets import PRESET_ID_PATTERN
+
+AmoId = Annotated[int, Field(ge=1, le=MAX_AMO_ID)]
+"""An id in a request model: a positive integer (or its decimal text) up to 2**53."""
 
 MAX_LEADS = 250  # a bulk copy's limit (amoCRM's lead list selects at most 250 at a time)
 

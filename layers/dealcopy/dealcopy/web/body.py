@@ -10,16 +10,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any, Protocol, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from dealcopy.messages import VALIDATION_CODES
 from dealcopy.web.failures import BadEncoding, BadJson, BodyTooLarge, RequestInvalid, field_problem
 
+if TYPE_CHECKING:  # pydantic loads with the first body parsed: GET routes and the DP hook never pay for it
+    from pydantic import BaseModel, ValidationError
+
 MAX_BODY_BYTES = 64 * 1024  # a DP hook is a few KB, a rule or preset less: refuse more at once
 
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model", bound="BaseModel")
 
 
 class HasRawEvent(Protocol):
@@ -77,6 +78,8 @@ def parse_body(model: type[Model], source: HasRawEvent | dict[str, Any] | str | 
     if len(text) > MAX_BODY_BYTES:
         raise BodyTooLarge(MAX_BODY_BYTES)
     data = json_value(text)
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as err:
