@@ -218,7 +218,7 @@ def _worker_instance(emulator_url: str, moto_url: str, config: Any) -> Any:
     from tools.bench_scale.fleet import launch
 
     settings = [f"{name}={value}" for name, value in config.extra_env.items()]
-    worker = launch(emulator_url, moto_url, config.client_id, config.client_secret, poll=True, env=settings)
+    worker = launch(emulator_url, moto_url, config.client_id, config.client_secret, poll=True, settings=settings)
     worker.ready()
     return worker
 

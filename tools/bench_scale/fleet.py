@@ -61,10 +61,10 @@ class Instance:
 
 
 def launch(
-    emulator_url: str, moto_url: str, client_id: str, client_secret: str, *, poll: bool, env: Sequence[str] = ()
+    emulator_url: str, moto_url: str, client_id: str, client_secret: str, *, poll: bool, settings: Sequence[str] = ()
 ) -> Instance:
     """Start one stack process of the integration `client_id` (a worker when `poll`); call `ready()` next.
-    `env`: `NAME=VALUE` settings of its functions."""
+    `settings`: `NAME=VALUE` environment of its functions."""
     env = {
         **os.environ,
         **_LOCAL_AWS,
@@ -76,7 +76,7 @@ def launch(
     }
     env.pop("AWS_ENDPOINT_URL", None)
     command = [sys.executable, "-m", "tools.bench_scale.instance", "--emulator-url", emulator_url]
-    command += ["--moto-url", moto_url, *(["--poll"] if poll else []), *(f"--env={pair}" for pair in env)]
+    command += ["--moto-url", moto_url, *(["--poll"] if poll else []), *(f"--env={pair}" for pair in settings)]
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603
     return Instance(proc, {})
 
