@@ -76,3 +76,31 @@ def test_revoked_refresh_token_marks_reinstall_and_does_not_loop(emulator, insta
         api.get("/api/v4/account")
     stats = emulator.control.stats(installed.id)
     assert stats["api_total"] == 1  # one 401, one refresh attempt, then nothing more reaches amoCRM
+
+
+def test_a_401_on_a_pair_another_instance_stored_gets_one_real_refresh(emulator, installed):
+    """Our cached token is refused; the stored pair another instance wrote meanwhile is refused too
+    (amoCRM's clock ran past it): the client adopts it once, then refreshes for real, and succeeds."""
+    installed.store(expires_at=int(time.time()) + 3600)
+    api = installed.worker_client(SlidingWindowLimiter())
+    assert api.get("/api/v4/account")["id"] == installed.id  # this instance caches the first pair
+    other = emulator.control.issue_tokens(installed.id, installed.client_id)  # another instance's new pair
+    installed.accounts.record_install(
+        account_id=installed.id,
+        subdomain="r",
+        domain="r.amocrm.ru",
+        tokens=TokenPair(
+            access_token=other["access_token"],
+            refresh_token=other["refresh_token"],
+            expires_at=int(time.time()) + 3600,
+        ),
+        trial_days=14,
+    )
+    emulator.control.expire_tokens(installed.id)  # both pairs' access tokens are now refused by amoCRM
+    before = emulator.control.stats(installed.id)
+    assert api.get("/api/v4/account")["id"] == installed.id
+    after = emulator.control.stats(installed.id)
+    assert after["refreshes"] - before["refreshes"] == 1  # the adopted pair first, then one real refresh
+    assert after["by_status"].get("401", 0) - before["by_status"].get("401", 0) == 2  # cached, then adopted
+    stored = installed.accounts.get(installed.id).tokens
+    assert stored.refresh_token.get_secret_value() != other["refresh_token"]  # the refreshed pair is stored

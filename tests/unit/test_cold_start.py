@@ -43,3 +43,9 @@ def test_the_dp_hook_imports_no_session_or_jwt():
     assert (
         sorted(m for m in _loaded("dp_hook") if m.startswith(("jwt", "dealcopy.web.session", "dealcopy.hosts"))) == []
     )
+
+
+@pytest.mark.parametrize("handler", ["dp_hook", "widget_settings", "oauth", "catchup"])
+def test_pydantic_loads_with_the_first_model_a_route_validates_not_with_the_import(handler):
+    """Settings, accounts, token pairs and queue messages are dataclasses; request bodies load pydantic on use."""
+    assert sorted(m for m in _loaded(handler) if m.split(".")[0] in ("pydantic", "pydantic_core")) == []
