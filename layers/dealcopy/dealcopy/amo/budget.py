@@ -1,25 +1,21 @@
 """One amoCRM request budget per account, shared by every process and Lambda instance.
 
 amoCRM allows 7 requests per second per account, counted across all our callers.
-Each process books *send stamps* in a log kept in a shared store (DynamoDB): the last
-`rate` stamps of the account. A new stamp is at least `span = window + margin` after
-the stamp `rate` places before it, so no `span` holds more than `rate` sends, whoever
-booked them. Within that rule a stamp may follow the previous one at once: a caller
-that was idle sends its short burst (a copy's 4 calls) without spacing, which evenly
-spaced slots could not (they drained a DP burst at 1.7x the minimum, issue 11). The
-margin absorbs clock skew between instances, network jitter and a stamp used slightly
-late. See docs/limits.md.
+Each process books *send slots* on a schedule kept in a shared store (DynamoDB):
+slots are `interval = (window + margin) / rate` apart, so the 8th slot after any
+slot is at least `window + margin` later. A process books one slot per store call,
+or a few consecutive ones while it keeps asking faster than the interval, and sends
+each request at its slot. The margin absorbs clock skew between instances, network
+jitter and a slot used slightly late. See docs/limits.md.
 """
 
 from __future__ import annotations
 
-import math
 import random
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Protocol
 
 from dealcopy.amo.errors import AmoUnavailable
@@ -38,44 +34,10 @@ class SlotStoreUnavailable(Exception):
     """The shared store throttled or failed; the caller waits and tries again, never sends unbooked."""
 
 
-@dataclass(frozen=True)
-class SendRule:
-    """At most `rate` sends in any `span_ms` milliseconds (amoCRM's window plus our margin)."""
-
-    rate: int
-    span_ms: int
-
-    @property
-    def interval_ms(self) -> int:
-        """The spacing of the stamps one booking gets after its first (rounded up: never closer)."""
-        return math.ceil(self.span_ms / self.rate)
-
-
-def next_stamps(log: Sequence[int], count: int, start_ms: int, rule: SendRule) -> list[int]:
-    """`count` send stamps (ms) from `start_ms` on, after the account's `log` (ascending).
-
-    Each stamp is no earlier than the last one booked and at least `span` after the stamp
-    `rate` places before it: then every `rate + 1` consecutive stamps span `span` or more.
-    The first may follow the log at once (idle time is banked, a burst goes unspaced); the
-    others are an interval apart, as one caller uses them in turn (see `SharedBudget`).
-    """
-    stamps = list(log)
-    booked: list[int] = []
-    for _ in range(count):
-        stamp = booked[-1] + rule.interval_ms if booked else start_ms
-        if stamps:
-            stamp = max(stamp, stamps[-1])
-        if len(stamps) >= rule.rate:
-            stamp = max(stamp, stamps[-rule.rate] + rule.span_ms)
-        stamps.append(stamp)
-        booked.append(stamp)
-    return booked
-
-
 class SlotStore(Protocol):
-    def reserve(self, key: str, count: int, start: float, rule: SendRule, horizon: float) -> list[float] | None:
-        """`count` send stamps (epoch seconds) booked for us in the account's log, none before `start`
-        (`next_stamps`); None if the first would be later than `start + horizon`."""
+    def reserve(self, key: str, count: int, interval: float, start: float, horizon: float) -> float | None:
+        """First of `count` consecutive slots booked for us, none before `start`;
+        None if the schedule is booked past `start + horizon`."""
         ...
 
 
@@ -84,14 +46,14 @@ class BudgetUnavailable(AmoUnavailable):
 
 
 class SharedBudget:
-    """Books send stamps in one account's shared log, after the in-process limiter.
+    """Books send slots of one account's shared schedule, after the in-process limiter.
 
     Thread-safe; one instance per account per process (see `LimiterRegistry`).
-    A caller books one stamp per request, starting when the store's answer arrives, so
-    a short burst after idle time goes at once and it never waits on stamps of its own
-    making. A caller that keeps asking faster than the interval books more stamps per
-    call (up to `batch`, an interval apart), fewer DynamoDB writes for the same sends;
-    a stamp booked but not used is budget lost for every instance, hence the caution.
+    A caller slower than the interval books one slot at a time, starting when the
+    store's answer arrives, so it never waits on the schedule of its own making.
+    A caller faster than the interval books more slots per call (up to `batch`) once
+    it has been fast for a while: real callers ask in short bursts (a copy's 4 calls),
+    and a slot booked but not used is budget lost for every instance.
     """
 
     def __init__(
@@ -113,8 +75,7 @@ class SharedBudget:
         if rate < 1 or batch < 1:
             raise ValueError("rate and batch must be >= 1")
         self.key = key
-        self.rule = SendRule(rate, math.ceil((window + margin) * 1000))
-        self.interval = self.rule.interval_ms / 1000
+        self.interval = (window + margin) / rate
         self._store = store
         self._local = local
         self._max_batch = batch
@@ -176,14 +137,14 @@ class SharedBudget:
             sent = self._clock()
             self._reserves += 1
             try:
-                stamps = self._store.reserve(self.key, count, sent + self._lead, self.rule, self._horizon)
+                first = self._store.reserve(self.key, count, self.interval, sent + self._lead, self._horizon)
             except SlotStoreUnavailable:
-                stamps = None
+                first = None
             else:
                 took = self._clock() - sent
                 self._lead = min(_LEAD[1], max(_LEAD[0], 0.7 * self._lead + 0.3 * took))
-            if stamps:
-                return stamps
+            if first is not None:
+                return [first + i * self.interval for i in range(count)]
             pause = min(1.0, 0.05 * 2**attempt) * (0.5 + random.random())
             attempt += 1
             if self._clock() + pause > give_up:

@@ -1,30 +1,31 @@
-"""The shared amoCRM send log in DynamoDB: one item per account, its last `rate` send stamps.
+"""The shared amoCRM send schedule in DynamoDB: one item per account, `next_slot` = first unbooked slot.
 
-The item is `{pk, log: [ms, ...], ver, expires_at}`. Booking is one conditional UpdateItem:
-the new stamps are computed (`amo.budget.next_stamps`) from the log as we last saw it, and
-written with `ver = :seen` (`attribute_not_exists(ver)` for a new account or an item of the
-older slot format). A sole writer (the usual case: an account's worker) never misses, as its
-own last write is what it saw. When another instance wrote meanwhile, the refused condition
-returns the item as it is (`ReturnValuesOnConditionCheckFailure`) and the next attempt starts
-from that: a second write, no read. At 7 bookings a second per account, each a few ms long,
-two instances rarely book in the same few ms; `_ATTEMPTS` bounds the rare pile-up, after
-which the caller backs off and tries again (it never sends unbooked).
+Booking `count` slots from `start` on is one conditional UpdateItem, atomic across every instance:
+- busy schedule (`start < next_slot <= start + horizon`): `next_slot += count * interval`,
+  and our slots are the ones just before the new value (no read, no compare-and-swap race);
+- idle schedule (`next_slot <= start` or no item): `next_slot = start + count * interval`.
+Every booked slot lies before `next_slot`, so either way ours are at least an interval after
+anyone else's. We pick the branch from the `next_slot` we last saw: it only grows, so a busy
+guess is always right and a sole writer never misses. When another instance booked meanwhile,
+the failed condition returns the item as it is (`ReturnValuesOnConditionCheckFailure`), and
+the second call takes the right branch: at most two writes, no read. A schedule booked beyond
+the horizon books nothing: the caller waits.
 """
 
 from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dealcopy.amo.budget import SendRule, SlotStoreUnavailable, next_stamps
+from dealcopy.amo.budget import SlotStoreUnavailable
 from dealcopy.storage.dynamo import is_conditional_failure
 
 _TTL = 3600  # an idle account's item expires after an hour (TTL); it is recreated on demand
-_ATTEMPTS = 3  # our guess, then the item each refusal showed
+_ATTEMPTS = 2  # a guess, then the branch the item we were refused shows
 _TEMPORARY = frozenset(
     {
         "ProvisionedThroughputExceededException",
@@ -37,95 +38,79 @@ _TEMPORARY = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class _Log:
-    """The account's item as we last saw it: its version and stamps (ms, ascending)."""
-
-    ver: int
-    stamps: tuple[int, ...]
+def _ms(value: float) -> Decimal:
+    """Milliseconds, rounded up: rounding must never bring two slots closer than the interval."""
+    return Decimal(math.ceil(value * 1000)) / 1000
 
 
 class _Refused(Exception):
-    """The condition did not hold; `seen` is the item as it is (None: no item of this format)."""
+    """The branch's condition did not hold; `next_slot` is the item's value (None: no item)."""
 
-    def __init__(self, seen: _Log | None) -> None:
-        self.seen = seen
+    def __init__(self, next_slot: Decimal | None) -> None:
+        self.next_slot = next_slot
 
 
 class DynamoSlotStore:
     def __init__(self, table: Any) -> None:
         self._table = table
-        self._seen: dict[str, _Log | None] = {}  # per account: the log our last write or refusal showed
+        self._seen: dict[str, Decimal] = {}  # per account: the latest next_slot we know of
         self._lock = threading.Lock()
         self.calls = 0  # UpdateItem calls: read by tests and the benchmark
 
-    def reserve(self, key: str, count: int, start: float, rule: SendRule, horizon: float) -> list[float] | None:
-        start_ms = math.ceil(start * 1000)
-        limit = start_ms + math.ceil(horizon * 1000)
+    def reserve(self, key: str, count: int, interval: float, start: float, horizon: float) -> float | None:
+        begin, span, limit = _ms(start), _ms(count * interval), _ms(start + horizon)
         with self._lock:
             seen = self._seen.get(key)
         for _ in range(_ATTEMPTS):
-            stamps = next_stamps(seen.stamps if seen else (), count, start_ms, rule)
-            if stamps[0] > limit:
-                break  # booked beyond the horizon: nothing to book now, the caller waits
-            log = ((*seen.stamps, *stamps) if seen else tuple(stamps))[-rule.rate :]
+            if seen is not None and seen > limit:
+                break  # booked beyond the horizon: nothing to book now
+            busy = seen is not None and seen > begin
             try:
-                seen = self._write(key, seen, log, int(start))
+                new_next = self._update(key, busy, begin, span, limit, int(start))
             except _Refused as refused:
-                seen = refused.seen
+                seen = refused.next_slot
                 continue
-            self._remember(key, seen)
-            return [stamp / 1000 for stamp in stamps]
-        self._remember(key, seen)
+            with self._lock:
+                self._seen[key] = max(new_next, self._seen.get(key, new_next))
+            return float(new_next - span)
+        if seen is not None:
+            with self._lock:
+                self._seen[key] = max(seen, self._seen.get(key, seen))
         return None
 
-    def _remember(self, key: str, seen: _Log | None) -> None:
-        with self._lock:
-            known = self._seen.get(key)
-            if seen is not None and (known is None or seen.ver >= known.ver):
-                self._seen[key] = seen
-
-    def _write(self, key: str, seen: _Log | None, log: tuple[int, ...], now: int) -> _Log:
-        values: dict[str, Any] = {":log": list(log), ":exp": now + _TTL}
-        if seen is None:
-            condition, values[":ver"] = "attribute_not_exists(ver)", 1
+    def _update(self, key: str, busy: bool, begin: Decimal, span: Decimal, limit: Decimal, now: int) -> Decimal:
+        values: dict[str, Any] = {":begin": begin, ":span": span, ":exp": now + _TTL}
+        if busy:
+            request = {
+                "UpdateExpression": "SET next_slot = next_slot + :span, expires_at = :exp",
+                "ConditionExpression": "next_slot > :begin AND next_slot <= :limit",
+                "ExpressionAttributeValues": {**values, ":limit": limit},
+            }
         else:
-            condition, values[":seen"], values[":ver"] = "ver = :seen", seen.ver, seen.ver + 1
+            request = {
+                "UpdateExpression": "SET next_slot = :begin + :span, expires_at = :exp",
+                "ConditionExpression": "attribute_not_exists(next_slot) OR next_slot <= :begin",
+                "ExpressionAttributeValues": values,
+            }
         self.calls += 1
         try:
-            self._table.update_item(
-                Key={"pk": key},
-                # REMOVE next_slot: items of the older evenly-spaced format are taken over in place.
-                UpdateExpression="SET #log = :log, ver = :ver, expires_at = :exp REMOVE next_slot",
-                ConditionExpression=condition,
-                ExpressionAttributeNames={"#log": "log"},
-                ExpressionAttributeValues=values,
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            answer = self._table.update_item(
+                Key={"pk": key}, ReturnValues="UPDATED_NEW", ReturnValuesOnConditionCheckFailure="ALL_OLD", **request
             )
         except ClientError as err:
             if is_conditional_failure(err):
-                raise _Refused(_log_of(err.response.get("Item"))) from None
+                raise _Refused(_next_slot_of(err.response.get("Item"))) from None
             if err.response.get("Error", {}).get("Code") in _TEMPORARY:
                 raise SlotStoreUnavailable(err.response["Error"]["Code"]) from err
             raise
         except BotoCoreError as err:  # connection trouble after botocore's own retries
             raise SlotStoreUnavailable(type(err).__name__) from err
-        return _Log(values[":ver"], log)
+        return Decimal(answer["Attributes"]["next_slot"])
 
 
-def _log_of(item: dict[str, Any] | None) -> _Log | None:
-    """The log of the item a failed condition returned: low-level (`{"N": ...}`) or resource shape."""
-    if not item or "ver" not in item:
-        return None
-    ver, stamps = _plain(item["ver"]), _plain(item.get("log")) or []
-    return _Log(int(ver), tuple(sorted(int(_plain(s)) for s in stamps)))
-
-
-def _plain(value: Any) -> Any:
-    """A low-level attribute value (`{"N": "5"}`, `{"L": [...]}`) as a plain one; resource values pass."""
+def _next_slot_of(item: dict[str, Any] | None) -> Decimal | None:
+    """`next_slot` of the item a failed condition returned: low-level (`{"N": ...}`) or resource shape."""
+    value = (item or {}).get("next_slot")
     if isinstance(value, dict):
-        if "N" in value:
-            return value["N"]
-        if "L" in value:
-            return value["L"]
-    return value
+        value = value.get("N")
+    return None if value is None else Decimal(str(value))
