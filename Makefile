@@ -93,7 +93,7 @@ compat: $(VENV311)/.installed ## The shared code on Python 3.11: in-process suit
 
 # DEALCOPY_REQUIRE_BUILT: the demo test on the built artifact (tests/integration/test_demo.py) must run, not skip.
 test: lint validate build build-local runtime-venv compat chromium widget-harness widget ## Install, lint, validate, build and run every test
-	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q tests
+	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q --durations=25 tests
 
 demo: $(STAMP) ## Start the local stack, install through OAuth, call amoCRM (emulated), stop
 	$(PY) -m devstack demo

@@ -436,8 +436,9 @@ def render(
             "took the worker's time). The worker starts with cold metadata, as a new Lambda process would; the "
             "clock runs from the first hook sent to the last job's final checkpoint. "
             f"Drained in {dp['elapsed']:.1f} s: {dp['copies']:.0f} copies with {dp['requests']:.0f} amoCRM "
-            f"requests ({paths}). Our throttle keeps a 0.06 s margin on amoCRM's 1 s window, so 1.06x is the "
-            "floor of the drain ratio.",
+            f"requests ({paths}). The shared budget (docs/limits.md) spaces send slots (1 s + 0.1 s margin) / 7 "
+            "apart, so 1.1x is the floor of the drain ratio; each batch of 10 jobs sends 4 requests a slot apart, "
+            "and the worker's DynamoDB and SQS work between two batches adds to that (see NOTES.md).",
             "",
             f"amoCRM requests in each second from the first hook: {dp['per_second']}.",
             "",
