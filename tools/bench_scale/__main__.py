@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args(argv)
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
-    one = one_account.run(args.hooks) if args.only != "many" else None
+    one = one_account.median_run(args.hooks) if args.only != "many" else None
     many = many_accounts.run(args.accounts, args.per_account) if args.only != "one" else None
     text = report.section(one, many)
     if not args.no_write:

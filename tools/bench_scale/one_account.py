@@ -36,6 +36,27 @@ from tools.bench_scale.measure import minimum_seconds, per_second, phase, window
 ROLES = [False, False, True, False]  # copies, settings, worker (polls the queue), catchup
 
 
+RUNS = 3
+
+
+def median_run(hooks: int = 200, runs: int = RUNS) -> dict[str, Any]:
+    """`run` `runs` times: the figures of the run with the median drain ratio, each run's ratio beside them,
+    and the worst peak and the sum of 429s over all runs (the limit must hold in every run, not on median).
+
+    On this 2-core machine the seven processes of a run starve each other now and then: a starved instance
+    wakes too late for its booked slots, gives them up, and the account sends nothing for a second or more.
+    One run in three or so drains at ~1.8x for that reason, the others at ~1.25x (see NOTES.md)."""
+    results = [run(hooks) for _ in range(runs)]
+    chosen = sorted(results, key=lambda r: r["ratio_to_minimum"])[runs // 2]
+    return {
+        **chosen,
+        "runs": [round(r["ratio_to_minimum"], 2) for r in results],
+        "peak_per_second": max(r["peak_per_second"] for r in results),
+        "lifetime_peak_per_second": max(r["lifetime_peak_per_second"] for r in results),
+        "status_429": sum(r["status_429"] for r in results),
+    }
+
+
 def run(hooks: int = 200) -> dict[str, Any]:
     with phase("the multi-instance run"), Fleet(ROLES) as fleet:
         copies, settings, _worker, catchup = fleet.instances  # the worker instance only polls the queue

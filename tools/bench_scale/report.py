@@ -38,6 +38,8 @@ def one_account_lines(one: dict[str, Any]) -> list[str]:
         "to all of them (metadata and token cold). The drain runs "
         "from the first hook sent to the last job finished and is judged against every amoCRM request the account "
         "made meanwhile, since the other instances spend the same 7 requests/s. "
+        f"The run is made {len(one.get('runs', [1]))} times: the figures below are of the run with the median "
+        f"drain ratio (each run's: {one.get('runs', [])}), the peaks the highest and the 429s the sum of all runs. "
         f"Drained in {one['elapsed']:.1f} s with {one['requests_in_drain']} requests ({paths}); {roles}. "
         f"Job states: {one['job_states']}. The budget spaces send slots (1 s + 0.1 s margin) / 7 apart and "
         "sends no first 7 at once, so about 1.1x is the floor of the drain ratio.",
