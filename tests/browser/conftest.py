@@ -149,3 +149,13 @@ def wait_for(predicate, timeout: float = 30, interval: float = 0.3, what: str = 
         if time.monotonic() > give_up:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(interval)
+
+
+def confirm_twice(button, prompt: str, before_confirming=None) -> None:
+    """A destructive action: the first click only asks (`prompt` on the button), the second acts.
+    `before_confirming()` checks that nothing happened between the two."""
+    button.click()
+    assert button.inner_text() == prompt
+    if before_confirming is not None:
+        before_confirming()
+    button.click()

@@ -13,7 +13,7 @@ import pytest
 
 from amo_emulator.seed_demo import FIELD, pipeline_id, status_id
 from devstack.client import call_widget
-from tests.browser.conftest import open_area, screenshot, wait_for
+from tests.browser.conftest import confirm_twice, open_area, screenshot, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -115,10 +115,7 @@ def test_card_preview_then_a_monthly_repeat_set_up_and_paused(page, harness, sta
     page.wait_for_selector('[data-repeat][data-state="active"]')
     assert repeats_of(stack, account)[0]["state"] == "active"
     # delete asks with a second click
-    delete = section.locator('[data-action="repeat-delete"]')
-    delete.click()
-    assert delete.inner_text() == "Точно удалить?"
-    delete.click()
+    confirm_twice(section.locator('[data-action="repeat-delete"]'), "Точно удалить?")
     section.locator("[data-empty]").wait_for()
     assert repeats_of(stack, account) == []
     assert len(stack.control.state(account["id"])["leads"]) == before  # setting up a repeat copies nothing now
@@ -236,10 +233,7 @@ def test_delay_after_the_event_schedules_a_copy_the_card_cancels(page, harness, 
     row.wait_for()
     assert "Due " in row.inner_text() and "2 d 3 h after the event, if the deal is still open" in row.inner_text()
     screenshot(page.locator(".harness-widget"), "card-pending-en")
-    cancel = row.locator('[data-action="pending-cancel"]')
-    cancel.click()
-    assert cancel.inner_text() == "Really cancel?"
-    cancel.click()
+    confirm_twice(row.locator('[data-action="pending-cancel"]'), "Really cancel?")
     page.locator('[data-list="pending"] [data-empty]').wait_for()
     assert pending_of(stack, account) == []
 

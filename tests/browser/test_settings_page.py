@@ -10,7 +10,7 @@ import pytest
 
 from amo_emulator.seed_demo import USERS, pipeline_id, status_id
 from devstack.one_time_token import mint
-from tests.browser.conftest import ADMIN, open_area, screenshot
+from tests.browser.conftest import ADMIN, confirm_twice, open_area, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -90,11 +90,11 @@ def test_presets_are_created_renamed_used_and_deleted(page, harness, stack, acco
     open_area(page, harness, account, "settings")
     root = page.locator(".dealcopy-settings")
     root.locator(".dealcopy-preset").wait_for()
-    delete = root.locator('[data-action="preset-delete"]')
-    delete.click()
-    assert delete.inner_text() == "Точно удалить?"
-    assert backend(stack, account, "GET", f"/widget/presets/{preset_id}").status_code == 200
-    delete.click()
+
+    def still_there() -> None:
+        assert backend(stack, account, "GET", f"/widget/presets/{preset_id}").status_code == 200
+
+    confirm_twice(root.locator('[data-action="preset-delete"]'), "Точно удалить?", still_there)
     root.locator(".dealcopy-empty", has_text="Шаблонов пока нет.").wait_for()
     assert backend(stack, account, "GET", f"/widget/presets/{preset_id}").status_code == 404
 

@@ -12,8 +12,8 @@ from dealcopy.storage.budget import DynamoSlotStore
 
 
 class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
+    def __init__(self, now: float = 0.0) -> None:
+        self.now = now
 
     def __call__(self) -> float:
         return self.now
@@ -72,6 +72,17 @@ def test_threads_share_one_limiter_per_account():
 # --- the budget shared by every instance (DynamoDB, moto in-process) ------------------------------
 
 
+EPOCH = 1_700_000_000.0  # the budget stores epoch seconds: a fake clock starts at a real time
+
+
+@pytest.fixture
+def lone(aws):
+    """The only instance of an account, booking up to 4 slots per call: `(clock, budget)`."""
+    clock = FakeClock(EPOCH)
+    (budget,) = _instances(aws, clock, count=1, batch=4)
+    return clock, budget
+
+
 def _instances(aws, clock, count=3, **options):
     """`count` processes' budgets for one account: separate stores and pools, one DynamoDB table."""
     table = aws.table("AmoBudgetTable")
@@ -82,8 +93,7 @@ def _instances(aws, clock, count=3, **options):
 
 
 def test_instances_sharing_the_table_never_get_slots_closer_than_the_interval(aws):
-    clock = FakeClock()
-    clock.now = 1_700_000_000.0
+    clock = FakeClock(EPOCH)
     budgets = _instances(aws, clock)
     sent = []
     for i in range(60):  # interleaved like concurrent Lambda instances
@@ -98,10 +108,8 @@ def test_instances_sharing_the_table_never_get_slots_closer_than_the_interval(aw
         assert len([s for s in sent[i:] if s - t < 1.0]) <= 7  # amoCRM's window
 
 
-def test_a_busy_instance_books_several_slots_per_dynamodb_call(aws):
-    clock = FakeClock()
-    clock.now = 1_700_000_000.0
-    (budget,) = _instances(aws, clock, count=1, batch=4)
+def test_a_busy_instance_books_several_slots_per_dynamodb_call(lone):
+    _, budget = lone
     for _ in range(40):
         budget.acquire()
     # 1 slot per call for the first 4 requests, then 2, 3 and 4 while it keeps asking faster than the interval
@@ -109,10 +117,8 @@ def test_a_busy_instance_books_several_slots_per_dynamodb_call(aws):
     assert budget.wasted == 0
 
 
-def test_an_idle_instance_books_one_slot_at_a_time_and_waits_nothing(aws):
-    clock = FakeClock()
-    clock.now = 1_700_000_000.0
-    (budget,) = _instances(aws, clock, count=1, batch=4)
+def test_an_idle_instance_books_one_slot_at_a_time_and_waits_nothing(lone):
+    clock, budget = lone
     waits = []
     for _ in range(5):
         waits.append(budget.acquire())
@@ -121,10 +127,8 @@ def test_an_idle_instance_books_one_slot_at_a_time_and_waits_nothing(aws):
     assert max(waits) <= 0.05
 
 
-def test_a_caller_slower_than_the_interval_never_waits_on_the_schedule(aws):
-    clock = FakeClock()
-    clock.now = 1_700_000_000.0
-    (budget,) = _instances(aws, clock, count=1, batch=4)
+def test_a_caller_slower_than_the_interval_never_waits_on_the_schedule(lone):
+    clock, budget = lone
     waits = []
     for _ in range(30):
         waits.append(budget.acquire())
@@ -135,8 +139,7 @@ def test_a_caller_slower_than_the_interval_never_waits_on_the_schedule(aws):
 
 
 def test_a_slot_woken_up_to_too_late_is_given_up_never_used(aws):
-    clock = FakeClock()
-    clock.now = 1_700_000_000.0
+    clock = FakeClock(EPOCH)
     overslept = [0.3]  # the first sleep ends 0.3 s late, as in a starved process
 
     def sleep(seconds: float) -> None:
@@ -170,8 +173,7 @@ def test_a_throttled_store_means_waiting_then_a_temporary_error_never_an_unbooke
 
 
 def test_a_schedule_booked_beyond_the_horizon_makes_newcomers_wait(aws):
-    clock = FakeClock()
-    clock.now = 1_700_000_000.0
+    clock = FakeClock(EPOCH)
     hog, newcomer = _instances(aws, clock, count=2, horizon=1.0, max_wait=0.5)
     store = DynamoSlotStore(aws.table("AmoBudgetTable"))
     assert store.reserve("30000001", 20, hog.interval, clock.now, 5.0) is not None  # ~3 s booked ahead
