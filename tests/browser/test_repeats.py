@@ -238,18 +238,26 @@ def test_delay_after_the_event_schedules_a_copy_the_card_cancels(page, harness, 
     assert pending_of(stack, account) == []
 
 
-@pytest.mark.parametrize("lang", ["ru", "en"])
-def test_settings_page_lists_the_accounts_repeats(page, harness, stack, account, lang):
+def every_3_days(stack, account, key: str, **extra) -> dict:
+    """A repeat made through the backend, as another user's widget would: every 3 days at 08:15 from
+    31 January 2031 into the partners' pipeline; `extra` adds fields (`count`, `until`)."""
     body = {
         "lead_id": SOURCE,
         "rule": {"pipeline_id": PARTNERS["pipeline_id"], "status_id": PARTNERS["status_id"]},
         "every": {"unit": "day", "n": 3},
         "at": "08:15",
         "start": "2031-01-31",
-        "idempotency_key": f"browser-settings-{lang}",
+        "idempotency_key": key,
+        **extra,
     }
     made = call_widget(stack.info, "POST", "/repeats", account, json=body)
     assert made.status_code == 201, made.text
+    return made.json()
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_settings_page_lists_the_accounts_repeats(page, harness, stack, account, lang):
+    every_3_days(stack, account, f"browser-settings-{lang}")
     open_area(page, harness, account, "settings", lang=lang)
     section = page.locator('[data-slot="schedules"]')
     item = section.locator("[data-repeat]")
@@ -344,18 +352,7 @@ def test_card_repeat_shows_its_next_date_then_changes_from_monthly_to_every_two_
 
 def test_card_repeat_changed_in_english_drops_its_end(page, harness, stack, account):
     """Every 3 days for 3 copies -> every month at 09:00 without an end: the count is cleared (null)."""
-    body = {
-        "lead_id": SOURCE,
-        "rule": {"pipeline_id": PARTNERS["pipeline_id"], "status_id": PARTNERS["status_id"]},
-        "every": {"unit": "day", "n": 3},
-        "at": "08:15",
-        "start": "2031-01-31",
-        "count": 3,
-        "idempotency_key": "browser-change-en",
-    }
-    made = call_widget(stack.info, "POST", "/repeats", account, json=body)
-    assert made.status_code == 201, made.text
-    assert made.json()["next_at"] == "2031-02-03T05:15:00Z"
+    assert every_3_days(stack, account, "browser-change-en", count=3)["next_at"] == "2031-02-03T05:15:00Z"
     panel = open_card(page, harness, account, lang="en")
     item = panel.locator('[data-slot="repeats"] [data-repeat]')
     item.wait_for()
