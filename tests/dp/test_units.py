@@ -13,7 +13,7 @@ from dealcopy.copying.rules import canonical_rule, parse_rule, rule_hash
 from dealcopy.dp.errors import HookMalformed, HookRejected, HookUnsupported
 from dealcopy.dp.hook import parse_form, parse_hook
 from dealcopy.dp.signing import sign, verified_rule
-from dealcopy.jobs.model import JobMessage, JobRef, dp_job_id
+from dealcopy.records.job import JobMessage, JobRef, dp_job_id
 from devstack.scheduler import rate_seconds, schedules
 from devstack.template import Template
 

@@ -26,10 +26,10 @@ from dealcopy.amo.retry import RetryPolicy
 from dealcopy.amo.tokens import StaticToken
 from dealcopy.copying import CopyEngine, MetadataCache
 from dealcopy.copying.rules import canonical_rule, parse_rule, rule_hash
-from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.jobs.queue import JobQueue
 from dealcopy.jobs.work import JobPolicy
 from dealcopy.jobs.worker import CopyWorker
+from dealcopy.records.job import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.storage.dynamo import Table
 from dealcopy.storage.jobs import JobRepository
 from dealcopy.storage.runs import RunStore

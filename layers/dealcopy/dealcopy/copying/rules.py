@@ -66,7 +66,7 @@ class CopyRule(BaseModel):
     source_link_field_id: int | None = None  # a url field of the copy that gets the source's link
     add_tags: list[str] = Field(default_factory=list)
     timezone: str = DEFAULT_TIMEZONE  # for {date}
-    # A delayed DP copy (`dealcopy.schedules.delay.Delay`): opaque here, checked where a rule is
+    # A delayed DP copy (`dealcopy.records.copy_delay.Delay`): opaque here, checked where a rule is
     # saved (`usecases.rules.RuleBook.strict`); the copy engine itself never reads it.
     delay: dict[str, Any] | None = None
 

@@ -23,8 +23,8 @@ from dealcopy.dp.errors import HookAccountGone, HookStale, HookUnauthorized, Hoo
 from dealcopy.dp.hook import DpHook
 from dealcopy.dp.signing import verified_rule
 from dealcopy.jobs.queue import JobQueue
-from dealcopy.jobs.queued import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.observability import logger
+from dealcopy.records.job_message import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.storage.dp_rules import DpRuleRepository
 
 

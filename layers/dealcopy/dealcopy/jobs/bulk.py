@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dealcopy.copying.rules import rule_hash
-from dealcopy.jobs.model import JobMessage, JobRef, JobState, bulk_job_id
+from dealcopy.records.job import JobMessage, JobRef, JobState, bulk_job_id
 
 JOBS_PER_MESSAGE = 50  # one create request's worth (amoCRM recommends <= 50 leads per create)
 

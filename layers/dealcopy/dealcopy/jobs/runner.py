@@ -17,13 +17,13 @@ from collections.abc import Callable, Sequence
 
 from dealcopy.jobs.dedup import filed_event
 from dealcopy.jobs.failures import PERMANENT_ACCOUNT, TRANSIENT, error_of, inactive_error, unfinished
-from dealcopy.jobs.model import JobMessage, JobRecord, JobRef, JobState
 from dealcopy.jobs.steps.admit import admit
 from dealcopy.jobs.steps.create import create
 from dealcopy.jobs.steps.finish import dead_letter, finish
 from dealcopy.jobs.steps.follow_up import follow_up
 from dealcopy.jobs.steps.reconcile import reconcile
 from dealcopy.jobs.work import JobPolicy, Run, RunReport, Work
+from dealcopy.records.job import JobMessage, JobRecord, JobRef, JobState
 
 Step = Callable[[Run, list[Work]], None]
 # An uncertain create is settled and looked for in the next round; a second round covers the

@@ -16,8 +16,8 @@ from dealcopy.accounts import Account
 from dealcopy.copying.engine import CopyEngine
 from dealcopy.copying.rules import CopyRule
 from dealcopy.jobs.dedup import filed_event
-from dealcopy.jobs.model import FiledEvent, JobError, JobMessage, JobRecord, JobState
 from dealcopy.jobs.seams import Seams
+from dealcopy.records.job import FiledEvent, JobError, JobMessage, JobRecord, JobState
 from dealcopy.storage.runs import Prefetched, RunStore
 
 

@@ -37,13 +37,13 @@ from pydantic import ValidationError
 
 from dealcopy.accounts import Account
 from dealcopy.copying.engine import CopyEngine
-from dealcopy.jobs.model import JobError, JobMessage
 from dealcopy.jobs.queue import JobQueue
 from dealcopy.jobs.runner import JobRunner
 from dealcopy.jobs.scheduled import DEFERRABLE_ORIGINS, FireRun, Fires
 from dealcopy.jobs.seams import Seams, SimulatedCrash
 from dealcopy.jobs.work import JobPolicy, Run
 from dealcopy.observability import logger, metrics
+from dealcopy.records.job import JobError, JobMessage
 from dealcopy.storage.runs import RunStore
 
 MAX_VISIBILITY_BACKOFF = 600

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dealcopy.schedules.errors import ScheduledCopyNotFound
-from dealcopy.schedules.fire import ScheduledFire, Skipped, fire_input
-from dealcopy.schedules.names import schedule_name
+from dealcopy.records.schedule import PendingCopy
+from dealcopy.records.schedule_errors import ScheduledCopyNotFound
+from dealcopy.records.schedule_ids import schedule_name
+from dealcopy.records.scheduled_fire import ScheduledFire, Skipped, fire_input
 from dealcopy.schedules.ports import Scheduler, ScheduleStore
-from dealcopy.schedules.records import PendingCopy
 from dealcopy.schedules.timemath import due_time, minute
 
 CLOSED_STATUSES = frozenset({142, 143})  # won, lost: the same ids in every amoCRM pipeline (C)

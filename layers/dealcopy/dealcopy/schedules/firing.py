@@ -26,14 +26,14 @@ from dealcopy.copying.errors import SourceNotFound
 from dealcopy.copying.naming import DEFAULT_TIMEZONE
 from dealcopy.copying.notes import NOTE_TYPE, SERVICE_NAME
 from dealcopy.copying.rules import rule_hash
-from dealcopy.jobs.model import JobMessage, JobRef
 from dealcopy.messages import text
 from dealcopy.observability import logger
-from dealcopy.schedules.delay import delay_of
+from dealcopy.records.copy_delay import delay_of
+from dealcopy.records.job import JobMessage, JobRef
+from dealcopy.records.schedule import PendingCopy, Repeat
+from dealcopy.records.schedule_ids import pending_id
+from dealcopy.records.scheduled_fire import ScheduledFire
 from dealcopy.schedules.delayed import Cancelled, CopyNow, DelayedCopies
-from dealcopy.schedules.fire import ScheduledFire
-from dealcopy.schedules.names import pending_id
-from dealcopy.schedules.records import PendingCopy, Repeat
 from dealcopy.schedules.repeats import OccurrenceCopy, Repeats
 from dealcopy.schedules.timemath import due_time
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from dealcopy.schedules.records import PendingCopy, Repeat
+from dealcopy.records.schedule import PendingCopy, Repeat
 
 
 @dataclass(frozen=True)

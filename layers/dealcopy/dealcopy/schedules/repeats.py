@@ -22,12 +22,12 @@ from datetime import datetime
 from typing import Any
 
 from dealcopy.copying.errors import RuleProblem
-from dealcopy.schedules.errors import IdempotencyKeyReused, RepeatNotFound, ScheduleInvalid
-from dealcopy.schedules.fire import ScheduledFire, Skipped, fire_input
-from dealcopy.schedules.names import occurrence_job_id, repeat_id, schedule_name
+from dealcopy.records.repeat_calendar import RepeatChange, RepeatRequest, RepeatSchedule
+from dealcopy.records.schedule import Repeat, RepeatState
+from dealcopy.records.schedule_errors import IdempotencyKeyReused, RepeatNotFound, ScheduleInvalid
+from dealcopy.records.schedule_ids import occurrence_job_id, repeat_id, schedule_name
+from dealcopy.records.scheduled_fire import ScheduledFire, Skipped, fire_input
 from dealcopy.schedules.ports import Scheduler, ScheduleStore
-from dealcopy.schedules.records import Repeat, RepeatState
-from dealcopy.schedules.repeat import RepeatChange, RepeatRequest, RepeatSchedule
 from dealcopy.schedules.timemath import Occurrence, check_schedule, minute, name_values, next_occurrence
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from dealcopy.jobs.model import JobRecord, JobState
+from dealcopy.records.job import JobRecord, JobState
 from dealcopy.storage.dynamo import Item, Table
 
 DAY = 86400

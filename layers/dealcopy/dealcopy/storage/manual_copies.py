@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from dealcopy.copying.creating import CreatedCopy
 from dealcopy.copying.plan import CopyPlan
-from dealcopy.jobs.model import Lineage
+from dealcopy.records.job import Lineage
 from dealcopy.storage.dynamo import Item, Table
 from dealcopy.storage.lineage import lineage_item
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from dealcopy.jobs.model import Activity, FiledEvent, JobRecord, Lineage
+from dealcopy.records.job import Activity, FiledEvent, JobRecord, Lineage
 from dealcopy.storage.activity import activity_item
 from dealcopy.storage.dp_events import event_item, event_of, neighbour_keys
 from dealcopy.storage.dynamo import Item, Table

@@ -18,8 +18,8 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from dealcopy.schedules.names import stamp
-from dealcopy.schedules.records import PendingCopy, Repeat, RepeatState
+from dealcopy.records.schedule import PendingCopy, Repeat, RepeatState
+from dealcopy.records.schedule_ids import stamp
 from dealcopy.storage.dynamo import applied
 
 DAY = 86400

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from dealcopy.amo.errors import AmoAmbiguousWrite, AmoError, AmoRateLimited, AmoServerError, AmoUnavailable
 from dealcopy.copying.creating import CreatedCopy
 from dealcopy.copying.errors import CopyError, CopyRejected
-from dealcopy.jobs.model import Activity, JobError, Lineage
 from dealcopy.observability import logger
+from dealcopy.records.job import Activity, JobError, Lineage
 from dealcopy.storage.manual_copies import ManualCheckpoint
 from dealcopy.usecases.errors import CopyUnfinished, KeyReused
 

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from dealcopy.copying.errors import RuleInvalid, RuleProblem
 from dealcopy.copying.rules import CopyRule, parse_rule
 from dealcopy.messages import text
-from dealcopy.schedules.repeat import RepeatChange, RepeatRequest, parse
+from dealcopy.records.repeat_calendar import RepeatChange, RepeatRequest, parse
 
 if TYPE_CHECKING:
+    from dealcopy.records.schedule import PendingCopy, Repeat
     from dealcopy.schedules.delayed import DelayedCopies
-    from dealcopy.schedules.records import PendingCopy, Repeat
     from dealcopy.schedules.repeats import Repeats
     from dealcopy.usecases.rules import RuleBook
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from dealcopy.copying.errors import RuleInvalid, RuleProblem
 from dealcopy.copying.rules import CopyRule, parse_rule, validate_rule
-from dealcopy.schedules.delay import check_rule_delay
+from dealcopy.records.copy_delay import check_rule_delay
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

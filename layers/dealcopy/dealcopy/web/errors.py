@@ -80,10 +80,10 @@ RULES: dict[str, Rule] = {
     "dealcopy.dp.errors.HookAccountGone": Rule(410),
     "dealcopy.dp.errors.HookUnauthorized": Rule(401),
     "dealcopy.jobs.queue.QueueError": Rule(503, "queue-unavailable", retry_after=True),
-    "dealcopy.schedules.errors.ScheduleInvalid": Rule(400),
-    "dealcopy.schedules.errors.RepeatNotFound": Rule(404),
-    "dealcopy.schedules.errors.ScheduledCopyNotFound": Rule(404),
-    "dealcopy.schedules.errors.IdempotencyKeyReused": Rule(409),
+    "dealcopy.records.schedule_errors.ScheduleInvalid": Rule(400),
+    "dealcopy.records.schedule_errors.RepeatNotFound": Rule(404),
+    "dealcopy.records.schedule_errors.ScheduledCopyNotFound": Rule(404),
+    "dealcopy.records.schedule_errors.IdempotencyKeyReused": Rule(409),
     # the framework
     "aws_lambda_powertools.event_handler.exceptions.NotFoundError": Rule(404, "not-found"),
     "aws_lambda_powertools.utilities.idempotency.exceptions.IdempotencyAlreadyInProgressError": Rule(

@@ -12,9 +12,9 @@ from dealcopy.copying.batching import chunked
 from dealcopy.copying.creating import CREATE_CHUNK
 from dealcopy.copying.errors import CopyError, CopyRejected, SourceNotFound
 from dealcopy.jobs.failures import error_of
-from dealcopy.jobs.model import JobState
 from dealcopy.jobs.stage_check import confirm_stages
 from dealcopy.jobs.work import Run, Work
+from dealcopy.records.job import JobState
 
 
 def create(run: Run, works: list[Work]) -> None:

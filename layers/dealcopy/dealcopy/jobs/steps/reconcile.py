@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dealcopy.copying.creating import CreatedCopy
 from dealcopy.jobs.failures import job_error
-from dealcopy.jobs.model import JobState
 from dealcopy.jobs.work import Run, Work
+from dealcopy.records.job import JobState
 
 
 def reconcile(run: Run, works: list[Work]) -> None:

@@ -1,7 +1,7 @@
 """What the job queue carries: one DP job, or up to 50 jobs of a bulk copy, and their ids.
 
-Apart from `jobs.model` (records, which carry copy plans): the DP hook builds these on every
-request, so importing them must not load the copy engine (cold start, issue 8 pt 6).
+Apart from `records.job` (records, which carry copy plans): the DP hook builds these on every
+request, so importing them must not load the copy engine (the hook's cold start).
 Stdlib dataclasses for the same reason: the hook only builds and writes them; pydantic
 validates them (`JobMessage.from_json`) where they are read back, in the worker and tools.
 """
