@@ -287,3 +287,49 @@ def test_a_string_false_admin_claim_cannot_sign_a_dp_rule(stack, account):
     answer = call(stack, "POST", "/widget/dp/sign", account, token=token, json={"rule": SUPPORT})
     body = _assert_problem_for_the_widget(answer, account, 403)
     assert body["code"] == "admin-only"
+
+
+def test_an_anonymised_presets_overrides_are_refused_alike_by_copy_bulk_preview_and_dp_signing(stack, account):
+    rule = {**SUPPORT, "anonymise": True, "fields": [FIELD["ИНН"]], "anonymise_extra_field_ids": [FIELD["ИНН"]]}
+    assert call(stack, "PUT", "/widget/presets/partner", account, json={"name": "Партнёру", "rule": rule}).is_success
+    choice = {"preset_id": "partner", "overrides": {"anonymise": False}}
+    before = leads_of(stack, account)
+    answers = {
+        "copy": copy(stack, account, **choice),
+        "bulk": call(
+            stack, "POST", "/copies/bulk", account, json={"lead_ids": [SOURCE], "idempotency_key": "weakened-1", **choice}
+        ),
+        "preview": call(stack, "POST", "/copies/preview", account, json={"lead_id": SOURCE, **choice}),
+        "sign": call(stack, "POST", "/widget/dp/sign", account, json=choice),
+    }
+    for path, answer in answers.items():
+        assert answer.status_code == 400, (path, answer.text)
+        problem = answer.json()
+        assert problem["code"] == "rule_invalid", path
+        assert [e["path"] for e in problem["errors"]] == ["overrides.anonymise"], path
+        assert "обезличивание нельзя отключить" in problem["errors"][0]["message_ru"]
+        assert "cannot be switched off" in problem["errors"][0]["message_en"]
+    assert leads_of(stack, account) == before
+    signed = call(stack, "POST", "/widget/dp/sign", account, json={"preset_id": "partner"})
+    assert signed.status_code == 200 and '"anonymise":true' in signed.json()["rule"], signed.text
+
+
+def test_an_admin_locks_fields_of_a_shared_preset_and_overrides_cannot_change_them(stack, account):
+    rule = {**SUPPORT, "copy_budget": False}
+    body = {"name": "Без бюджета", "rule": rule, "locked": ["copy_budget", "responsible"]}
+    saved = call(stack, "PUT", "/widget/presets/locked", account, json=body)
+    assert saved.status_code == 200 and saved.json()["locked"] == ["copy_budget", "responsible"], saved.text
+    assert call(stack, "GET", "/widget/presets/locked", account).json()["locked"] == ["copy_budget", "responsible"]
+    manager = USERS["Дмитрий Артемьевич"]
+    assert call(stack, "PUT", "/widget/presets/mine", account, user_id=manager, json=body).status_code == 403
+    personal = call(stack, "PUT", "/widget/presets/own", account, json={**body, "personal": True})
+    assert personal.status_code == 400 and [e["path"] for e in personal.json()["errors"]] == ["locked"]
+    unknown = call(stack, "PUT", "/widget/presets/bad", account, json={**body, "locked": ["colour"]})
+    assert unknown.status_code == 400 and [e["path"] for e in unknown.json()["errors"]] == ["locked[0]"]
+
+    refused = copy(stack, account, preset_id="locked", overrides={"copy_budget": True, "copy_tags": False})
+    assert refused.status_code == 400 and [e["path"] for e in refused.json()["errors"]] == ["overrides.copy_budget"]
+    assert "copy_budget" in refused.json()["errors"][0]["message_en"]
+    made = copy(stack, account, preset_id="locked", overrides={"copy_budget": False, "copy_tags": False})
+    assert made.status_code == 201, made.text
+    assert not leads_of(stack, account)[made.json()["lead_id"]].get("price")

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from dealcopy.copying.errors import SourceNotFound
 from dealcopy.copying.naming import DEFAULT_TIMEZONE
 from dealcopy.copying.notes import NOTE_TYPE, SERVICE_NAME
+from dealcopy.copying.rule_resolution import resolve_rule
 from dealcopy.copying.rules import rule_hash
 from dealcopy.messages import text
 from dealcopy.observability import logger
@@ -120,11 +121,15 @@ class ScheduleFires:
         return Firing(message, lambda: self._repeats.advance(decision, self._clock()))
 
     def _rule_of(self, repeat: Repeat) -> dict[str, Any] | None:
-        """The repeat's own rule, or its preset's as it is now with the overrides on top (None: preset gone)."""
+        """The repeat's own rule, or its preset's as it is now with the overrides on top (None: preset gone).
+
+        The preset's locks as they are now win over the stored overrides: it may have been locked or
+        anonymised since the repeat was set up, and nobody is there to refuse.
+        """
         if repeat.rule is not None:
-            return dict(json.loads(repeat.rule))
+            return resolve_rule(own=json.loads(repeat.rule))
         preset = self._presets.get(repeat.account_id, repeat.preset_id or "")
-        return None if preset is None else {**preset.rule, **(repeat.overrides or {})}
+        return None if preset is None else resolve_rule(preset=preset, overrides=repeat.overrides, refuse=False)
 
     # --- delayed DP copies --------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ class PreviewRequest(BaseModel):
 
 def preview_copy(request: PreviewRequest, actor_user_id: int, *, rules: RuleBook) -> dict[str, Any]:
     """The plan of a copy of `request.lead_id` as `actor_user_id` would make it (a `CopyError` if it could not)."""
-    rule = rules.resolve(request)  # type: ignore[arg-type]  # a RuleChoice without the key
+    rule = rules.resolve(request)
     engine = rules.engine
     engine.check_rule(rule)
     plan = engine.plan(engine.read_source(request.lead_id), rule, actor_user_id)

@@ -11,7 +11,7 @@ import dataclasses
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from dealcopy.copying.errors import RuleInvalid, RuleProblem
+from dealcopy.copying.errors import RuleInvalid
 from dealcopy.copying.rules import CopyRule, parse_rule
 from dealcopy.messages import text
 from dealcopy.records.repeat_calendar import RepeatChange, RepeatRequest, parse
@@ -34,7 +34,10 @@ def create_repeat(
 
 
 def _checked_rule(request: RepeatRequest, rules: RuleBook) -> CopyRule:
-    """The request's own rule checked strictly (like a preset being saved), or the preset's as it runs."""
+    """The request's own rule checked strictly (like a preset being saved), or the preset's as it runs.
+
+    Overrides that change a field the preset locks are refused here, when someone can still see why.
+    """
     if request.rule is not None:
         try:
             return rules.strict(request.rule)
@@ -42,13 +45,7 @@ def _checked_rule(request: RepeatRequest, rules: RuleBook) -> CopyRule:
             for problem in err.problems:
                 problem.path = f"rule.{problem.path}" if problem.path else "rule"
             raise
-    pid = request.preset_id or ""
-    preset = rules.preset(pid)
-    if preset is None:
-        raise RuleInvalid([RuleProblem("preset_id", "repeat-preset-not-found", preset_id=pid)])
-    rule = parse_rule({**preset.rule, **(request.overrides or {})})
-    rules.engine.check_rule(rule)
-    return rule
+    return rules.runnable(request, missing="repeat-preset-not-found")
 
 
 def list_repeats(account_id: int, lead_id: int | None, *, repeats: Repeats, lang: str = "ru") -> dict[str, Any]:

@@ -48,8 +48,16 @@ class BulkRequest(RuleChoice):
 
 
 class SignRequest(BaseModel):
-    """A DP rule to validate and sign for the caller's account."""
+    """A DP rule to validate and sign for the caller's account: its own, or a preset (+ overrides)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    rule: dict[str, Any] | str
+    rule: dict[str, Any] | str | None = None
+    preset_id: str | None = Field(default=None, pattern=PRESET_ID_PATTERN)
+    overrides: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_rule_source(self) -> SignRequest:
+        if (self.rule is None) == (self.preset_id is None):
+            raise ValueError("give exactly one of `rule` or `preset_id`")
+        return self
