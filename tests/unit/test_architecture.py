@@ -17,7 +17,8 @@ and from any layer below it, never from one above):
    10. dealcopy.copying                                  the copy engine and its pure parts
    11. dealcopy.amo                                      the amoCRM client
    12. dealcopy.errors, dealcopy.messages, dealcopy.config, dealcopy.observability,
-       dealcopy.accounts, dealcopy.licence, dealcopy.ids     shared kernel
+       dealcopy.accounts, dealcopy.licence, dealcopy.ids,
+       dealcopy.fingerprints                             shared kernel
 
 Layer order alone allows two packages of one layer to import each other; the cycle test
 does not: at every level of the package tree, the siblings (subpackages and modules of one
@@ -58,6 +59,7 @@ LAYERS: list[tuple[str, ...]] = [
         "dealcopy.accounts",
         "dealcopy.licence",
         "dealcopy.ids",
+        "dealcopy.fingerprints",
     ),
 ]
 

@@ -15,13 +15,13 @@ a no-op; one that comes while the repeat still waits on it (a crash in between) 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from dealcopy.copying.errors import RuleProblem
+from dealcopy.fingerprints import body_fingerprint
 from dealcopy.records.repeat_calendar import RepeatChange, RepeatRequest, RepeatSchedule
 from dealcopy.records.schedule import Repeat, RepeatState
 from dealcopy.records.schedule_errors import IdempotencyKeyReused, RepeatNotFound, ScheduleInvalid
@@ -64,9 +64,7 @@ class Repeats:
             schedule=schedule,
             next_n=upcoming.n,
             next_at=upcoming.at,
-            request_hash=hashlib.sha256(
-                json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()
-            ).hexdigest(),
+            request_hash=body_fingerprint(request.model_dump(mode="json")),
             created_by=user_id,
         )
         stored, created = self._store.create_repeat(repeat)

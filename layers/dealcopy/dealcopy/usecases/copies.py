@@ -11,8 +11,6 @@ API Gateway's deadline stops between steps with 202 `copy-pending` (`copy_lead_d
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from dealcopy.amo.errors import AmoAmbiguousWrite, AmoError, AmoRateLimited, AmoServerError, AmoUnavailable
 from dealcopy.copying.creating import CreatedCopy
 from dealcopy.copying.errors import CopyError, CopyRejected
+from dealcopy.fingerprints import body_fingerprint
 from dealcopy.observability import logger
 from dealcopy.records.job import Activity, JobError, Lineage
 from dealcopy.storage.manual_copies import ManualCheckpoint
@@ -59,7 +58,7 @@ class ManualCopier:
     crash: Callable[[str], None] = field(default=_no_crash)
 
     def run(self, request: CopyRequest, rules: RuleBook, actor_user_id: int) -> dict[str, Any]:
-        key, mark = request.idempotency_key, fingerprint(request)
+        key, mark = request.idempotency_key, body_fingerprint(request.model_dump(mode="json"))
         saved = self.checkpoints.get(self.account_id, key)
         if saved is not None and saved.fingerprint != mark:
             raise KeyReused()
@@ -170,12 +169,6 @@ class ManualCopier:
             self.store.checkpoint(self.account_id, activity=[activity])
         except Exception:
             logger.warning("could not record the copy's activity", exc_info=True)
-
-
-def fingerprint(request: CopyRequest) -> str:
-    """The request body's hash: the same key with another body is refused, never finished."""
-    body = json.dumps(request.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def _made(result: CopyResult) -> Activity:
