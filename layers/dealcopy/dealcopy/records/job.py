@@ -77,6 +77,7 @@ class JobRecord(BaseModel):
     failed_from: JobState | None = None
     note_written: bool | None = None
     dead_lettered: bool = False
+    request_mark: str | None = None  # a manual copy: its request's fingerprint (same key, other body: refused)
     created_at: float = Field(default_factory=time.time)
     updated_at: float = Field(default_factory=time.time)
 

@@ -39,7 +39,7 @@ class JobMessage:
 
     v: int = 1
     account_id: int
-    trigger: Literal["dp", "bulk", "repeat"]
+    trigger: Literal["dp", "bulk", "repeat", "manual"]
     origin: str = "hook"  # hook | catchup | bulk | recycle | redrive | delayed | schedule
     rule: str  # canonical JSON of the rule (signed for DP)
     rule_hash: str

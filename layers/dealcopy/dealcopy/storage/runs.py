@@ -62,6 +62,10 @@ class RunStore:
                 found.events.append(event_of(item, window))
         return found
 
+    def forget(self, account_id: int, job_id: str) -> None:
+        """Drop a job that made nothing and will not resume (a refused manual copy): a retry starts afresh."""
+        self._table.delete(job_key(account_id, job_id))
+
     def claimed(self, account_id: int, lead_ids: Iterable[int]) -> set[int]:
         """Leads that are already a copy we made: a search for an uncertain create never adopts them."""
         return self._lineage.claimed(account_id, lead_ids)

@@ -23,7 +23,7 @@ def admit(run: Run, works: list[Work]) -> None:
         try:
             work.rule = parse_rule(work.message.rule)
         except CopyError as err:
-            work.fail(error_of(err))
+            work.fail(error_of(err), err)
     fresh = [w for w in works if w.in_state(JobState.QUEUED)]
     if not fresh:
         return

@@ -42,7 +42,7 @@ def _settled(run: Run, uncertain: list[Work]) -> bool:
     wait = newest + run.policy.settle_seconds - run.clock()
     if wait <= 0:
         return True
-    if wait > run.policy.inline_settle_max or wait > run.time_left() - 30:
+    if wait > run.policy.inline_settle_max or wait > run.time_left() - run.policy.settle_reserve:
         for work in uncertain:
             work.retry(job_error("amocrm_uncertain", key="amocrm_settling"))
         return False
