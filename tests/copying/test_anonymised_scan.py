@@ -117,7 +117,7 @@ def test_the_anonymised_partner_copy_carries_nothing_of_the_client(account: Acco
         anonymise=True,
         responsible={"mode": "fixed", "user_id": USERS["Дмитрий Игоревич Бичесловский"]},
     )
-    result = engine.copy_one(MANUAL_LEAD_ID, partner, USERS["Евгений Агеев"])
+    result = account.copy(MANUAL_LEAD_ID, partner, USERS["Евгений Агеев"], engine=engine)
     copy = read_whole(account, result.lead_id)
 
     assert leaks(copy, texts, amounts) == []
@@ -136,7 +136,7 @@ def test_products_chosen_explicitly_travel_with_their_prices_and_the_result_says
     metadata = engine.metadata()
     texts, amounts = secrets_of(read_whole(account, MANUAL_LEAD_ID), metadata)
     partner = rule("Партнёры", "Новая заявка", anonymise=True, catalogs=[CATALOGS["Товары"]])
-    result = engine.copy_one(MANUAL_LEAD_ID, partner, USERS["Евгений Агеев"])
+    result = account.copy(MANUAL_LEAD_ID, partner, USERS["Евгений Агеев"], engine=engine)
     copy = read_whole(account, result.lead_id)
 
     assert result.warnings == ["anonymised-products-carry-prices"]

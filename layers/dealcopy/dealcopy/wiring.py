@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from dealcopy.jobs.seams import Seams
     from dealcopy.jobs.work import JobPolicy
     from dealcopy.jobs.worker import CopyWorker
-    from dealcopy.records.job_message import JobMessage
     from dealcopy.schedules.aws_scheduler import EventBridgeScheduler
     from dealcopy.schedules.delayed import DelayedCopies
     from dealcopy.schedules.firing import ScheduleFires
@@ -414,33 +413,16 @@ def rule_book(account: Account) -> RuleBook:
 
 def manual_copier(account: Account, deadline: Deadline) -> ManualCopier:
     """A manual copy: a job run inside the request, whose amoCRM requests give up in time for its answer."""
-    from dealcopy.jobs.work import JobPolicy, Run
     from dealcopy.usecases.copies import ManualCopier
 
     cfg = settings()
     client = client_for(account)
     client.stop_at = deadline.requests_stop_at()
-    # The deadline decides how long to wait for a create to settle, so no inline limit of the worker's.
-    policy = JobPolicy(settle_seconds=cfg.manual_settle_seconds, inline_settle_max=float("inf"), settle_reserve=0.0)
-    run = Run(
-        account_id=account.account_id,
-        account=account,
-        engine=copy_engine(account, client),
-        store=run_store(),
-        policy=policy,
-        dead_letter=_no_dead_letter,
-        time_left=deadline.left,
-        crash_prefix="manual.",
-    )
-    if cfg.test_seams:
-        run.seams = seams()
-        run.seams.begin()
-    return ManualCopier(run, deadline)
-
-
-def _no_dead_letter(message: JobMessage) -> None:
-    """A manual copy answers its failure to the person who asked: it never goes to the DLQ."""
-    raise AssertionError("a manual copy is never dead-lettered")
+    crash = seams() if cfg.test_seams else None
+    if crash is not None:
+        crash.begin()
+    engine = copy_engine(account, client)
+    return ManualCopier.of(account, engine, run_store(), deadline, settle=cfg.manual_settle_seconds, seams=crash)
 
 
 # --- delayed and recurring copies (EventBridge Scheduler) ---------------------------------------

@@ -20,8 +20,6 @@ _WHERE = {
     "CopyEngine": "dealcopy.copying.engine",
     "CopyError": "dealcopy.copying.errors",
     "CopyForbidden": "dealcopy.copying.errors",
-    "CopyIncomplete": "dealcopy.copying.errors",
-    "CopyJob": "dealcopy.copying.engine",
     "CopyPlan": "dealcopy.copying.plan",
     "CopyRejected": "dealcopy.copying.errors",
     "CopyResult": "dealcopy.copying.result",

@@ -1,25 +1,24 @@
-"""`CopyEngine`: runs copy plans against one account, a single copy being a batch of one.
+"""`CopyEngine`: the amoCRM side of copy jobs of one account, a single copy being a batch of one.
 
-Steps a job runner can checkpoint between (each is one request for any batch size up to
-amoCRM's limits): `read_sources` -> `plan` (no I/O) -> `create` -> `link` -> `write_notes`.
+The steps the job runner (`jobs.steps`) checkpoints between, for queued and manual copies alike
+(each is one request for any batch size up to amoCRM's limits): `read_sources` -> `plan` (no I/O)
+-> `create` -> `link` -> `write_notes`.
 Cost with warm metadata: read + create + link + notes = 4 requests (3 without catalog
 elements), for one copy or for fifty; cold metadata adds exactly 4.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from dealcopy.amo.errors import AmoAmbiguousWrite, AmoError, AmoNotFound, AmoUnavailable, ValidationIssue
+from dealcopy.amo.errors import AmoNotFound, ValidationIssue
 from dealcopy.copying import reconcile
 from dealcopy.copying.batching import chunked, send_isolated
 from dealcopy.copying.creating import CREATE_CHUNK, CreatedCopy, create_copies
 from dealcopy.copying.describe import stage_name
-from dealcopy.copying.errors import CopyError, CopyIncomplete, CopyRejected, RuleInvalid, SourceNotFound
+from dealcopy.copying.errors import CopyRejected, SourceNotFound
 from dealcopy.copying.metadata import AccountMetadata, AmoApi, MetadataCache, default_cache, load_metadata
 from dealcopy.copying.notes import copy_notes, language_of, lead_url
 from dealcopy.copying.plan import CopyPlan, PlanContext, build_plan
@@ -34,19 +33,6 @@ NOTES_PATH = "/api/v4/leads/notes"
 READ_CHUNK = 250  # amoCRM's page limit for GET /api/v4/leads
 # Paths of validation issues that mean our cached metadata is out of date.
 _STALE_METADATA_PATHS = ("pipeline_id", "status_id", "responsible_user_id")
-
-
-# Finds the lead an uncertain create made: (plan, unix time of the attempt) -> the copy, or None.
-Adopt = Callable[[CopyPlan, float], CreatedCopy | None]
-
-
-@dataclass(frozen=True)
-class CopyJob:
-    """One copy to make: which lead, by which rule, on behalf of which user."""
-
-    source_id: int
-    rule: CopyRule
-    actor_user_id: int
 
 
 def _utcnow() -> datetime:
@@ -207,77 +193,6 @@ class CopyEngine:
         known = self.cache.peek(self.account_key)
         return stage_name(known, plan.payload.get("pipeline_id"), plan.payload.get("status_id")) if known else None
 
-    # --- whole copies -------------------------------------------------------------------------
-
-    def copy_one(self, source_id: int, rule: CopyRule, actor_user_id: int, *, adopt: Adopt | None = None) -> CopyResult:
-        """Copy one lead. Raises a `CopyError` (nothing written, or `CopyIncomplete` after the create).
-
-        A create that may or may not have happened (`AmoAmbiguousWrite`) is handed to `adopt`
-        with the plan and the attempt's time: it returns the lead amoCRM did create, or None
-        (the error then propagates). Without `adopt` the error propagates at once.
-        """
-        self.check_rule(rule)
-        plan = self.plan(self.read_source(source_id), rule, actor_user_id)
-        attempted = time.time()
-        try:
-            (outcome,) = self.create([plan])
-        except AmoAmbiguousWrite:
-            adopted = adopt(plan, attempted) if adopt else None
-            if adopted is None:
-                raise
-            outcome = adopted
-        if isinstance(outcome, CopyRejected):
-            raise outcome
-        (done,) = self._follow_up([outcome])
-        if isinstance(done, CopyIncomplete):
-            raise done
-        return self.result(done)
-
-    def copy_many(self, jobs: Sequence[CopyJob]) -> list[CopyResult | CopyError]:
-        """Copy many leads of this account with 4 requests in all (warm); the answer is aligned with `jobs`.
-
-        A failed copy is a `CopyError` in its slot and never prevents the others.
-        `AmoAmbiguousWrite`/`AmoUnavailable` during the create propagate for the job layer.
-        """
-        out: list[CopyResult | CopyError | None] = [None] * len(jobs)
-        ready = []
-        for i, job in enumerate(jobs):
-            try:
-                self.check_rule(job.rule)
-                ready.append(i)
-            except RuleInvalid as err:
-                out[i] = err
-        sources = self.read_sources([jobs[i].source_id for i in ready]) if ready else {}
-        planned: list[tuple[int, CopyPlan]] = []
-        for i in ready:
-            job = jobs[i]
-            try:
-                source = sources.get(job.source_id)
-                if source is None:
-                    raise SourceNotFound(job.source_id)
-                planned.append((i, self.plan(source, job.rule, job.actor_user_id, f"copy-{job.source_id}-{i}")))
-            except CopyError as err:
-                out[i] = err
-        created: list[tuple[int, CreatedCopy]] = []
-        for (i, _), outcome in zip(planned, self.create([p for _, p in planned]), strict=True):
-            if isinstance(outcome, CopyRejected):
-                out[i] = outcome
-            else:
-                created.append((i, outcome))
-        for (i, _), done in zip(created, self._follow_up([c for _, c in created]), strict=True):
-            out[i] = done if isinstance(done, CopyIncomplete) else self.result(done)
-        return [item for item in out if item is not None]
-
-    def _follow_up(self, created: list[CreatedCopy]) -> list[CreatedCopy | CopyIncomplete]:
-        """Links then notes; a transient failure leaves the copies as `CopyIncomplete` (they exist)."""
-        step = "links"
-        try:
-            linked = self.link(created)
-            step = "notes"
-            return list(self.write_notes(linked))
-        except (AmoError, AmoUnavailable) as err:
-            return [CopyIncomplete(c.plan.source_id, c.lead_id, step, err) for c in created]
-
 
 def _metadata_suspect(rejected: CopyRejected) -> bool:
     return any(issue.path.split(".")[0] in _STALE_METADATA_PATHS for issue in rejected.issues)
@@ -292,4 +207,4 @@ def _step_done(created: CreatedCopy, step: str, issues: list[ValidationIssue] | 
     return created.model_copy(update={flag: False, "problems": [*created.problems, problem]})
 
 
-__all__ = ["CopyEngine", "CopyJob"]
+__all__ = ["CopyEngine"]

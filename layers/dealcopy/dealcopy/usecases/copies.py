@@ -17,6 +17,8 @@ sequencing is its own, because a person waits for the answer:
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +31,16 @@ from dealcopy.jobs.steps.admit import admit
 from dealcopy.jobs.steps.create import create, plan
 from dealcopy.jobs.steps.follow_up import link, write_notes
 from dealcopy.jobs.steps.reconcile import reconcile
-from dealcopy.jobs.work import Work
+from dealcopy.jobs.work import JobPolicy, Run, Work
 from dealcopy.observability import logger
 from dealcopy.records.job import Activity, JobMessage, JobRecord, JobRef, JobState
 from dealcopy.usecases.errors import CopyUnfinished, KeyReused
 
 if TYPE_CHECKING:
-    from dealcopy.jobs.work import Run
+    from dealcopy.accounts import Account
+    from dealcopy.copying.engine import CopyEngine
+    from dealcopy.jobs.seams import Seams
+    from dealcopy.storage.runs import RunStore
     from dealcopy.usecases.copy_lead_deadline import Deadline
     from dealcopy.usecases.requests import CopyRequest
     from dealcopy.usecases.rules import RuleBook
@@ -56,6 +61,35 @@ class ManualCopier:
 
     run: Run  # the account's run: engine, job store, settle policy, seams; `time_left` is the deadline's
     deadline: Deadline
+
+    @classmethod
+    def of(
+        cls,
+        account: Account,
+        engine: CopyEngine,
+        store: RunStore,
+        deadline: Deadline,
+        *,
+        settle: float,
+        seams: Seams | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> ManualCopier:
+        """The account's manual copier: the deadline, not the worker's inline limit, decides how long
+        a create may settle before it is looked for."""
+        policy = JobPolicy(settle_seconds=settle, inline_settle_max=float("inf"), settle_reserve=0.0)
+        run = Run(
+            account_id=account.account_id,
+            account=account,
+            engine=engine,
+            store=store,
+            policy=policy,
+            dead_letter=_never_dead_lettered,
+            seams=seams,
+            sleep=sleep,
+            time_left=deadline.left,
+            crash_prefix="manual.",
+        )
+        return cls(run, deadline)
 
     def copy(self, request: CopyRequest, rules: RuleBook, actor_user_id: int) -> dict[str, Any]:
         key, mark = request.idempotency_key, body_fingerprint(request.model_dump(mode="json"))
@@ -171,6 +205,11 @@ class ManualCopier:
             self.run.store.checkpoint(self.run.account_id, activity=[activity])
         except Exception:
             logger.warning("could not record the copy's activity", exc_info=True)
+
+
+def _never_dead_lettered(message: JobMessage) -> None:
+    """A manual copy answers its failure to the person who asked: it never goes to the DLQ."""
+    raise AssertionError("a manual copy is never dead-lettered")
 
 
 def copy_lead(request: CopyRequest, actor_user_id: int, *, rules: RuleBook, copier: ManualCopier) -> dict[str, Any]:

@@ -54,7 +54,6 @@ RULES: dict[str, Rule] = {
     "dealcopy.copying.errors.CopyForbidden": Rule(403),
     "dealcopy.copying.errors.SourceNotFound": Rule(404),
     "dealcopy.copying.errors.CopyRejected": Rule(422),
-    "dealcopy.copying.errors.CopyIncomplete": Rule(502),
     "dealcopy.copying.errors.CopyError": Rule(400),
     # amoCRM: never a bare 500; a blocked or unpaid account is the account's state, not our fault
     "dealcopy.amo.errors.AmoAmbiguousWrite": _RETRY_503,
