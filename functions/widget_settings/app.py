@@ -3,7 +3,7 @@ DP rule signing and the recent activity.
 
 
 Imports of the copy engine, rules and models are inside the routes that use them: a cold
-start pays only for the route it serves (issue 8 pt 6).
+start pays only for the route it serves (amoCRM waits on it).
 """
 
 from aws_lambda_powertools.event_handler import Response

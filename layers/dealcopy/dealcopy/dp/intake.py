@@ -77,7 +77,7 @@ def verified(hook: DpHook, client_secret: str) -> str:
 
     Only we sign rules, and only valid ones (`usecases.signing`), so the hook does not parse the
     rule again: the pydantic rule model loads in the worker, whose admit step fails the job with
-    a note if the rule no longer fits (cold start of this function, issue 8 pt 6).
+    a note if the rule no longer fits (the cold start amoCRM waits on).
     """
     if not hook.rule or not hook.signature:
         raise HookUnauthorized("unsigned")

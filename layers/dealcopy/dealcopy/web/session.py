@@ -5,7 +5,7 @@ The account id comes from the verified token only, never from the request body.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from dealcopy.licence import licence_of
@@ -34,3 +34,15 @@ def open_session(
     if require_licence and not licence_of(account).active():
         raise LicenceExpired()
     return WidgetSession(caller, account)
+
+
+def followed_session(
+    headers: dict[str, str], tokens: OneTimeTokens, accounts: AccountRepository, *, require_licence: bool
+) -> WidgetSession:
+    """`open_session`, and a verified one-time token names the account's current host: a renamed
+    subdomain is followed (`hosts.follow_issuer`) before the route uses the account."""
+    from dealcopy.hosts import follow_issuer
+
+    session = open_session(headers, tokens, accounts, require_licence=require_licence)
+    followed = follow_issuer(accounts, session.account, session.caller.issuer, session.caller.subdomain)
+    return session if followed is session.account else replace(session, account=followed)
