@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from dealcopy.copying.fields import ANONYMISED_BY_TYPE
 from dealcopy.copying.metadata import FieldInfo
 
 # Reason codes (keys of dealcopy.messages.copying.MESSAGES).
@@ -33,22 +34,7 @@ LINKED_RECORD = "anonymised-linked-record"
 # Most telling first: a field matching several classes is reported by the first.
 REASONS = (REQUISITES, PERSONAL, LOCATION, MAP_LINK, FILE, MONEY, TRACKING, LINKED_RECORD, LOOKS_PERSONAL)
 
-BY_TYPE: Mapping[str, str] = {
-    "legal_entity": REQUISITES,
-    "org_legal_name": REQUISITES,
-    "payer": REQUISITES,
-    "supplier": REQUISITES,
-    "multitext": PERSONAL,  # amoCRM's phone / e-mail type
-    "birthday": PERSONAL,
-    "streetaddress": LOCATION,
-    "smart_address": LOCATION,
-    "file": FILE,
-    "price": MONEY,
-    "monetary": MONEY,
-    "items": MONEY,  # invoice lines: unit prices, discounts
-    "tracking_data": TRACKING,
-    "linked_entity": LINKED_RECORD,  # a link to an invoice or contract record
-}
+BY_TYPE: Mapping[str, str] = ANONYMISED_BY_TYPE  # declared with each type in `fields.FIELD_TYPES`
 
 BY_CODE: Mapping[str, str] = {
     "PHONE": PERSONAL,
