@@ -254,7 +254,7 @@ def _warm_worker(stack: Any, control: Any, gateway: str, account: dict[str, Any]
     for form in forms:
         httpx.post(f"{gateway}/dp/hook", data=form, timeout=30).raise_for_status()
     give_up = time.monotonic() + 60
-    while {item["state"] for item in wiring.job_store().job_summaries(account["id"], "dp-")} != {"done"}:
+    while {item["state"] for item in wiring.job_records().job_summaries(account["id"], "dp-")} != {"done"}:
         if time.monotonic() > give_up:
             raise RuntimeError("the worker's warm-up copies did not finish in a minute")
         time.sleep(0.2)
@@ -349,7 +349,7 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
             json={"rule": {**target, "responsible": {"mode": "source"}}},
             timeout=30,
         ).json()
-        store = wiring.job_store()
+        store = wiring.job_records()
         worker = _worker_instance(emulator_url, moto_url, config)
         try:
             _warm_worker(ready, control, gateway, manual_account)  # warm code; this account stays new to it

@@ -41,7 +41,6 @@ _WHERE = {
     "dynamodb": "tables",
     "job_queue": "tables",
     "job_records": "tables",
-    "job_store": "tables",
     "jobs_table": "tables",
     "presets": "tables",
     "retention": "tables",

@@ -83,9 +83,6 @@ def job_records() -> JobRepository:
     return JobRepository(jobs_table())
 
 
-job_store = job_records  # the operator tools and the demo read job records through this name
-
-
 @cache
 def run_store() -> RunStore:
     from dealcopy.storage.runs import RunStore
