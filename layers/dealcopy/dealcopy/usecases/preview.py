@@ -9,30 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import PositiveInt
 
 from dealcopy.copying.describe import stage_name
-from dealcopy.storage.presets import PRESET_ID_PATTERN
+from dealcopy.usecases.requests import RuleSource
 
 if TYPE_CHECKING:
     from dealcopy.usecases.rules import RuleBook
 
 
-class PreviewRequest(BaseModel):
+class PreviewRequest(RuleSource):
     """`{lead_id, rule | preset_id (+ overrides)}`: a copy request without a key (nothing is made)."""
 
-    model_config = ConfigDict(extra="forbid")
-
     lead_id: PositiveInt
-    rule: dict[str, Any] | None = None
-    preset_id: str | None = Field(default=None, pattern=PRESET_ID_PATTERN)
-    overrides: dict[str, Any] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _one_rule_source(self) -> PreviewRequest:
-        if (self.rule is None) == (self.preset_id is None):
-            raise ValueError("give exactly one of `rule` or `preset_id`")
-        return self
 
 
 def preview_copy(request: PreviewRequest, actor_user_id: int, *, rules: RuleBook) -> dict[str, Any]:
