@@ -18,7 +18,7 @@ from dealcopy.copying.rules import CopyRule
 from dealcopy.jobs.dedup import filed_event
 from dealcopy.jobs.seams import Seams
 from dealcopy.records.job import FiledEvent, JobError, JobMessage, JobRecord, JobState
-from dealcopy.storage.runs import Prefetched, RunStore
+from dealcopy.records.ports import Prefetched, RunStorage
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class Run:
     account_id: int
     account: Account | None
     engine: CopyEngine | None
-    store: RunStore
+    store: RunStorage
     policy: JobPolicy
     dead_letter: Callable[[JobMessage], None]
     seams: Seams | None = None

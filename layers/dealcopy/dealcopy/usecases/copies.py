@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from dealcopy.accounts import Account
     from dealcopy.copying.engine import CopyEngine
     from dealcopy.jobs.seams import Seams
-    from dealcopy.storage.runs import RunStore
+    from dealcopy.records.ports import RunStorage
     from dealcopy.usecases.copy_lead_deadline import Deadline
     from dealcopy.usecases.requests import CopyRequest
     from dealcopy.usecases.rules import RuleBook
@@ -67,7 +67,7 @@ class ManualCopier:
         cls,
         account: Account,
         engine: CopyEngine,
-        store: RunStore,
+        store: RunStorage,
         deadline: Deadline,
         *,
         settle: float,
