@@ -293,11 +293,12 @@ def test_an_anonymised_presets_overrides_are_refused_alike_by_copy_bulk_preview_
     rule = {**SUPPORT, "anonymise": True, "fields": [FIELD["ИНН"]], "anonymise_extra_field_ids": [FIELD["ИНН"]]}
     assert call(stack, "PUT", "/widget/presets/partner", account, json={"name": "Партнёру", "rule": rule}).is_success
     choice = {"preset_id": "partner", "overrides": {"anonymise": False}}
+    key = "weakened-1"
     before = leads_of(stack, account)
     answers = {
         "copy": copy(stack, account, **choice),
         "bulk": call(
-            stack, "POST", "/copies/bulk", account, json={"lead_ids": [SOURCE], "idempotency_key": "weakened-1", **choice}
+            stack, "POST", "/copies/bulk", account, json={"lead_ids": [SOURCE], **choice, "idempotency_key": key}
         ),
         "preview": call(stack, "POST", "/copies/preview", account, json={"lead_id": SOURCE, **choice}),
         "sign": call(stack, "POST", "/widget/dp/sign", account, json=choice),
