@@ -1,0 +1,156 @@
+"""Find personal and financial data in free text: where it is and what kind it is.
+
+Phone numbers of every country come from `phonenumbers` (Google's libphonenumber metadata) over
+the text, with the account's country as the region of numbers typed without a country code.
+Identifiers are validated by their check digits (`checks`), or announced by a keyword
+(«паспорт», «КПП», «р/с»...) when they have none. Overlaps keep the longest match, so a phone
+number inside a card or an account number is one card, one account.
+
+Heavy imports (phonenumbers, stdnum): this module is imported only by an anonymised copy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import phonenumbers
+
+from dealcopy.copying.pii import checks, keywords
+from dealcopy.copying.pii.links import is_personal_link, urls
+
+# Kinds, most telling first: of two matches of one length the first kind names it.
+KINDS = ("link", "email", "iban", "card", "account", "passport", "snils", "ogrn", "inn", "kpp", "bik", "phone")
+_RANK = {kind: i for i, kind in enumerate(KINDS)}
+# Kinds that may sit inside a project link and must not cut it (a number in a meeting URL).
+_TEXTUAL = frozenset({"link", "email"})
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}(?![\w])")
+_CARD = re.compile(
+    r"(?<![\w.,-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}|\d{4}([ -]?)\d{6}\2\d{5}|\d{13,19})(?![\w-])(?![.,]\d)"
+)
+# A run of digits that is a whole word (not part of a decimal, a code with letters, or a dashed number).
+_RUN = re.compile(r"(?<![\w.,-])\d{9,20}(?![\w-])(?![.,]\d)")
+_ACCOUNT_GROUPED = re.compile(r"(?<![\w.,-])\d{5}[ .]\d{3}[ .]\d[ .]\d{4}[ .]\d{7}(?![\w-])")
+_SNILS_GROUPED = re.compile(r"(?<![\w.,-])\d{3}-\d{3}-\d{3}[ -]\d{2}(?![\w-])(?![.,]\d)")
+# Russian passport: series (2+2 digits) and number (6), written «4510 123456» or «45 10 № 123456».
+_PASSPORT_RU = re.compile(r"(?<![\w.,/-])\d{2} ?\d{2} (?:№ ?)?\d{6}(?![\w-])(?![.,]\d)")
+
+_I = re.IGNORECASE
+_SEP = r"[\s:#№.=\-–—]*"
+# Up to two words between a keyword and its value («паспорт гражданина РФ 4510 123456»).
+_WORDS = r"(?:[^\W\d_]{1,12}\.?\s+){0,2}"
+
+
+def _announced(words: str, value: str) -> re.Pattern[str]:
+    """A value right after one of `words` (only the value is the match's group 1)."""
+    return re.compile(rf"(?<!\w)(?:{words}){_SEP}{_WORDS}(?:(?:{keywords.NUMBER}){_SEP})?({value})", _I)
+
+
+# (kind, pattern): keyword-announced values, matched case-insensitively.
+_ANNOUNCED = (
+    ("passport", _announced(keywords.PASSPORT, keywords.PASSPORT_VALUE)),
+    ("snils", _announced(keywords.SNILS, r"\d{3}-?\d{3}-?\d{3}[ -]?\d{2}(?!\d)|\d{3}-\d{2}-\d{4}(?!\d)")),
+    ("kpp", _announced(keywords.KPP, r"\d{4}[\dA-Z]{2}\d{3}(?!\w)")),
+    ("bik", _announced(keywords.BIK, r"\d{9}(?!\d)|[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?(?!\w)")),
+    ("account", _announced(keywords.ACCOUNT, r"\d[\d ]{4,26}\d(?!\d)")),
+    ("inn", _announced(keywords.INN, r"\d{2}-\d{7}(?!\d)|\d{2} ?\d{3} ?\d{3} ?\d{3}(?!\d)|\d{8,12}(?!\d)")),
+)
+# «ИНН/КПП 7702456781/770201001»: one keyword pair, two values.
+_INN_KPP = re.compile(rf"(?<!\w)(?:{keywords.INN_KPP})" + _SEP + r"(\d{10}|\d{12})\s*/\s*(\d{4}[\dA-Z]{2}\d{3})(?!\w)", _I)
+
+
+@dataclass(frozen=True, order=True)
+class Found:
+    start: int
+    end: int
+    kind: str
+
+
+def _links_and_emails(text: str) -> Iterator[Found]:
+    for start, end, url in urls(text):
+        if is_personal_link(url):
+            yield Found(start, end, "link")
+    for match in _EMAIL.finditer(text):
+        yield Found(match.start(), match.end(), "email")
+
+
+def _bank(text: str) -> Iterator[Found]:
+    for match in _IBAN.finditer(text):
+        groups = match.group(0).split(" ")
+        for n in range(len(groups), 0, -1):  # the longest prefix that is an IBAN (words may follow it)
+            candidate = " ".join(groups[:n])
+            if len(candidate.replace(" ", "")) >= 15 and checks.iban(candidate):
+                yield Found(match.start(), match.start() + len(candidate), "iban")
+                break
+    for match in _CARD.finditer(text):
+        if checks.card(checks.digits(match.group(0))):
+            yield Found(match.start(), match.end(), "card")
+    for match in _ACCOUNT_GROUPED.finditer(text):
+        yield Found(match.start(), match.end(), "account")
+
+
+_BY_LENGTH = {10: ("inn", checks.inn), 12: ("inn", checks.inn), 13: ("ogrn", checks.ogrn), 15: ("ogrn", checks.ogrn)}
+
+
+def _numbers(text: str) -> Iterator[Found]:
+    """Bare digit runs that are identifiers by their length and check digits."""
+    for match in _RUN.finditer(text):
+        number = match.group(0)
+        kind, valid = _BY_LENGTH.get(len(number), ("", None))
+        if valid is not None and valid(number):
+            yield Found(match.start(), match.end(), kind)
+        elif len(number) == 11 and checks.snils(number):
+            yield Found(match.start(), match.end(), "snils")
+        elif len(number) == 20:
+            yield Found(match.start(), match.end(), "account")
+        elif len(number) == 9 and number.startswith("04"):  # every Russian БИК starts with 04
+            yield Found(match.start(), match.end(), "bik")
+    for match in _SNILS_GROUPED.finditer(text):
+        if checks.snils(checks.digits(match.group(0))):
+            yield Found(match.start(), match.end(), "snils")
+    for match in _PASSPORT_RU.finditer(text):
+        yield Found(match.start(), match.end(), "passport")
+
+
+def _keyworded(text: str) -> Iterator[Found]:
+    for kind, pattern in _ANNOUNCED:
+        for match in pattern.finditer(text):
+            yield Found(match.start(1), match.end(1), kind)
+    for match in _INN_KPP.finditer(text):
+        yield Found(match.start(1), match.end(1), "inn")
+        yield Found(match.start(2), match.end(2), "kpp")
+
+
+def _phones(text: str, region: str | None) -> Iterator[Found]:
+    matcher = phonenumbers.PhoneNumberMatcher(text, region or "ZZ", leniency=phonenumbers.Leniency.VALID)
+    for match in matcher:
+        yield Found(match.start, match.end, "phone")
+
+
+def _resolved(candidates: list[Found], protected: list[tuple[int, int]]) -> list[Found]:
+    """Non-overlapping matches, the longest first; numbers inside a kept link are left alone."""
+    chosen: list[Found] = []
+    for found in sorted(candidates, key=lambda f: (f.start - f.end, _RANK[f.kind], f.start)):
+        if found.kind not in _TEXTUAL and any(s <= found.start and found.end <= e for s, e in protected):
+            continue
+        if all(found.end <= c.start or c.end <= found.start for c in chosen):
+            chosen.append(found)
+    return sorted(chosen)
+
+
+def find(text: str, region: str | None = "RU") -> list[Found]:
+    """Every personal or financial value in `text`, in order; `region` is an ISO country code or None."""
+    if not text or not any(ch.isdigit() or ch in "@:" for ch in text):
+        return []
+    candidates = [
+        *_links_and_emails(text),
+        *_bank(text),
+        *_numbers(text),
+        *_keyworded(text),
+        *_phones(text, region),
+    ]
+    kept_links = [(s, e) for s, e, url in urls(text) if not is_personal_link(url)]
+    return _resolved(candidates, kept_links)
