@@ -59,7 +59,9 @@ _ANNOUNCED = (
     ("inn", _announced(keywords.INN, r"\d{2}-\d{7}(?!\d)|\d{2} ?\d{3} ?\d{3} ?\d{3}(?!\d)|\d{8,12}(?!\d)")),
 )
 # «ИНН/КПП 7702456781/770201001»: one keyword pair, two values.
-_INN_KPP = re.compile(rf"(?<!\w)(?:{keywords.INN_KPP})" + _SEP + r"(\d{10}|\d{12})\s*/\s*(\d{4}[\dA-Z]{2}\d{3})(?!\w)", _I)
+_INN_KPP = re.compile(
+    rf"(?<!\w)(?:{keywords.INN_KPP}){_SEP}" + r"(\d{10}|\d{12})\s*/\s*(\d{4}[\dA-Z]{2}\d{3})(?!\w)", _I
+)
 
 
 @dataclass(frozen=True, order=True)

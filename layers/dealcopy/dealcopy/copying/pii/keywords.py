@@ -10,7 +10,10 @@ PASSPORT = r"паспорт\w*|пашпарт\w*|passport\w*|reisepass\w*|person
 SNILS = r"снилс|страхов\w* номер|ssn|social security(?: number)?"
 KPP = r"кпп|kpp"
 BIK = r"бик|bik|bic|swift"
-ACCOUNT = r"р/с|р\.с\.|расч\.?\s*сч\.?|расч[её]тн\w* сч[её]т\w*|к/с|корр?\.?\s*сч[её]т\w*|л/с|лицев\w* сч[её]т\w*|account\s*(?:no|number|#)?"
+ACCOUNT = (
+    r"р/с|р\.с\.|расч\.?\s*сч\.?|расч[её]тн\w* сч[её]т\w*|к/с|корр?\.?\s*сч[её]т\w*|л/с|лицев\w* сч[её]т\w*"
+    r"|рахун\w*|konto(?:nummer)?|account\s*(?:no|number|#)?"
+)
 INN = r"инн|іпн|рнокпп|унп|иин|бин|inn|tin|steuer-?id|ein"
 INN_KPP = r"инн\s*/\s*кпп|inn\s*/\s*kpp"
 # Words between a keyword and its value: «паспорт серия и номер 4510 123456».

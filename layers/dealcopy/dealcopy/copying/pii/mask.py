@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dealcopy.copying.pii.detect import find
+from collections.abc import Collection
+
+from dealcopy.copying.pii.detect import KINDS, find
 from dealcopy.messages import text as words
 
 
@@ -10,9 +12,9 @@ def placeholder(kind: str, lang: str) -> str:
     return words(f"pii-{kind}", lang)
 
 
-def mask(value: str, region: str | None, lang: str) -> tuple[str, tuple[str, ...]]:
-    """`value` with every personal or financial datum replaced, and the kinds replaced (in order, once each)."""
-    found = find(value, region)
+def mask(value: str, region: str | None, lang: str, kinds: Collection[str] = KINDS) -> tuple[str, tuple[str, ...]]:
+    """`value` with every datum of `kinds` replaced, and the kinds replaced (in order, once each)."""
+    found = [item for item in find(value, region) if item.kind in kinds]
     if not found:
         return value, ()
     parts, position = [], 0
