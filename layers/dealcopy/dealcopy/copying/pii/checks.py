@@ -1,7 +1,9 @@
 """Check digits of the identifiers the detector validates.
 
-ИНН, ОГРН/ОГРНИП, IBAN and the Luhn digit of bank cards come from `python-stdnum` (maintained,
-per-country IBAN lengths and formats). СНИЛС has no maintained implementation, so it is here.
+ИНН, IBAN and the Luhn digit of bank cards come from `python-stdnum` (maintained, per-country
+IBAN lengths and formats). СНИЛС has no maintained implementation, so it is here; so is ОГРН:
+stdnum 2.2 compares an ОГРНИП's digit with the remainder mod 13 itself, so the ОГРНИП whose
+remainder is 10-12 (the rule takes it mod 10) would be missed.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 from stdnum import iban as _iban
 from stdnum import luhn as _luhn
 from stdnum.ru import inn as _inn
-from stdnum.ru import ogrn as _ogrn
 
 # Issuer prefixes of bank cards (Mir 2200-2204, Visa 4, Mastercard 2221-2720/51-55, Maestro 50/56-69,
 # UnionPay 62, Amex 34/37, Diners 30/36/38, JCB 35, Belkart 9112): the first digits of any card.
@@ -26,8 +27,11 @@ def inn(number: str) -> bool:
 
 
 def ogrn(number: str) -> bool:
-    """ОГРН (13 digits) or ОГРНИП (15), check digit included."""
-    return len(number) in (13, 15) and _ogrn.is_valid(number)
+    """ОГРН (13 digits: the first 12 mod 11, mod 10) or ОГРНИП (15: the first 14 mod 13, mod 10)."""
+    if not number.isdigit() or len(number) not in (13, 15) or number[0] == "0":
+        return False
+    modulus = 11 if len(number) == 13 else 13
+    return int(number[:-1]) % modulus % 10 == int(number[-1])
 
 
 def snils(number: str) -> bool:

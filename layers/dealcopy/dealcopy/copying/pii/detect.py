@@ -55,7 +55,7 @@ _ANNOUNCED = (
     ("snils", _announced(keywords.SNILS, r"\d{3}-?\d{3}-?\d{3}[ -]?\d{2}(?!\d)|\d{3}-\d{2}-\d{4}(?!\d)")),
     ("kpp", _announced(keywords.KPP, r"\d{4}[\dA-Z]{2}\d{3}(?!\w)")),
     ("bik", _announced(keywords.BIK, r"\d{9}(?!\d)|[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?(?!\w)")),
-    ("account", _announced(keywords.ACCOUNT, r"\d[\d ]{4,26}\d(?!\d)")),
+    ("account", _announced(keywords.ACCOUNT, r"\d{5}[ .]\d{3}[ .]\d[ .]\d{4}[ .]\d{7}(?!\d)|\d{6,20}(?!\d)")),
     ("inn", _announced(keywords.INN, r"\d{2}-\d{7}(?!\d)|\d{2} ?\d{3} ?\d{3} ?\d{3}(?!\d)|\d{8,12}(?!\d)")),
 )
 # «ИНН/КПП 7702456781/770201001»: one keyword pair, two values.
@@ -97,10 +97,15 @@ def _bank(text: str) -> Iterator[Found]:
 _BY_LENGTH = {10: ("inn", checks.inn), 12: ("inn", checks.inn), 13: ("ogrn", checks.ogrn), 15: ("ogrn", checks.ogrn)}
 
 
+_AFTER_ORDER = re.compile(rf"(?<!\w)(?:{keywords.ORDER}){_SEP}$", _I)
+
+
 def _numbers(text: str) -> Iterator[Found]:
-    """Bare digit runs that are identifiers by their length and check digits."""
+    """Bare digit runs that are identifiers by their length and check digits (unless announced as an order)."""
     for match in _RUN.finditer(text):
         number = match.group(0)
+        if _AFTER_ORDER.search(text, max(0, match.start() - 30), match.start()):
+            continue
         kind, valid = _BY_LENGTH.get(len(number), ("", None))
         if valid is not None and valid(number):
             yield Found(match.start(), match.end(), kind)
@@ -126,16 +131,41 @@ def _keyworded(text: str) -> Iterator[Found]:
         yield Found(match.start(2), match.end(2), "kpp")
 
 
-def _phones(text: str, region: str | None) -> Iterator[Found]:
+# A run of digits and phone punctuation: the matcher reads a number followed by more digits
+# («+375 29 123-45-67 18.01.2025», «… 2 шт.») as one longer candidate and rejects it whole.
+_PHONE_RUN = re.compile(r"(?<![\w+])\+?\d[\d ().\-]{5,40}\d")
+
+
+def _matched(text: str, region: str | None, offset: int = 0) -> list[Found]:
     matcher = phonenumbers.PhoneNumberMatcher(text, region or "ZZ", leniency=phonenumbers.Leniency.VALID)
-    for match in matcher:
-        yield Found(match.start, match.end, "phone")
+    return [Found(offset + m.start, offset + m.end, "phone") for m in matcher]
+
+
+def _phones(text: str, region: str | None) -> list[Found]:
+    """Valid numbers (libphonenumber's matcher), also those followed by a date, a quantity or a code."""
+    found = _matched(text, region)
+    for run in _PHONE_RUN.finditer(text):
+        if any(f.start < run.end() and run.start() < f.end for f in found):
+            continue
+        cut = run.group(0)
+        while " " in cut:  # drop the trailing groups one by one until a number is left
+            cut = cut[: cut.rindex(" ")].rstrip(" ,.(-")
+            hits = _matched(cut, region, run.start())
+            if hits:
+                found += hits
+                break
+    return found
 
 
 def _resolved(candidates: list[Found], protected: list[tuple[int, int]]) -> list[Found]:
-    """Non-overlapping matches, the longest first; numbers inside a kept link are left alone."""
+    """Non-overlapping matches: identifiers, links and e-mails first (the longest first), then phone numbers.
+
+    A phone number never outranks an identifier it overlaps: the matcher may read «КПП 770201001 18»
+    as one longer number. Numbers inside a kept (project) link are left alone.
+    """
     chosen: list[Found] = []
-    for found in sorted(candidates, key=lambda f: (f.start - f.end, _RANK[f.kind], f.start)):
+    ordered = sorted(candidates, key=lambda f: (f.kind == "phone", f.start - f.end, _RANK[f.kind], f.start))
+    for found in ordered:
         if found.kind not in _TEXTUAL and any(s <= found.start and found.end <= e for s, e in protected):
             continue
         if all(found.end <= c.start or c.end <= found.start for c in chosen):
@@ -145,7 +175,7 @@ def _resolved(candidates: list[Found], protected: list[tuple[int, int]]) -> list
 
 def find(text: str, region: str | None = "RU") -> list[Found]:
     """Every personal or financial value in `text`, in order; `region` is an ISO country code or None."""
-    if not text or not any(ch.isdigit() or ch in "@:" for ch in text):
+    if not text:
         return []
     candidates = [
         *_links_and_emails(text),
