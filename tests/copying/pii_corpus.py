@@ -364,5 +364,5 @@ def score(lang: str = "ru") -> Score:
         masked, kinds = mask(sample.text, sample.region, lang)
         if kinds:
             wrong.append(f"{sample.region}: {sample.text!r} -> {masked!r}")
-    caught = len(samples) - len(misses)
-    return Score(len(samples), caught, len(negatives()), len(wrong), tuple(misses), tuple(wrong), tuple(lost))
+    secrets = sum(len(sample.hidden) for sample in samples)
+    return Score(secrets, secrets - len(misses), len(negatives()), len(wrong), tuple(misses), tuple(wrong), tuple(lost))
