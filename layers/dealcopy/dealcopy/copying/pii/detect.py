@@ -136,25 +136,35 @@ def _keyworded(text: str) -> Iterator[Found]:
 _PHONE_RUN = re.compile(r"(?<![\w+])\+?\d[\d ().\-]{5,40}\d")
 
 
+_DECIMAL = re.compile(r"\d+[.,]\d+")  # «47100000.25» is an amount, not (471) 000-00-25
+
+
 def _matched(text: str, region: str | None, offset: int = 0) -> list[Found]:
     matcher = phonenumbers.PhoneNumberMatcher(text, region or "ZZ", leniency=phonenumbers.Leniency.VALID)
-    return [Found(offset + m.start, offset + m.end, "phone") for m in matcher]
+    return [Found(offset + m.start, offset + m.end, "phone") for m in matcher if not _DECIMAL.fullmatch(m.raw_string)]
 
 
 def _phones(text: str, region: str | None) -> list[Found]:
-    """Valid numbers (libphonenumber's matcher), also those followed by a date, a quantity or a code."""
+    """Valid numbers (libphonenumber's matcher), also those next to other digits: the matcher reads
+    «R650 8 909 …», «этаж 3 8 909 …» or «… 18.01.2025» as one candidate and rejects it whole."""
     found = _matched(text, region)
     for run in _PHONE_RUN.finditer(text):
-        if any(f.start < run.end() and run.start() < f.end for f in found):
-            continue
-        cut = run.group(0)
-        while " " in cut:  # drop the trailing groups one by one until a number is left
-            cut = cut[: cut.rindex(" ")].rstrip(" ,.(-")
-            hits = _matched(cut, region, run.start())
-            if hits:
-                found += hits
-                break
+        if not any(f.start < run.end() and run.start() < f.end for f in found):
+            found += _in_run(run.group(0), run.start(), region)
     return found
+
+
+def _in_run(run: str, offset: int, region: str | None) -> list[Found]:
+    """The longest stretch of whole groups of `run` that is a number; of two, one starting like a number."""
+    groups = [(m.start(), m.end()) for m in re.finditer(r"\S+", run)]
+    for size in range(len(groups), 0, -1):
+        starts = sorted(range(len(groups) - size + 1), key=lambda i: (run[groups[i][0]] not in "+80(", i))
+        for i in starts:
+            start, end = groups[i][0], groups[i + size - 1][1]
+            hits = _matched(run[start:end].rstrip(",.-"), region, offset + start)
+            if hits:
+                return hits
+    return []
 
 
 def _resolved(candidates: list[Found], protected: list[tuple[int, int]]) -> list[Found]:
