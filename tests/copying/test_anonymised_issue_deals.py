@@ -48,3 +48,24 @@ def test_a_copy_that_is_not_anonymised_carries_everything_as_typed(account: Acco
         result = engine.copy_one(lead_id, rule("Выполнение", "В работе"), USERS["Евгений Агеев"])
         assert result.anonymised == []
         assert account.lead(result.lead_id)["custom_fields_values"] == account.lead(lead_id)["custom_fields_values"]
+
+
+def test_numbers_without_a_country_code_are_read_as_the_accounts_country(account: Account) -> None:
+    """amoCRM's `country` of the account (stored at install) is the region; numbers with a code are found anywhere."""
+    (spec,) = account.ctl.seed(account.id, {"custom_fields": [{"name": "Заметка", "type": "text"}]})["custom_fields"]
+    value = "US office (212) 555-0100, Minsk +375 29 123-45-67"
+    (lead_id,) = account.ctl.seed(
+        account.id,
+        {
+            "leads": [
+                {"name": "Сделка", "custom_fields_values": [{"field_id": spec["id"], "values": [{"value": value}]}]}
+            ]
+        },
+    )["leads"]
+    partner = rule("Партнёры", "Новая заявка", anonymise=True)
+    noted = {}
+    for country in ("US", "RU"):
+        result = account.engine(country=country).copy_one(lead_id, partner, ADMIN)
+        (noted[country],) = [f["values"][0]["value"] for f in account.lead(result.lead_id)["custom_fields_values"]]
+    assert noted["US"] == "US office [телефон скрыт], Minsk [телефон скрыт]"
+    assert noted["RU"] == "US office (212) 555-0100, Minsk [телефон скрыт]"

@@ -268,7 +268,7 @@ def copy_engine(account: Account, client: AmoClient | None = None) -> CopyEngine
     from dealcopy.copying.engine import CopyEngine
 
     api = client or client_for(account)
-    return CopyEngine(api, account_domain=account.domain, account_key=str(account.account_id))
+    return CopyEngine(api, account_domain=account.domain, account_key=str(account.account_id), country=account.country)
 
 
 # --- copy jobs (DP hook, bulk, worker, catch-up); imported lazily: only those functions pay for them ---
