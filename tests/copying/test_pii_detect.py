@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -84,3 +85,15 @@ def test_check_digits():
         checks.card("4276380012345679") and not checks.card("4276380012345678") and not checks.card("1234567812345670")
     )
     assert checks.iban("DE89370400440532013000") and not checks.iban("DE89370400440532013001")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1 2 3 4 5 6 7 8 9 0 " * 1000, "1." * 10_000, "7" * 20_000, "a@" * 10_000, "DE89 " + "AB12 " * 4000],
+    ids=["digit-table", "dots", "digits", "at-signs", "iban-like"],
+)
+def test_a_pasted_table_costs_seconds_not_minutes(text):
+    """Free text can be tens of kilobytes: no regular expression or re-try may grow with its square."""
+    started = time.process_time()
+    find(text, "RU")
+    assert time.process_time() - started < 15  # about 1.5 s on a laptop core; minutes before the bounds

@@ -26,7 +26,7 @@ _RANK = {kind: i for i, kind in enumerate(KINDS)}
 # Kinds that may sit inside a project link and must not cut it (a number in a meeting URL).
 _TEXTUAL = frozenset({"link", "email"})
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 _IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}(?![\w])")
 _CARD = re.compile(
     r"(?<![\w.,-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}|\d{4}([ -]?)\d{6}\2\d{5}|\d{13,19})(?![\w-])(?![.,]\d)"
@@ -144,24 +144,41 @@ def _matched(text: str, region: str | None, offset: int = 0) -> list[Found]:
     return [Found(offset + m.start, offset + m.end, "phone") for m in matcher if not _DECIMAL.fullmatch(m.raw_string)]
 
 
+_MAX_RUNS = 200  # runs re-tried per text: real deals have a few; a pasted table must not cost minutes
+_MAX_GROUPS = 7  # «+7 909 726 01 77» is 5 groups; a number spans at most 7 in any format
+
+
 def _phones(text: str, region: str | None) -> list[Found]:
     """Valid numbers (libphonenumber's matcher), also those next to other digits: the matcher reads
     «R650 8 909 …», «этаж 3 8 909 …» or «… 18.01.2025» as one candidate and rejects it whole."""
     found = _matched(text, region)
-    for run in _PHONE_RUN.finditer(text):
-        if not any(f.start < run.end() and run.start() < f.end for f in found):
-            found += _in_run(run.group(0), run.start(), region)
+    runs = [
+        run for run in _PHONE_RUN.finditer(text) if not any(f.start < run.end() and run.start() < f.end for f in found)
+    ]
+    for run in runs[:_MAX_RUNS]:
+        found += _in_run(run.group(0), run.start(), region)
     return found
+
+
+def _possible(candidate: str, region: str | None) -> bool:
+    """A cheap test before the matcher: libphonenumber parses it into a valid number."""
+    if not 7 <= sum(ch.isdigit() for ch in candidate) <= 17:
+        return False
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(candidate, region or "ZZ"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def _in_run(run: str, offset: int, region: str | None) -> list[Found]:
     """The longest stretch of whole groups of `run` that is a number; of two, one starting like a number."""
     groups = [(m.start(), m.end()) for m in re.finditer(r"\S+", run)]
-    for size in range(len(groups), 0, -1):
+    for size in range(min(len(groups), _MAX_GROUPS), 0, -1):
         starts = sorted(range(len(groups) - size + 1), key=lambda i: (run[groups[i][0]] not in "+80(", i))
         for i in starts:
             start, end = groups[i][0], groups[i + size - 1][1]
-            hits = _matched(run[start:end].rstrip(",.-"), region, offset + start)
+            candidate = run[start:end].rstrip(",.-")
+            hits = _matched(candidate, region, offset + start) if _possible(candidate, region) else []
             if hits:
                 return hits
     return []
