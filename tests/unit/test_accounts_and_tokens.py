@@ -42,6 +42,14 @@ def test_reinstall_keeps_first_install_and_trial_but_replaces_tokens(accounts):
     assert "access-2" not in repr(again)  # tokens never show up in logs or reprs
 
 
+def test_the_accounts_country_is_kept_and_an_install_that_does_not_know_it_keeps_the_old(accounts):
+    accounts.record_install(
+        account_id=30000001, subdomain="demo", domain="demo.amocrm.ru", tokens=_pair(1), trial_days=14, country="BY"
+    )
+    assert accounts.get(30000001).country == "BY"
+    assert _install(accounts, _pair(2)).country == "BY"
+
+
 def test_uninstall_of_an_unknown_account_changes_nothing(accounts):
     assert accounts.mark_uninstalled(123) is False
     assert accounts.get(123) is None

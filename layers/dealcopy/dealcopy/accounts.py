@@ -97,6 +97,7 @@ class Account:
     trial_until: int | None = None
     paid_until: int | None = None
     tokens: StoredTokens | None = None
+    country: str | None = None  # amoCRM's `country` of the account (ISO code), stored at install
 
     @property
     def is_active(self) -> bool:

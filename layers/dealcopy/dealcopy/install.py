@@ -111,6 +111,7 @@ class InstallService:
             domain=host,
             tokens=pair,
             trial_days=self.trial_days,
+            country=str(info.get("country") or "").upper()[:2] or None,
         )
         if self.keep is not None:
             self.keep(account.account_id)

@@ -53,6 +53,7 @@ class CopyEngine:
         clock: Callable[[], datetime] = _utcnow,
         lang: str | None = None,
         create_chunk: int = CREATE_CHUNK,
+        country: str | None = None,
     ) -> None:
         self.api = api
         self.domain = account_domain
@@ -62,6 +63,7 @@ class CopyEngine:
         self.clock = clock
         self.lang = lang or language_of(account_domain)
         self.create_chunk = create_chunk
+        self.country = country or "RU"  # amoCRM's `country` of the account: phone numbers without a code
 
     def lang_of(self, user_id: int | None) -> str:
         """The language of notes and default names: the acting user's as amoCRM reports it, else the account's."""
@@ -114,7 +116,7 @@ class CopyEngine:
         check_copy_rights(metadata, actor_user_id, source.ref, rule.pipeline_id, rule.status_id)
         refused = self.refusals.get(self.account_key)
         lang = self.lang_of(actor_user_id)
-        context = PlanContext(domain=self.domain, now=self.clock(), lang=lang, refused=refused)
+        context = PlanContext(domain=self.domain, now=self.clock(), lang=lang, refused=refused, region=self.country)
         return build_plan(source, rule, metadata, actor_user_id, context, request_id)
 
     # --- writes -------------------------------------------------------------------------------
@@ -186,6 +188,7 @@ class CopyEngine:
             warnings=plan.warnings,
             name=plan.payload.get("name"),
             stage=self._stage_of(plan),
+            anonymised=plan.anonymised,
         )
 
     def _stage_of(self, plan: CopyPlan) -> str | None:

@@ -147,14 +147,13 @@ class FieldType:
 
     `write`: the converter of one stored value into one write value; `multiple`: the field keeps
     several values; `sensitivity`: why an anonymised copy must drop it (`personal`, `financial`,
-    `trace`; the widget shows it); `anonymised`: the reason code an anonymised copy reports
-    (`copying.classify`; names, codes and values may add reasons for other types).
+    `trace`; the widget shows it). What an anonymised copy removes, masks or keeps is the policy
+    table's (`copying.pii.policy`), which the documentation prints.
     """
 
     write: Converter
     multiple: bool = False
     sensitivity: str | None = None
-    anonymised: str | None = None
 
 
 PERSONAL, FINANCIAL, TRACE = "personal", "financial", "trace"
@@ -163,33 +162,33 @@ FIELD_TYPES: dict[str, FieldType] = {
     "text": FieldType(_text),
     "textarea": FieldType(_text),
     "url": FieldType(_text),
-    "streetaddress": FieldType(_text, sensitivity=PERSONAL, anonymised="anonymised-location"),
-    "org_legal_name": FieldType(_text, sensitivity=PERSONAL, anonymised="anonymised-requisites"),
+    "streetaddress": FieldType(_text, sensitivity=PERSONAL),
+    "org_legal_name": FieldType(_text, sensitivity=PERSONAL),
     # UTM and other tracking data are written like text (Kommo field reference, C); an anonymised
     # copy drops them, every other copy carries them.
-    "tracking_data": FieldType(_text, sensitivity=TRACE, anonymised="anonymised-tracking"),
+    "tracking_data": FieldType(_text, sensitivity=TRACE),
     "numeric": FieldType(_number),
-    "price": FieldType(_number, sensitivity=FINANCIAL, anonymised="anonymised-money"),
-    "monetary": FieldType(_number, sensitivity=FINANCIAL, anonymised="anonymised-money"),
+    "price": FieldType(_number, sensitivity=FINANCIAL),
+    "monetary": FieldType(_number, sensitivity=FINANCIAL),
     "checkbox": FieldType(_checkbox),
     "date": FieldType(_timestamp),
     "date_time": FieldType(_timestamp),
-    "birthday": FieldType(_timestamp, sensitivity=PERSONAL, anonymised="anonymised-personal"),
+    "birthday": FieldType(_timestamp, sensitivity=PERSONAL),
     "select": FieldType(_enum),
     "radiobutton": FieldType(_enum),
     "category": FieldType(_enum),
     "multiselect": FieldType(_enum, multiple=True),
     # amoCRM's phone / e-mail type (its enums are WORK/MOB/... or WORK/PRIV/...).
-    "multitext": FieldType(_coded, multiple=True, sensitivity=PERSONAL, anonymised="anonymised-personal"),
-    "smart_address": FieldType(_coded, multiple=True, sensitivity=PERSONAL, anonymised="anonymised-location"),
-    "legal_entity": FieldType(_structured("name"), sensitivity=PERSONAL, anonymised="anonymised-requisites"),
-    "payer": FieldType(_structured("name"), sensitivity=PERSONAL, anonymised="anonymised-requisites"),
-    "supplier": FieldType(_structured("name"), sensitivity=PERSONAL, anonymised="anonymised-requisites"),
+    "multitext": FieldType(_coded, multiple=True, sensitivity=PERSONAL),
+    "smart_address": FieldType(_coded, multiple=True, sensitivity=PERSONAL),
+    "legal_entity": FieldType(_structured("name"), sensitivity=PERSONAL),
+    "payer": FieldType(_structured("name"), sensitivity=PERSONAL),
+    "supplier": FieldType(_structured("name"), sensitivity=PERSONAL),
     # A link to another record (an invoice, a contract); possibly read-only over the API (U): a 400 drops it.
-    "linked_entity": FieldType(_structured(), sensitivity=TRACE, anonymised="anonymised-linked-record"),
+    "linked_entity": FieldType(_structured(), sensitivity=TRACE),
     # Invoice lines: unit prices, discounts.
-    "items": FieldType(_structured(), multiple=True, sensitivity=FINANCIAL, anonymised="anonymised-money"),
-    "file": FieldType(_structured("file_uuid", "version_uuid", keep=FILE_KEYS), anonymised="anonymised-file"),
+    "items": FieldType(_structured(), multiple=True, sensitivity=FINANCIAL),
+    "file": FieldType(_structured("file_uuid", "version_uuid", keep=FILE_KEYS)),
     "chained_list": FieldType(_chained, multiple=True),
 }
 
@@ -198,7 +197,6 @@ WRITERS: dict[str, tuple[Converter, bool]] = {name: (t.write, t.multiple) for na
 PERSONAL_TYPES = frozenset(name for name, t in FIELD_TYPES.items() if t.sensitivity == PERSONAL)
 FINANCIAL_TYPES = frozenset(name for name, t in FIELD_TYPES.items() if t.sensitivity == FINANCIAL)
 TRACE_TYPES = frozenset(name for name, t in FIELD_TYPES.items() if t.sensitivity == TRACE)
-ANONYMISED_BY_TYPE = {name: t.anonymised for name, t in FIELD_TYPES.items() if t.anonymised is not None}
 
 
 def write_values(field: FieldInfo, values: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -36,9 +36,15 @@ class AccountRepository:
         tokens: TokenPair,
         trial_days: int,
         now: int | None = None,
+        country: str | None = None,
     ) -> Account:
-        """Upsert on install; the first-install date and the trial end survive re-installs."""
+        """Upsert on install; the first-install date and the trial end survive re-installs.
+
+        `country` is amoCRM's for the account (`GET /api/v4/account`): the region of phone numbers
+        typed without a country code, for anonymised copies.
+        """
         now = int(now or time.time())
+        country_set, country_value = (", country = :country", {":country": country}) if country else ("", {})
         result = self._table.update_item(
             Key={"account_id": account_id},
             UpdateExpression=(
@@ -47,7 +53,7 @@ class AccountRepository:
                 "trial_until = if_not_exists(trial_until, :trial), "
                 "access_token = :at, refresh_token = :rt, expires_at = :exp, "
                 "token_version = if_not_exists(token_version, :zero) + :one, "
-                "updated_at = :now "
+                f"updated_at = :now{country_set} "
                 "REMOVE uninstalled_at, refresh_lock_until, refresh_lock_owner"
             ),
             ExpressionAttributeNames={"#domain": "domain", "#status": "status"},
@@ -62,6 +68,7 @@ class AccountRepository:
                 ":exp": tokens.expires_at,
                 ":zero": 0,
                 ":one": 1,
+                **country_value,
             },
             ReturnValues="ALL_NEW",
         )
@@ -254,6 +261,7 @@ def _account(item: dict[str, Any]) -> Account:
         trial_until=_int_or_none(item.get("trial_until")),
         paid_until=_int_or_none(item.get("paid_until")),
         tokens=tokens,
+        country=item.get("country") or None,
     )
 
 

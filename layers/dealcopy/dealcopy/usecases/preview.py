@@ -41,4 +41,6 @@ def preview_copy(request: PreviewRequest, actor_user_id: int, *, rules: RuleBook
         "carried": plan.copied.model_dump(mode="json"),
         "skipped": [skip.model_dump(mode="json") for skip in plan.skipped],
         "warnings": plan.warnings,
+        # an anonymised copy: every field it would mask or remove, by name, to check before it is sent
+        "anonymised": [item.model_dump(mode="json") for item in plan.anonymised],
     }

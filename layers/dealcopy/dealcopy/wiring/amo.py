@@ -137,4 +137,4 @@ def copy_engine(account: Account, client: AmoClient | None = None) -> CopyEngine
     from dealcopy.copying.engine import CopyEngine
 
     api = client or client_for(account)
-    return CopyEngine(api, account_domain=account.domain, account_key=str(account.account_id))
+    return CopyEngine(api, account_domain=account.domain, account_key=str(account.account_id), country=account.country)
