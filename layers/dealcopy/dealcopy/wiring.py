@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from dealcopy.storage.tokens import DynamoTokenProvider
     from dealcopy.usecases.copies import ManualCopier
     from dealcopy.usecases.copy_lead_deadline import Deadline
+    from dealcopy.usecases.keepalive import KeepAlive
     from dealcopy.usecases.rules import RuleBook
     from dealcopy.web.session import WidgetSession
 
@@ -177,8 +178,37 @@ def token_provider(account: Account) -> DynamoTokenProvider:
                 relocating_refresher(oauth, accounts(), account.account_id, api_base_url, settings().api_domains),
                 lease=settings().refresh_lock_seconds,
                 deadline=settings().refresh_deadline_seconds,
+                on_refused=_count_refused,
             )
         return provider
+
+
+def _count_refused(account_id: int) -> None:
+    """amoCRM refused an account's refresh token for good: the metric an alarm watches."""
+    from dealcopy.observability import metrics
+
+    metrics.add_metric(name="RefreshRefused", unit="Count", value=1)
+
+
+def keep_alive() -> KeepAlive:
+    """The scheduled refresh of every installed account's tokens (and its time zone)."""
+    from dealcopy.amo.account import read_timezone
+    from dealcopy.usecases.keepalive import KeepAlive
+
+    def refresh(account: Account, at: float) -> None:
+        limiters().for_account(str(account.account_id)).acquire()  # the token request is one of the 7/s
+        current = account.tokens.access_token.get_secret_value() if account.tokens else ""
+        token_provider(account).refreshed_after(current, at=at)
+
+    return KeepAlive(accounts(), refresh, lambda account: read_timezone(client_for(account)))
+
+
+def keep_zone(account: Account) -> Account:
+    """The account with its time zone read from amoCRM now and stored (unchanged if amoCRM cannot say)."""
+    from dealcopy.amo.account import read_timezone
+    from dealcopy.usecases.keepalive import keep_timezone
+
+    return keep_timezone(accounts(), lambda a: read_timezone(client_for(a)), account)
 
 
 def client_for(account: Account) -> AmoClient:
@@ -246,11 +276,17 @@ def one_time_tokens() -> OneTimeTokens:
     return OneTimeTokens(claims(), client_secret, redirect_uri=cfg.redirect_uri, client_id=cfg.client_id)
 
 
-def widget_session(headers: dict[str, str], *, require_licence: bool = False) -> WidgetSession:
+def widget_session(
+    headers: dict[str, str], *, require_licence: bool = False, allow_disconnected: bool = False
+) -> WidgetSession:
     from dealcopy.hosts import follow_issuer
     from dealcopy.web.session import open_session
 
-    session = open_session(headers, one_time_tokens(), accounts(), require_licence=require_licence)
+    session = open_session(
+        headers, one_time_tokens(), accounts(), require_licence=require_licence, allow_disconnected=allow_disconnected
+    )
+    if not session.account.is_active:
+        return session  # disconnected: nothing is asked of amoCRM, so no host to follow
     # a verified one-time token names the account's current host: a renamed subdomain is followed
     followed = follow_issuer(accounts(), session.account, session.caller.issuer, session.caller.subdomain)
     return session if followed is session.account else replace(session, account=followed)

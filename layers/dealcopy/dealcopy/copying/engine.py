@@ -123,7 +123,9 @@ class CopyEngine:
 
     def plan(self, source: SourceLead, rule: CopyRule, actor_user_id: int, request_id: str | None = None) -> CopyPlan:
         """Check rule and rights, then plan. Raises `RuleInvalid`, `CopyForbidden`, `ResponsibleUnavailable`."""
-        metadata = self.metadata()
+        # a field on the source the cache does not know was added since: reload rather than skip it
+        fields = [item.get("field_id") for item in source.custom_fields_values or []]
+        metadata = self.cache.covering(self.account_key, lambda: load_metadata(self.api), fields)
         validate_rule(rule, metadata, allow_stale=True)
         check_copy_rights(metadata, actor_user_id, source.ref, rule.pipeline_id, rule.status_id)
         refused = self.refusals.get(self.account_key)

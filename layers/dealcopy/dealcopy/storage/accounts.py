@@ -7,6 +7,7 @@ taken by a conditional update, so one refresh per account reaches amoCRM at a ti
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -47,8 +48,8 @@ class AccountRepository:
                 "trial_until = if_not_exists(trial_until, :trial), "
                 "access_token = :at, refresh_token = :rt, expires_at = :exp, "
                 "token_version = if_not_exists(token_version, :zero) + :one, "
-                "updated_at = :now "
-                "REMOVE uninstalled_at, refresh_lock_until, refresh_lock_owner"
+                "updated_at = :now, tokens_at = :now "
+                "REMOVE uninstalled_at, refresh_lock_until, refresh_lock_owner, disconnected_at, disconnect_reason"
             ),
             ExpressionAttributeNames={"#domain": "domain", "#status": "status"},
             ExpressionAttributeValues={
@@ -135,7 +136,9 @@ class AccountRepository:
                 return [_account(plain(item)) for item in items]
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def mark_reinstall_required(self, account_id: int, owner: str, refused: str, version: int) -> bool:
+    def mark_reinstall_required(
+        self, account_id: int, owner: str, refused: str, version: int, reason: str = "", at: float | None = None
+    ) -> bool:
         """Flag the account iff the refused refresh token is still the stored one and the lease is ours.
 
         False when a refresh or re-install (new `token_version`) or an uninstall landed meanwhile:
@@ -144,7 +147,10 @@ class AccountRepository:
         return applied(
             self._table.update_item,
             Key={"account_id": account_id},
-            UpdateExpression="SET #status = :s, updated_at = :now REMOVE refresh_lock_until, refresh_lock_owner",
+            UpdateExpression=(
+                "SET #status = :s, updated_at = :now, disconnected_at = :at, disconnect_reason = :reason "
+                "REMOVE refresh_lock_until, refresh_lock_owner"
+            ),
             ConditionExpression=(
                 "#status = :active AND refresh_lock_owner = :owner AND refresh_token = :refused "
                 "AND token_version = :version"
@@ -157,8 +163,38 @@ class AccountRepository:
                 ":refused": refused,
                 ":version": version,
                 ":now": int(time.time()),
+                ":at": int(at or time.time()),
+                ":reason": (reason or "refused")[:200],
             },
         )
+
+    # -- what the keep-alive reads and keeps current -------------------------------------------
+    def installed(self) -> list[Account]:
+        """Every account with tokens (status active), in pages of a scan: the keep-alive's worklist."""
+        accounts, kwargs = [], {
+            "FilterExpression": "#status = :active",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":active": AccountStatus.ACTIVE.value},
+        }
+        while True:
+            page = self._table.scan(**kwargs)
+            accounts += [_account(plain(item)) for item in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                return accounts
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def set_timezone(self, account: Account, timezone: str) -> Account:
+        """Store the zone amoCRM reports (a no-op when it is the stored one)."""
+        if not timezone or timezone == account.timezone:
+            return account
+        self._table.update_item(
+            Key={"account_id": account.account_id},
+            UpdateExpression="SET #tz = :tz",
+            ConditionExpression="attribute_exists(account_id)",
+            ExpressionAttributeNames={"#tz": "timezone"},
+            ExpressionAttributeValues={":tz": timezone},
+        )
+        return replace(account, timezone=timezone)
 
     # -- refresh lease ----------------------------------------------------------
     # Every install and uninstall REMOVEs the lease and bumps or drops `token_version`, so a
@@ -194,8 +230,13 @@ class AccountRepository:
             ExpressionAttributeValues={":until": _num(time.time() + lease), ":owner": owner},
         )
 
-    def store_refreshed(self, account_id: int, owner: str, tokens: TokenPair, version: int | None = None) -> bool:
-        """Write the new pair and release the lease; False if our lease (or the pair's generation) was lost."""
+    def store_refreshed(
+        self, account_id: int, owner: str, tokens: TokenPair, version: int | None = None, *, at: float | None = None
+    ) -> bool:
+        """Write the new pair and release the lease; False if our lease (or the pair's generation) was lost.
+
+        `at` is when the pair was issued as the caller's clock says (the keep-alive's scheduled time).
+        """
         condition, values = "refresh_lock_owner = :owner", {}
         if version is not None:
             condition, values = condition + " AND token_version = :version", {":version": version}
@@ -204,7 +245,7 @@ class AccountRepository:
             Key={"account_id": account_id},
             UpdateExpression=(
                 "SET access_token = :at, refresh_token = :rt, expires_at = :exp, "
-                "token_version = token_version + :one, updated_at = :now "
+                "token_version = token_version + :one, updated_at = :now, tokens_at = :issued "
                 "REMOVE refresh_lock_until, refresh_lock_owner"
             ),
             ConditionExpression=condition,
@@ -214,6 +255,7 @@ class AccountRepository:
                 ":exp": tokens.expires_at,
                 ":one": 1,
                 ":now": int(time.time()),
+                ":issued": int(at or time.time()),
                 ":owner": owner,
                 **values,
             },
@@ -254,6 +296,10 @@ def _account(item: dict[str, Any]) -> Account:
         trial_until=_int_or_none(item.get("trial_until")),
         paid_until=_int_or_none(item.get("paid_until")),
         tokens=tokens,
+        tokens_at=_int_or_none(item.get("tokens_at", item.get("installed_at"))),
+        timezone=item.get("timezone") or None,
+        disconnected_at=_int_or_none(item.get("disconnected_at")),
+        disconnect_reason=item.get("disconnect_reason") or None,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dealcopy.accounts import AccountStatus
 from dealcopy.licence import licence_of
 from dealcopy.web.body import parse_body  # noqa: F401 - the handlers' name for it
 from dealcopy.web.failures import LicenceExpired, NotInstalled
@@ -25,11 +26,18 @@ class WidgetSession:
 
 
 def open_session(
-    headers: dict[str, str], tokens: OneTimeTokens, accounts: AccountRepository, *, require_licence: bool
+    headers: dict[str, str],
+    tokens: OneTimeTokens,
+    accounts: AccountRepository,
+    *,
+    require_licence: bool,
+    allow_disconnected: bool = False,
 ) -> WidgetSession:
+    """`allow_disconnected`: an account amoCRM disconnected (reinstall required) still opens its settings."""
     caller = tokens.authenticate(headers.get("x-auth-token"))
     account = accounts.get(caller.account_id)
-    if account is None or not account.is_active:
+    disconnected = account is not None and account.status is AccountStatus.REINSTALL_REQUIRED
+    if account is None or not (account.is_active or (allow_disconnected and disconnected)):
         raise NotInstalled()
     if require_licence and not licence_of(account).active():
         raise LicenceExpired()
