@@ -247,7 +247,7 @@ def install_service() -> InstallService:
         # The account's shared budget: its id is in the new token's claims (else the host's own key).
         key = str(pair.claims().get("account_id") or f"install:{base_url}")
         api = amo_client(key, base_url, StaticToken(pair.access_token))
-        return account_of_tokens(api)
+        return account_of_tokens(api, with_zone=True)
 
     return InstallService(
         accounts=accounts(),
@@ -304,7 +304,9 @@ def copy_engine(account: Account, client: AmoClient | None = None) -> CopyEngine
     from dealcopy.copying.engine import CopyEngine
 
     api = client or client_for(account)
-    return CopyEngine(api, account_domain=account.domain, account_key=str(account.account_id))
+    return CopyEngine(
+        api, account_domain=account.domain, account_key=str(account.account_id), timezone=account.timezone
+    )
 
 
 # --- copy jobs (DP hook, bulk, worker, catch-up); imported lazily: only those functions pay for them ---

@@ -11,9 +11,9 @@ class Getter(Protocol):
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any: ...
 
 
-def read_account(api: Getter) -> dict[str, Any]:
-    """`GET /api/v4/account`: the account's id, subdomain and settings."""
-    return api.get(ACCOUNT_PATH)
+def read_account(api: Getter, *, with_zone: bool = False) -> dict[str, Any]:
+    """`GET /api/v4/account`: the account's id, subdomain and settings (`with_zone`: its date-time settings)."""
+    return api.get(ACCOUNT_PATH, {"with": "datetime_settings"}) if with_zone else api.get(ACCOUNT_PATH)
 
 
 def account_timezone(answer: Any) -> str | None:

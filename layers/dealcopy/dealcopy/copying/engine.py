@@ -21,6 +21,7 @@ from dealcopy.copying.creating import CREATE_CHUNK, CreatedCopy, create_copies
 from dealcopy.copying.describe import stage_name
 from dealcopy.copying.errors import CopyError, CopyIncomplete, CopyRejected, RuleInvalid, SourceNotFound
 from dealcopy.copying.metadata import AccountMetadata, AmoApi, MetadataCache, default_cache, load_metadata
+from dealcopy.copying.naming import DEFAULT_TIMEZONE
 from dealcopy.copying.notes import copy_notes, language_of, lead_url
 from dealcopy.copying.plan import CopyPlan, PlanContext, build_plan
 from dealcopy.copying.refusals import RefusedFields, default_refusals, refused_during
@@ -67,6 +68,7 @@ class CopyEngine:
         clock: Callable[[], datetime] = _utcnow,
         lang: str | None = None,
         create_chunk: int = CREATE_CHUNK,
+        timezone: str | None = None,
     ) -> None:
         self.api = api
         self.domain = account_domain
@@ -76,6 +78,7 @@ class CopyEngine:
         self.clock = clock
         self.lang = lang or language_of(account_domain)
         self.create_chunk = create_chunk
+        self.timezone = timezone or DEFAULT_TIMEZONE  # the account's zone, the default of `{date}` and delays
 
     def lang_of(self, user_id: int | None) -> str:
         """The language of notes and default names: the acting user's as amoCRM reports it, else the account's."""
@@ -130,7 +133,7 @@ class CopyEngine:
         check_copy_rights(metadata, actor_user_id, source.ref, rule.pipeline_id, rule.status_id)
         refused = self.refusals.get(self.account_key)
         lang = self.lang_of(actor_user_id)
-        context = PlanContext(domain=self.domain, now=self.clock(), lang=lang, refused=refused)
+        context = PlanContext(domain=self.domain, now=self.clock(), lang=lang, refused=refused, timezone=self.timezone)
         return build_plan(source, rule, metadata, actor_user_id, context, request_id)
 
     # --- writes -------------------------------------------------------------------------------

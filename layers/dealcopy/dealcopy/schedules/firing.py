@@ -154,7 +154,7 @@ class ScheduleFires:
             if found is None:
                 return False  # the runner fails the job as usual (source not found)
             lead = found
-        timezone = str(json.loads(message.rule).get("timezone") or DEFAULT_TIMEZONE)
+        timezone = str(json.loads(message.rule).get("timezone") or engine.timezone or DEFAULT_TIMEZONE)
         due = due_time(delay, event_time=message.event.time, lead=lead, timezone=timezone)
         if due is None:
             _note(engine, ref.lead_id, "delayed-field-empty")

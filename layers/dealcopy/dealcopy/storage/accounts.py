@@ -7,18 +7,18 @@ taken by a conditional update, so one refresh per account reaches amoCRM at a ti
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from dealcopy.accounts import Account, AccountStatus, Secret, StoredTokens, repaired_domain
 from dealcopy.amo.oauth import TokenPair
+from dealcopy.storage.account_upkeep import AccountUpkeep
 from dealcopy.storage.dynamo import applied, plain
 
 DAY = 86400
 
 
-class AccountRepository:
+class AccountRepository(AccountUpkeep):
     def __init__(self, table: Any) -> None:
         self._table = table
 
@@ -37,9 +37,11 @@ class AccountRepository:
         tokens: TokenPair,
         trial_days: int,
         now: int | None = None,
+        timezone: str | None = None,
     ) -> Account:
         """Upsert on install; the first-install date and the trial end survive re-installs."""
         now = int(now or time.time())
+        zone = {":tz": timezone} if timezone else {}
         result = self._table.update_item(
             Key={"account_id": account_id},
             UpdateExpression=(
@@ -48,11 +50,17 @@ class AccountRepository:
                 "trial_until = if_not_exists(trial_until, :trial), "
                 "access_token = :at, refresh_token = :rt, expires_at = :exp, "
                 "token_version = if_not_exists(token_version, :zero) + :one, "
-                "updated_at = :now, tokens_at = :now "
-                "REMOVE uninstalled_at, refresh_lock_until, refresh_lock_owner, disconnected_at, disconnect_reason"
+                "updated_at = :now, tokens_at = :now"
+                + (", #tz = :tz " if timezone else " ")
+                + "REMOVE uninstalled_at, refresh_lock_until, refresh_lock_owner, disconnected_at, disconnect_reason"
             ),
-            ExpressionAttributeNames={"#domain": "domain", "#status": "status"},
+            ExpressionAttributeNames={
+                "#domain": "domain",
+                "#status": "status",
+                **({"#tz": "timezone"} if zone else {}),
+            },
             ExpressionAttributeValues={
+                **zone,
                 ":sub": subdomain,
                 ":domain": domain,
                 ":active": AccountStatus.ACTIVE.value,
@@ -126,9 +134,9 @@ class AccountRepository:
         )
         return _account(plain(result["Attributes"]))
 
-    def scan(self) -> list[Account]:
-        """Every account (operator listing; small table)."""
-        items, kwargs = [], {}
+    def scan(self, **kwargs: Any) -> list[Account]:
+        """Every account (operator listing; small table), or those a `FilterExpression` in `kwargs` keeps."""
+        items = []
         while True:
             page = self._table.scan(**kwargs)
             items.extend(page.get("Items", []))
@@ -167,34 +175,6 @@ class AccountRepository:
                 ":reason": (reason or "refused")[:200],
             },
         )
-
-    # -- what the keep-alive reads and keeps current -------------------------------------------
-    def installed(self) -> list[Account]:
-        """Every account with tokens (status active), in pages of a scan: the keep-alive's worklist."""
-        accounts, kwargs = [], {
-            "FilterExpression": "#status = :active",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":active": AccountStatus.ACTIVE.value},
-        }
-        while True:
-            page = self._table.scan(**kwargs)
-            accounts += [_account(plain(item)) for item in page.get("Items", [])]
-            if "LastEvaluatedKey" not in page:
-                return accounts
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-    def set_timezone(self, account: Account, timezone: str) -> Account:
-        """Store the zone amoCRM reports (a no-op when it is the stored one)."""
-        if not timezone or timezone == account.timezone:
-            return account
-        self._table.update_item(
-            Key={"account_id": account.account_id},
-            UpdateExpression="SET #tz = :tz",
-            ConditionExpression="attribute_exists(account_id)",
-            ExpressionAttributeNames={"#tz": "timezone"},
-            ExpressionAttributeValues={":tz": timezone},
-        )
-        return replace(account, timezone=timezone)
 
     # -- refresh lease ----------------------------------------------------------
     # Every install and uninstall REMOVEs the lease and bumps or drops `token_version`, so a

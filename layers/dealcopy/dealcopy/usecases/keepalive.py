@@ -76,6 +76,7 @@ class KeepAlive:
     def _keep_timezone(self, account: Account) -> None:
         keep_timezone(self.accounts, self.read_timezone, account)
 
+
 def scheduled_time(event: Any) -> float:
     """The scheduled event's `time` (EventBridge's occurrence; the local clock's simulated one), else now."""
     import time
@@ -88,9 +89,7 @@ def scheduled_time(event: Any) -> float:
         return time.time()
 
 
-def keep_timezone(
-    accounts: AccountRepository, read: Callable[[Account], str | None], account: Account
-) -> Account:
+def keep_timezone(accounts: AccountRepository, read: Callable[[Account], str | None], account: Account) -> Account:
     """The account with the zone amoCRM reports now stored; unchanged when amoCRM cannot say right now."""
     try:
         zone = read(account)

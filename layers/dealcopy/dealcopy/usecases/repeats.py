@@ -26,10 +26,14 @@ if TYPE_CHECKING:
 def create_repeat(
     body: str, account_id: int, user_id: int, *, repeats: Repeats, rules: RuleBook, now: datetime, lang: str = "ru"
 ) -> tuple[dict[str, Any], bool]:
-    """Store and arm a repeat; (its view, whether it is new). The same key again answers the first one."""
+    """Store and arm a repeat; (its view, whether it is new). The same key again answers the first one.
+
+    Its times are in the request's `timezone`, else the rule's, else the account's (the copy engine's).
+    """
     request = parse(RepeatRequest, body)
     rule = _checked_rule(request, rules)
-    repeat, created = repeats.create(account_id, request, timezone=rule.timezone, now=now, user_id=user_id)
+    zone = rule.timezone or rules.engine.timezone
+    repeat, created = repeats.create(account_id, request, timezone=zone, now=now, user_id=user_id)
     return repeat_view(repeat, lang), created
 
 
