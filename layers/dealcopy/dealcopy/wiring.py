@@ -232,7 +232,13 @@ def uninstall_guard() -> UninstallGuard:
         probe=lambda account: read_account(client_for(account)),
         forget=forget_account,
         retain=retention().expire,
+        stop=stop_schedules if settings().schedule_group else None,
     )
+
+
+def stop_schedules(account_id: int) -> dict[str, int]:
+    """An uninstall: every repeat of the account stops and every pending delayed copy is cancelled."""
+    return {"repeats": repeats().stop_all(account_id), "delayed": delayed_copies().cancel_all(account_id)}
 
 
 def install_service() -> InstallService:

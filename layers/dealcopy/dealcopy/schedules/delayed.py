@@ -63,6 +63,18 @@ class DelayedCopies:
         self._scheduler.delete(schedule_name(pid, pending.due_at))
         self._store.delete_pending(account_id, pid)
 
+    def cancel_all(self, account_id: int) -> int:
+        """Cancel every pending copy of the account (an uninstall): schedules and records deleted."""
+        pending = self._store.list_pending(account_id)
+        for copy in pending:
+            self._scheduler.delete(schedule_name(copy.pending_id, copy.due_at))
+            self._store.delete_pending(account_id, copy.pending_id)
+        return len(pending)
+
+    def drop(self, account_id: int, pid: str) -> None:
+        """Forget a pending copy whose schedule fired for an account that is gone (nothing to copy)."""
+        self._store.delete_pending(account_id, pid)
+
     def get(self, account_id: int, pid: str) -> PendingCopy | None:
         return self._store.get_pending(account_id, pid)
 

@@ -34,7 +34,7 @@ from dealcopy.schedules.delayed import Cancelled, CopyNow, DelayedCopies
 from dealcopy.schedules.fire import ScheduledFire
 from dealcopy.schedules.names import pending_id
 from dealcopy.schedules.records import PendingCopy, Repeat
-from dealcopy.schedules.repeats import OccurrenceCopy, Repeats
+from dealcopy.schedules.repeats import DISCONNECTED, UNINSTALLED, OccurrenceCopy, Repeats
 from dealcopy.schedules.timemath import due_time
 
 if TYPE_CHECKING:
@@ -87,18 +87,22 @@ class ScheduleFires:
     def open(self, body: str, account: Account | None, engine: CopyEngine | None) -> Firing:
         fire = ScheduledFire.model_validate_json(body)
         if fire.scheduled == "repeat":
-            return self._repeat(fire, engine)
+            gone = None if engine is not None else (DISCONNECTED if account is not None else UNINSTALLED)
+            return self._repeat(fire, engine, gone)
         return self._delayed_fire(fire, engine)
 
     # --- repeats ------------------------------------------------------------------------------
 
-    def _repeat(self, fire: ScheduledFire, engine: CopyEngine | None) -> Firing:
+    def _repeat(self, fire: ScheduledFire, engine: CopyEngine | None, gone: str | None = None) -> Firing:
         decision = self._repeats.on_fire(fire)
         if not isinstance(decision, OccurrenceCopy):
             logger.info("repeat fire skipped", extra={"repeat_id": fire.id, "reason": decision.reason})
             return Firing()
         repeat = decision.repeat
-        if engine is not None and not engine.read_sources([repeat.lead_id]):
+        if engine is None:  # the account is gone or disconnected: no job that could only fail
+            self._repeats.stop(repeat.account_id, repeat.repeat_id, gone or UNINSTALLED)
+            return Firing()
+        if not engine.read_sources([repeat.lead_id]):
             self._repeats.stop(repeat.account_id, repeat.repeat_id, "repeat-source-deleted")
             return Firing()
         rule = self._rule_of(repeat)
@@ -131,6 +135,7 @@ class ScheduleFires:
     def _delayed_fire(self, fire: ScheduledFire, engine: CopyEngine | None) -> Firing:
         if engine is None:
             logger.info("delayed copy of an inactive account dropped", extra={"pending_id": fire.id})
+            self._delayed.drop(fire.account_id, fire.id)
             return Firing()
         pending = self._delayed.get(fire.account_id, fire.id)
         lead = _lead_view(engine, pending.lead_id) if pending is not None else {}  # gone: no read spent

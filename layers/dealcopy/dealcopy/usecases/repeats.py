@@ -15,6 +15,7 @@ from dealcopy.copying.errors import RuleInvalid, RuleProblem
 from dealcopy.copying.rules import CopyRule, parse_rule
 from dealcopy.messages import text
 from dealcopy.schedules.repeat import RepeatChange, RepeatRequest, parse
+from dealcopy.schedules.repeats import DISCONNECTED, RESUMABLE, UNINSTALLED
 
 if TYPE_CHECKING:
     from dealcopy.schedules.delayed import DelayedCopies
@@ -90,9 +91,23 @@ def repeat_view(repeat: Repeat, lang: str = "ru") -> dict[str, Any]:
         fired=repeat.fired,
         rule=None if repeat.rule is None else parse_rule(repeat.rule).model_dump(mode="json", exclude={"delay"}),
         stop_code=repeat.stop_code,
-        stop_reason=text(repeat.stop_code, lang) if repeat.stop_code else None,
+        stop_reason=text(_STOP_WORDS.get(repeat.stop_code, repeat.stop_code), lang) if repeat.stop_code else None,
+        actions=_actions(repeat),
     )
     return view
+
+
+_STOP_WORDS = {UNINSTALLED: "repeat-uninstalled", DISCONNECTED: "repeat-disconnected"}
+
+
+def _actions(repeat: Repeat) -> list[str]:
+    """What a person may do with the repeat now (`resume`: `PATCH {"paused": false}`)."""
+    state = repeat.state.value
+    if state == "active":
+        return ["pause", "change", "delete"]
+    if state == "paused" or (state == "stopped" and repeat.stop_code in RESUMABLE):
+        return ["resume", "change", "delete"]
+    return ["delete"]
 
 
 def pending_view(pending: PendingCopy) -> dict[str, Any]:
