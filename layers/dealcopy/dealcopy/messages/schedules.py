@@ -40,7 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "repeat-disconnected": (
         "Повтор остановлен: amoCRM отключил доступ виджета, нужна переустановка. Затем повтор можно возобновить",
-        "The repeat stopped: amoCRM revoked the widget's access, it must be reinstalled. Then the repeat can be resumed",
+        "The repeat stopped: amoCRM revoked the widget's access, it must be reinstalled. Then it can be resumed",
     ),
     "repeat-preset-deleted": (
         "Повтор остановлен: его шаблон копирования удалён",

@@ -2,9 +2,10 @@
 
 On a genuine uninstall the tokens go at once (`AccountRepository.mark_uninstalled`); the
 account's presets, job records, lineage, DP events and rules, bulk batches, rule signatures,
-repeats (stopped by the uninstall), occurrence claims and activity get `expires_at` no later than 30 days on (`retained_until` marks what we
-shortened, `kept_expires_at` keeps the TTL it had). A re-install within those 30 days undoes
-it: each item gets its own TTL back (presets none), so nothing of the account is lost.
+repeats (stopped by the uninstall), occurrence claims and activity get `expires_at` no later
+than 30 days on (`retained_until` marks what we shortened, `kept_expires_at` keeps the TTL it
+had). A re-install within those 30 days undoes it: each item gets its own TTL back (presets
+none), so nothing of the account is lost; stopped repeats wait for a person to resume them.
 The account item itself stays (install history, trial), without tokens.
 """
 
