@@ -212,8 +212,29 @@ def keep_zone(account: Account) -> Account:
 
 
 def client_for(account: Account) -> AmoClient:
-    """An amoCRM client for an installed account (throttled per account, refreshing tokens)."""
-    return amo_client(str(account.account_id), api_base_url(account.domain), token_provider(account))
+    """An amoCRM client for an installed account (throttled per account, refreshing tokens, following a
+    rename after a 404 before the 404 counts)."""
+    from dealcopy.hosts import host_checker
+
+    client = amo_client(str(account.account_id), api_base_url(account.domain), token_provider(account))
+    client.host_check = host_checker(oauth, accounts(), account.account_id, api_base_url, settings().api_domains)
+    return client
+
+
+def confirms_host(account: Account, host: str) -> bool:
+    """Whether amoCRM answers at `host` as this account (`GET /api/v4/account` with its token names its id).
+
+    The stored token as it is (no refresh is spent at a host that may not be the account's)."""
+    from dealcopy.amo.account import read_account
+    from dealcopy.amo.errors import AmoError, AmoTokenError, AmoUnavailable
+    from dealcopy.amo.tokens import StaticToken
+
+    try:
+        token = token_provider(account).access_token()
+        api = amo_client(str(account.account_id), api_base_url(host), StaticToken(token))
+        return int((read_account(api) or {}).get("id") or 0) == account.account_id
+    except (AmoError, AmoUnavailable, AmoTokenError, ValueError):
+        return False
 
 
 def forget_account(account_id: int) -> None:
@@ -294,7 +315,8 @@ def widget_session(
     if not session.account.is_active:
         return session  # disconnected: nothing is asked of amoCRM, so no host to follow
     # a verified one-time token names the account's current host: a renamed subdomain is followed
-    followed = follow_issuer(accounts(), session.account, session.caller.issuer, session.caller.subdomain)
+    caller = session.caller
+    followed = follow_issuer(accounts(), session.account, caller.issuer, caller.subdomain, confirm=confirms_host)
     return session if followed is session.account else replace(session, account=followed)
 
 
@@ -302,7 +324,7 @@ def follow_hook(account: Account, subdomain: str | None) -> Account:
     """After a DP hook's signature verified for `account`: its `subdomain` becomes the stored host."""
     from dealcopy import hosts
 
-    return hosts.follow_hook(accounts(), account, subdomain)
+    return hosts.follow_hook(accounts(), account, subdomain, confirm=confirms_host)
 
 
 def copy_engine(account: Account, client: AmoClient | None = None) -> CopyEngine:
