@@ -41,7 +41,8 @@ def follow_issuer(
 def follow_hook(
     accounts: AccountRepository, account: Account, subdomain: str | None, confirm: Confirm | None = None
 ) -> Account:
-    """After a DP hook whose signature verified for this account: its `subdomain` becomes the stored host."""
+    """After a DP hook whose signature verified for this account: its `subdomain` becomes the stored host
+    once `confirm` says amoCRM answers there as this account."""
     return _follow_confirmed(accounts, account, renamed_domain(account.domain, subdomain or ""), confirm)
 
 
