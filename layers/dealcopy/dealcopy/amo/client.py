@@ -71,6 +71,7 @@ class AmoClient:
         # After a 404: the base URL of the account's new host (a rename), None when the stored host is
         # confirmed (the 404 stands); raises AmoUnavailable when that cannot be told (`hosts.host_checker`).
         self.host_check: Callable[[], str | None] | None = None
+        self.relocated_to: str | None = None  # the host a rename was followed to (links must name it)
 
     # -- public verbs -------------------------------------------------------
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
@@ -134,6 +135,7 @@ class AmoClient:
                 if moved is None:
                     raise
                 self.base_url, relocated = moved.rstrip("/"), True
+                self.relocated_to = self.base_url.split("://", 1)[-1]
                 continue  # the account was renamed: the same request at its new host
             except (AmoRateLimited, AmoServerError) as err:
                 if not replayable and err.status not in _NOT_EXECUTED:

@@ -71,7 +71,7 @@ class CopyEngine:
         timezone: str | None = None,
     ) -> None:
         self.api = api
-        self.domain = account_domain
+        self._domain = account_domain
         self.account_key = account_key or account_domain
         self.cache = cache if cache is not None else default_cache
         self.refusals = refusals if refusals is not None else default_refusals
@@ -79,6 +79,11 @@ class CopyEngine:
         self.lang = lang or language_of(account_domain)
         self.create_chunk = create_chunk
         self.timezone = timezone or DEFAULT_TIMEZONE  # the account's zone, the default of `{date}` and delays
+
+    @property
+    def domain(self) -> str:
+        """The account's host for links: where the client found it if it followed a rename meanwhile."""
+        return getattr(self.api, "relocated_to", None) or self._domain
 
     def lang_of(self, user_id: int | None) -> str:
         """The language of notes and default names: the acting user's as amoCRM reports it, else the account's."""
