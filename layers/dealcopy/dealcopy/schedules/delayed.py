@@ -48,7 +48,10 @@ class DelayedCopies:
         self._store = store
 
     def plan(self, pending: PendingCopy, now: datetime) -> bool:
-        """Schedule the copy; False when it is due already (the caller copies at once)."""
+        """Schedule the copy; False when it is due already (the caller copies at once). A copy cancelled
+        before (its DP event brought again by the catch-up) stays cancelled: True, nothing planned."""
+        if self._store.was_cancelled(pending.account_id, pending.pending_id):
+            return True
         if pending.due_at <= now:
             return False
         self._store.put_pending(pending)
@@ -61,6 +64,7 @@ class DelayedCopies:
             raise ScheduledCopyNotFound(pending_id=pid)
         # By name (no ListSchedules right): a schedule left from an earlier due time fires as `gone`.
         self._scheduler.delete(schedule_name(pid, pending.due_at))
+        self._store.mark_cancelled(pending)
         self._store.delete_pending(account_id, pid)
 
     def cancel_all(self, account_id: int) -> int:
@@ -68,6 +72,7 @@ class DelayedCopies:
         pending = self._store.list_pending(account_id)
         for copy in pending:
             self._scheduler.delete(schedule_name(copy.pending_id, copy.due_at))
+            self._store.mark_cancelled(copy)
             self._store.delete_pending(account_id, copy.pending_id)
         return len(pending)
 
@@ -110,6 +115,7 @@ class DelayedCopies:
         self._store.delete_pending(pending.account_id, pending.pending_id)
 
     def _cancel(self, pending: PendingCopy, code: str) -> Cancelled:
+        self._store.mark_cancelled(pending)
         self._store.delete_pending(pending.account_id, pending.pending_id)
         return Cancelled(code)
 
