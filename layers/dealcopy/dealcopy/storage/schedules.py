@@ -5,7 +5,7 @@
 | `sched#{account}` | `repeat#{repeat_id}` | a repeat (`data` = JSON of `Repeat`; `lead_id`, `state` to filter) |
 | `sched#{account}` | `pending#{pending_id}` | a delayed DP copy waiting for its due time |
 | `sched#{account}` | `fired#{owner}#{yyyymmddThhmm}` | one occurrence was delivered (conditional put) |
-| `sched#{account}` | `cancelled#{pending_id}` | a delayed copy cancelled (by a person or at due time): never planned again |
+| `sched#{account}` | `cancelled#{pending_id}` | a cancelled delayed copy: never planned again |
 
 A repeat or pending copy changes only through its own account's requests and its own fires,
 which the FIFO group serialises; the claim is the one item two deliveries may race for.
