@@ -25,13 +25,15 @@ def account_timezone(answer: Any) -> str | None:
     from zoneinfo import ZoneInfo
 
     body = answer if isinstance(answer, dict) else {}
-    candidates = [(body.get("_embedded") or {}).get("datetime_settings"), body.get("datetime_settings")]
+    embedded = body.get("_embedded")
+    candidates = [embedded.get("datetime_settings") if isinstance(embedded, dict) else None]
+    candidates.append(body.get("datetime_settings"))
     names = [c.get("timezone") for c in candidates if isinstance(c, dict)] + [body.get("timezone")]
     for name in names:
         if isinstance(name, str) and 0 < len(name.strip()) <= 64:
             try:
                 ZoneInfo(name.strip())
-            except (ValueError, KeyError, OSError):
+            except (ValueError, KeyError, OSError):  # unknown, or not a zone name at all ("../x", "\0")
                 continue
             return name.strip()
     return None
