@@ -23,6 +23,7 @@ from amo_emulator.seed_demo import pipeline_id, status_id
 from dealcopy.install import uninstall_signature
 from devstack import client as stack_client
 from tests.dp.helpers import add_trigger, leads_in, queue_depth, sign, wait_for
+from tests.integration.clock_helpers import clocked_stack, drain, emulator_now
 from tests.integration.conftest import unique
 from tests.integration.widget_helpers import call, install, one_time_token
 
@@ -36,26 +37,11 @@ YEKT = ZoneInfo("Asia/Yekaterinburg")
 
 @pytest.fixture(scope="module")
 def stack():
-    from tests.support.stack import local_stack
-
-    with local_stack("--schedule-interval", "0") as stack:
-        stack.control.add_integration("writer", "writer-secret", "https://writer.example/oauth")
+    with clocked_stack() as stack:
         yield stack
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def emulator_now(stack) -> datetime:
-    seconds = httpx.get(f"{stack.emulator_url}/_emulator/clock", timeout=10).json()["now"]
-    return datetime.fromtimestamp(float(seconds), UTC)
-
-
-def drain(stack) -> None:
-    """Wait until the copy queue is empty twice in a row (the worker handled what was fired)."""
-    for _ in range(2):
-        wait_for(lambda: queue_depth(stack, "CopyJobsQueue") == 0, timeout=60, what="the copy queue to drain")
-        time.sleep(0.3)
 
 
 def run_due(stack, moment: datetime) -> dict[str, Any]:
@@ -65,7 +51,7 @@ def run_due(stack, moment: datetime) -> dict[str, Any]:
     assert answer.status_code == 200, answer.text
     body = answer.json()
     if body["fired"]:
-        drain(stack)
+        drain(stack, pause=0.3)
     return body
 
 
