@@ -112,7 +112,7 @@ def _periodic_then_schedules(scheduler: Any, event_scheduler: Any, now: datetime
     tokens the fires then use); `fired` lists the schedules sent, `periodic` the functions run."""
     event_scheduler.advance_clock(now)
     periodic = scheduler.run_due(now) if scheduler is not None else []
-    fired = event_scheduler.run_due(now, move_clock=True)
+    fired = event_scheduler.run_due(now)
     return {"fired": fired, "periodic": periodic}
 
 

@@ -22,7 +22,8 @@ from boto3.dynamodb.conditions import Key
 from amo_emulator.seed_demo import pipeline_id, status_id
 from dealcopy.install import uninstall_signature
 from devstack import client as stack_client
-from tests.dp.helpers import add_trigger, leads_in, queue_depth, sign, wait_for
+from devstack.client import dp_hook_form, post_dp_hook
+from tests.dp.helpers import leads_in, queue_depth, sign, wait_for
 from tests.integration.clock_helpers import clocked_stack, drain, emulator_now
 from tests.integration.conftest import unique
 from tests.integration.widget_helpers import call, install, one_time_token
@@ -57,9 +58,10 @@ def run_due(stack, moment: datetime) -> dict[str, Any]:
 
 def advance(stack, moment: datetime, step: timedelta = STEP) -> list[dict[str, Any]]:
     """run-due up to `moment` in steps of at most `step`; the answers of every step."""
-    answers = []
-    while moment - emulator_now(stack) > step:
-        answers.append(run_due(stack, emulator_now(stack) + step))
+    answers, current = [], emulator_now(stack)
+    while moment - current > step:
+        current += step
+        answers.append(run_due(stack, current))
     answers.append(run_due(stack, moment))
     return answers
 
@@ -133,6 +135,58 @@ def dlq_depths(stack) -> tuple[int, int]:
     return queue_depth(stack, "CopyJobsDeadLetterQueue"), queue_depth(stack, "SchedulerDeadLetterQueue")
 
 
+# --- uninstall stops everything --------------------------------------------------------------------------
+
+
+def test_an_uninstall_with_armed_repeats_and_a_delayed_copy_stops_them_all(stack):
+    account = install(stack)
+    today = emulator_now(stack).astimezone(ZoneInfo("Europe/Moscow")).date()
+    daily = repeat(stack, account, "Каждый день", every={"unit": "day", "n": 1}, at="10:00", start=str(today))
+    rule = {
+        **TARGET,
+        "name_template": "Отложено",
+        "delay": {"field": {"field_id": SHIP_DATE, "offset_days": -30, "at": "10:00"}},
+    }
+    signed = sign(stack, account, rule)
+    set_ship_date(stack, account, 24_002_812, today + timedelta(days=40))
+    stack.control.move_lead(account["id"], 24_002_812, TRIGGER["pipeline_id"], TRIGGER["status_id"])
+    # the hook amoCRM posts, at our time (the hook refuses event times ahead of ours; the emulator's may be)
+    hook = post_dp_hook(stack, form=dp_hook_form(account, 24_002_812, TRIGGER, signed, int(time.time())))
+    assert hook.status_code == 200, hook.text
+    wait_for(lambda: call(stack, "GET", "/scheduled", account).json()["scheduled"], what="the delayed copy")
+    drain(stack)
+    assert len(account_schedules(stack, account)) == 2
+    dead = dlq_depths(stack)
+
+    stack.control.uninstall(account["id"], stack.client_id)
+    gone = uninstall_hook(stack, account)
+    assert gone.status_code == 200 and gone.json()["uninstalled"] is True
+    assert account_schedules(stack, account) == []
+    limit = int(time.time()) + 30 * 86400 + 60
+    items = sched_items(stack, account)
+    assert not [i for i in items if i["sk"].startswith("pending#")]
+    assert items and all(int(i["expires_at"]) <= limit for i in items), items
+
+    advance(stack, emulator_now(stack) + timedelta(days=45))
+    assert copies(stack, account) == [] and dlq_depths(stack) == dead
+
+    (again,) = stack_client.install_via_oauth(stack, stack.control, account)
+    assert again.status_code == 200
+    stopped = listed(stack, account)[daily["repeat_id"]]
+    assert stopped["state"] == "stopped" and stopped["stop_code"] == "uninstalled"
+    assert "resume" in stopped["actions"] and stopped["stop_reason"]
+    advance(stack, emulator_now(stack) + timedelta(days=3))
+    assert copies(stack, account) == [] and account_schedules(stack, account) == []  # never resumed by itself
+
+    resumed = call(stack, "PATCH", f"/repeats/{daily['repeat_id']}", account, json={"paused": False})
+    assert resumed.status_code == 200, resumed.text
+    assert resumed.json()["state"] == "active" and resumed.json()["stop_code"] is None
+    run_due(stack, datetime.fromisoformat(resumed.json()["next_at"].replace("Z", "+00:00")) + timedelta(minutes=1))
+    assert len(copies(stack, account)) == 1 and len(copies(stack, account, "Каждый день")) == 1
+    assert dlq_depths(stack) == dead
+    assert call(stack, "DELETE", f"/repeats/{daily['repeat_id']}", account).status_code == 204  # the stack moves on
+
+
 # --- a year nobody watches ------------------------------------------------------------------------------
 
 
@@ -149,11 +203,11 @@ def test_a_year_in_15_day_steps_with_nobody_using_the_widget_fires_the_yearly_re
 
     answers = advance(stack, due - timedelta(minutes=1))
     assert copies(stack, account) == []
-    assert all(not a["fired"] for a in answers)
-    kept = [r for r in keep_alive_reports(answers) if r["refreshed"]]
-    # once the pair is 30 days old (plus the account's spread), at the next step: every 30-45 days; nobody else
-    assert 7 <= len(kept) <= 13, keep_alive_reports(answers)
-    assert stack.control.stats(account["id"])["refreshes"] - refreshes == len(kept)
+    assert not [f for a in answers for f in a["fired"] if f["name"].startswith(yearly["repeat_id"])]
+    # Nobody but the keep-alive talks to amoCRM for this account until the fire: it refreshed the pair once
+    # it was 30 days old (plus the account's spread), at the next step, so every 30-45 days.
+    refreshed = stack.control.stats(account["id"])["refreshes"] - refreshes
+    assert 7 <= refreshed <= 13 and sum(r["refreshed"] for r in keep_alive_reports(answers)) >= refreshed
 
     answers = advance(stack, due + timedelta(minutes=1))
     (copy,) = copies(stack, account)
@@ -165,7 +219,8 @@ def test_a_year_in_15_day_steps_with_nobody_using_the_widget_fires_the_yearly_re
     settings = call(stack, "GET", "/widget/settings", account)
     assert settings.status_code == 200, settings.text
     assert settings.json()["connection"]["state"] == "connected"
-    assert time.monotonic() - started < 60
+    # a guard against running every hourly occurrence (8,760 keep-alive runs): ~30 s here, ~60 s on a loaded machine
+    assert time.monotonic() - started < 120
 
 
 def test_a_refresh_amocrm_refuses_disconnects_the_account_with_its_reason(stack):
@@ -260,54 +315,6 @@ def test_a_verified_token_naming_another_accounts_host_does_not_move_the_stored_
     assert stored(stack, account)["domain"] == host
     assert stored(stack, account)["status"] == "active"
     assert call(stack, "GET", "/widget/settings", account).status_code == 200
-
-
-# --- uninstall stops everything --------------------------------------------------------------------------
-
-
-def test_an_uninstall_with_armed_repeats_and_a_delayed_copy_stops_them_all(stack):
-    account = install(stack)
-    today = emulator_now(stack).astimezone(ZoneInfo("Europe/Moscow")).date()
-    daily = repeat(stack, account, "Каждый день", every={"unit": "day", "n": 1}, at="10:00", start=str(today))
-    rule = {
-        **TARGET,
-        "name_template": "Отложено",
-        "delay": {"field": {"field_id": SHIP_DATE, "offset_days": -30, "at": "10:00"}},
-    }
-    add_trigger(stack, account, TRIGGER, sign(stack, account, rule))
-    set_ship_date(stack, account, 24_002_812, today + timedelta(days=40))
-    stack.control.move_lead(account["id"], 24_002_812, TRIGGER["pipeline_id"], TRIGGER["status_id"])
-    wait_for(lambda: call(stack, "GET", "/scheduled", account).json()["scheduled"], what="the delayed copy")
-    drain(stack)
-    assert len(account_schedules(stack, account)) == 2
-    dead = dlq_depths(stack)
-
-    stack.control.uninstall(account["id"], stack.client_id)
-    gone = uninstall_hook(stack, account)
-    assert gone.status_code == 200 and gone.json()["uninstalled"] is True
-    assert account_schedules(stack, account) == []
-    limit = int(time.time()) + 30 * 86400 + 60
-    items = sched_items(stack, account)
-    assert not [i for i in items if i["sk"].startswith("pending#")]
-    assert items and all(int(i["expires_at"]) <= limit for i in items), items
-
-    advance(stack, emulator_now(stack) + timedelta(days=45))
-    assert copies(stack, account) == [] and dlq_depths(stack) == dead
-
-    (again,) = stack_client.install_via_oauth(stack, stack.control, account)
-    assert again.status_code == 200
-    stopped = listed(stack, account)[daily["repeat_id"]]
-    assert stopped["state"] == "stopped" and stopped["stop_code"] == "uninstalled"
-    assert "resume" in stopped["actions"] and stopped["stop_reason"]
-    advance(stack, emulator_now(stack) + timedelta(days=3))
-    assert copies(stack, account) == [] and account_schedules(stack, account) == []  # never resumed by itself
-
-    resumed = call(stack, "PATCH", f"/repeats/{daily['repeat_id']}", account, json={"paused": False})
-    assert resumed.status_code == 200, resumed.text
-    assert resumed.json()["state"] == "active" and resumed.json()["stop_code"] is None
-    run_due(stack, datetime.fromisoformat(resumed.json()["next_at"].replace("Z", "+00:00")) + timedelta(minutes=1))
-    assert len(copies(stack, account)) == 1 and len(copies(stack, account, "Каждый день")) == 1
-    assert dlq_depths(stack) == dead
 
 
 # --- fresh metadata --------------------------------------------------------------------------------------
