@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dealcopy.schedules.delayed import Cancelled
 from dealcopy.schedules.fire import Skipped
 from dealcopy.schedules.names import pending_id
 from dealcopy.schedules.records import RepeatState
@@ -67,3 +68,16 @@ def test_a_fire_of_a_cancelled_copy_is_gone(world):
     [fire] = fires_until(world, due)
     world.delayed.cancel(7, pending_id(7, "dp-1"))
     assert world.delayed.on_fire(fire, {"id": 101, "status_id": 5}, NOW) == Skipped("gone")
+
+
+def test_a_delayed_copy_amocrm_could_not_read_fires_again_an_hour_later_and_then_decides(world):
+    due = msk(5, 2)
+    world.delayed.plan(pending(due), NOW)
+    [fire] = fires_until(world, due)
+    later = world.delayed.postpone(fire, due + timedelta(seconds=20))
+    assert later == due + timedelta(hours=1)
+    assert [p.due_at for p in world.delayed.pending(7)] == [later]
+    assert world.delayed.postpone(fire, due) is None  # a second delivery of the old fire is stale
+    [again] = fires_until(world, later)
+    source = {"id": 101, "status_id": 5, "custom_fields_values": []}
+    assert world.delayed.on_fire(again, source, later) == Cancelled("delayed-field-empty")  # decided now

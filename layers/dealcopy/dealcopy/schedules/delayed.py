@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from dealcopy.schedules.errors import ScheduledCopyNotFound
@@ -23,6 +23,7 @@ from dealcopy.schedules.records import PendingCopy
 from dealcopy.schedules.timemath import due_time, minute
 
 CLOSED_STATUSES = frozenset({142, 143})  # won, lost: the same ids in every amoCRM pipeline (C)
+RETRY_LATER = timedelta(hours=1)  # amoCRM could not be read at due time (down, host unconfirmed): fire again then
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,17 @@ class DelayedCopies:
                 self._arm(moved)
                 return Rescheduled(due)
         return CopyNow(pending)
+
+    def postpone(self, fire: ScheduledFire, now: datetime) -> datetime | None:
+        """amoCRM could not tell what the source is now: the copy fires again `RETRY_LATER` from now (its
+        decision waits, nothing is lost); None when the fire was stale or the copy is gone."""
+        pending = self._store.get_pending(fire.account_id, fire.id)
+        if pending is None or minute(fire.scheduled_at) != minute(pending.due_at):
+            return None
+        later = pending.model_copy(update={"due_at": minute(now + RETRY_LATER)})
+        self._store.put_pending(later)
+        self._arm(later)
+        return later.due_at
 
     def finish(self, pending: PendingCopy) -> None:
         """The job exists now: the pending copy is done (its schedule deleted itself)."""

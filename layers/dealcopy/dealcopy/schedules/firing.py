@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from dealcopy.amo.errors import AmoTokenError, AmoUnavailable
 from dealcopy.copying.errors import SourceNotFound
 from dealcopy.copying.naming import DEFAULT_TIMEZONE
 from dealcopy.copying.notes import NOTE_TYPE, SERVICE_NAME
@@ -102,7 +103,12 @@ class ScheduleFires:
         if engine is None:  # the account is gone or disconnected: no job that could only fail
             self._repeats.stop(repeat.account_id, repeat.repeat_id, gone or UNINSTALLED)
             return Firing()
-        if not engine.read_sources([repeat.lead_id]):
+        try:
+            gone = not engine.read_sources([repeat.lead_id])
+        except (AmoUnavailable, AmoTokenError):  # amoCRM down or its host unconfirmed: the job's retries decide
+            logger.warning("repeat source unreadable; copying anyway", extra={"repeat_id": repeat.repeat_id})
+            gone = False
+        if gone:
             self._repeats.stop(repeat.account_id, repeat.repeat_id, "repeat-source-deleted")
             return Firing()
         rule = self._rule_of(repeat)
@@ -138,7 +144,12 @@ class ScheduleFires:
             self._delayed.drop(fire.account_id, fire.id)
             return Firing()
         pending = self._delayed.get(fire.account_id, fire.id)
-        lead = _lead_view(engine, pending.lead_id) if pending is not None else {}  # gone: no read spent
+        try:
+            lead = _lead_view(engine, pending.lead_id) if pending is not None else {}  # gone: no read spent
+        except (AmoUnavailable, AmoTokenError):  # never decided on a guess: the same decision an hour later
+            later = self._delayed.postpone(fire, self._clock())
+            logger.warning("delayed copy postponed", extra={"pending_id": fire.id, "until": str(later)})
+            return Firing()
         decision = self._delayed.on_fire(fire, lead, self._clock())
         if isinstance(decision, CopyNow):
             return Firing(_dp_message(decision.pending), lambda: self._delayed.finish(decision.pending))
