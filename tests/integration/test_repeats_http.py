@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import json
-import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,9 +17,9 @@ import httpx
 import pytest
 
 from amo_emulator.seed_demo import pipeline_id, status_id
-from tests.dp.helpers import add_trigger, leads_in, notes_on, queue_depth, sign, wait_for
+from tests.dp.helpers import add_trigger, leads_in, notes_on, sign, wait_for
+from tests.integration.clock_helpers import clocked_stack, drain, emulator_now
 from tests.integration.widget_helpers import api_requests, call, install, log_mark
-from tests.support.stack import local_stack
 
 MSK = ZoneInfo("Europe/Moscow")
 SOURCE = 24_002_811  # the manual's deal
@@ -33,25 +32,11 @@ LOST = 143
 
 @pytest.fixture(scope="module")
 def stack():
-    with local_stack("--schedule-interval", "0") as stack:
-        stack.control.add_integration("writer", "writer-secret", "https://writer.example/oauth")
+    with clocked_stack() as stack:
         yield stack
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def emulator_now(stack) -> datetime:
-    seconds = httpx.get(f"{stack.emulator_url}/_emulator/clock", timeout=10).json()["now"]
-    return datetime.fromtimestamp(float(seconds), UTC)
-
-
-def drain(stack) -> None:
-    """Wait until the copy queue is empty twice in a row (the worker handled what was fired)."""
-    time.sleep(0.3)
-    for _ in range(2):
-        wait_for(lambda: queue_depth(stack, "CopyJobsQueue") == 0, timeout=60, what="the copy queue to drain")
-        time.sleep(0.5)
 
 
 def run_due(stack, moment: datetime) -> list[dict[str, str]]:

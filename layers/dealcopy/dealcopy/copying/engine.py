@@ -20,6 +20,7 @@ from dealcopy.copying.creating import CREATE_CHUNK, CreatedCopy, create_copies
 from dealcopy.copying.describe import stage_name
 from dealcopy.copying.errors import CopyRejected, SourceNotFound
 from dealcopy.copying.metadata import AccountMetadata, AmoApi, MetadataCache, default_cache, load_metadata
+from dealcopy.copying.naming import DEFAULT_TIMEZONE
 from dealcopy.copying.notes import copy_notes, language_of, lead_url
 from dealcopy.copying.plan import CopyPlan, PlanContext, build_plan
 from dealcopy.copying.refusals import RefusedFields, default_refusals, refused_during
@@ -54,9 +55,10 @@ class CopyEngine:
         lang: str | None = None,
         create_chunk: int = CREATE_CHUNK,
         country: str | None = None,
+        timezone: str | None = None,
     ) -> None:
         self.api = api
-        self.domain = account_domain
+        self._domain = account_domain
         self.account_key = account_key or account_domain
         self.cache = cache if cache is not None else default_cache
         self.refusals = refusals if refusals is not None else default_refusals
@@ -64,6 +66,12 @@ class CopyEngine:
         self.lang = lang or language_of(account_domain)
         self.create_chunk = create_chunk
         self.country = country or "RU"  # amoCRM's `country` of the account: phone numbers without a code
+        self.timezone = timezone or DEFAULT_TIMEZONE  # the account's zone, the default of `{date}` and delays
+
+    @property
+    def domain(self) -> str:
+        """The account's host for links: where the client found it if it followed a rename meanwhile."""
+        return getattr(self.api, "relocated_to", None) or self._domain
 
     def lang_of(self, user_id: int | None) -> str:
         """The language of notes and default names: the acting user's as amoCRM reports it, else the account's."""
@@ -111,12 +119,21 @@ class CopyEngine:
 
     def plan(self, source: SourceLead, rule: CopyRule, actor_user_id: int, request_id: str | None = None) -> CopyPlan:
         """Check rule and rights, then plan. Raises `RuleInvalid`, `CopyForbidden`, `ResponsibleUnavailable`."""
-        metadata = self.metadata()
+        # a field on the source the cache does not know was added since: reload rather than skip it
+        fields = [item.get("field_id") for item in source.custom_fields_values or []]
+        metadata = self.cache.covering(self.account_key, lambda: load_metadata(self.api), fields)
         validate_rule(rule, metadata, allow_stale=True)
         check_copy_rights(metadata, actor_user_id, source.ref, rule.pipeline_id, rule.status_id)
         refused = self.refusals.get(self.account_key)
         lang = self.lang_of(actor_user_id)
-        context = PlanContext(domain=self.domain, now=self.clock(), lang=lang, refused=refused, region=self.country)
+        context = PlanContext(
+            domain=self.domain,
+            now=self.clock(),
+            lang=lang,
+            refused=refused,
+            region=self.country,
+            timezone=self.timezone,
+        )
         return build_plan(source, rule, metadata, actor_user_id, context, request_id)
 
     # --- writes -------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dealcopy.copying import anonymise
 from dealcopy.copying.errors import ResponsibleUnavailable
 from dealcopy.copying.fields import WRITERS, ValueNotCopyable, write_values
 from dealcopy.copying.metadata import AccountMetadata
-from dealcopy.copying.naming import render_name
+from dealcopy.copying.naming import DEFAULT_TIMEZONE, render_name
 from dealcopy.copying.notes import lead_url
 from dealcopy.copying.refusals import NOT_WRITABLE, not_writable_skip
 from dealcopy.copying.result import AnonymisedField, CopiedField, CopiedSummary, Skip, worded
@@ -106,6 +106,7 @@ class PlanContext:
     lang: str = "ru"
     refused: Mapping[int, str] = field(default_factory=dict)
     region: str | None = "RU"
+    timezone: str = DEFAULT_TIMEZONE  # the account's zone: `{date}` unless the rule names another
 
 
 def _rejected(ref: int, name: str | None, detail: str, whole: bool) -> Skip:
@@ -283,7 +284,9 @@ def _name(source: SourceLead, rule: CopyRule, metadata: AccountMetadata, ctx: Pl
     if template is None:
         return source.name
     pipeline = metadata.pipelines[rule.pipeline_id].name if rule.pipeline_id in metadata.pipelines else ""
-    return render_name(template, name=source.name, lead_id=source.id, pipeline=pipeline, now=ctx.now, tz=rule.timezone)
+    return render_name(
+        template, name=source.name, lead_id=source.id, pipeline=pipeline, now=ctx.now, tz=rule.timezone or ctx.timezone
+    )
 
 
 def build_plan(

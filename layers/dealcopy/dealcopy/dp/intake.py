@@ -8,7 +8,8 @@ received it); 401 rule or signature missing, or a signature that does not match 
 this account id; 401 the same `bad-signature` answer for an account id with no install (the
 signature is checked first and needs only the account id, so nothing tells an installed
 account from an unknown one); 410 uninstalled account (or one that must be reinstalled).
-A new `subdomain` with a valid signature is a renamed account: `dealcopy.hosts.follow_hook`.
+A new `subdomain` with a valid signature is a renamed account; the worker follows the rename
+when the stored host answers 404 (`dealcopy.hosts.host_checker`).
 Whether the lead really entered the stage is the worker's check (`jobs.stage_check`).
 """
 
@@ -68,7 +69,7 @@ def check_account(hook: DpHook, account: Account | None) -> Account:
     if account.status is not AccountStatus.ACTIVE:
         raise HookAccountGone("uninstalled" if account.status is AccountStatus.UNINSTALLED else "reinstall-required")
     # A `subdomain` other than the stored one is a renamed account, not a foreign one: the rule's
-    # signature binds the account id; once it verifies, the stored host follows (`dealcopy.hosts.follow_hook`).
+    # signature binds the account id; the worker's client follows the rename (`dealcopy.hosts.host_checker`).
     return account
 
 

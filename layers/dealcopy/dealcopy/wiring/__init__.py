@@ -2,11 +2,11 @@
 
 One module per group of functions, each only plugging things together (the decisions live in
 the packages they build from): `tables` (DynamoDB, SQS, the secret), `amo` (amoCRM clients),
-`install` (the OAuth function), `widget` (the widget routes), `worker` (the worker and the
-catch-up), `schedules` (EventBridge Scheduler). Handlers write `wiring.x()`: the module of `x`
-is imported on first use, so a function's cold start pays only for what its routes build
-(the DP hook's must stay <= 1.5x `import boto3`); keep imports inside those modules lazy too.
-Domain code receives these objects as arguments and never imports boto3 or httpx itself.
+`install` (the OAuth function), `keepalive` (the scheduled token refresh), `widget` (the widget
+routes), `worker` (the worker and the catch-up), `schedules` (EventBridge Scheduler). Handlers
+write `wiring.x()`: the module of `x` is imported on first use, so a function's cold start pays
+only for what its routes build (the DP hook's must stay <= 1.5x `import boto3`); keep imports
+inside those modules lazy too. Domain code receives these objects as arguments and never imports boto3 or httpx itself.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ _WHERE = {
     "amo_client": "amo",
     "api_base_url": "amo",
     "client_for": "amo",
+    "confirms_host": "amo",
     "copy_engine": "amo",
     "forget_account": "amo",
     "http": "amo",
@@ -33,6 +34,8 @@ _WHERE = {
     "token_provider": "amo",
     "install_service": "install",
     "uninstall_guard": "install",
+    "stop_schedules": "install",
+    "keep_alive": "keepalive",
     "delayed_copies": "schedules",
     "repeats": "schedules",
     "schedule_fires": "schedules",
@@ -57,6 +60,7 @@ _WHERE = {
     "sqs": "tables",
     "table": "tables",
     "follow_hook": "widget",
+    "keep_zone": "widget",
     "manual_copier": "widget",
     "one_time_tokens": "widget",
     "rule_book": "widget",

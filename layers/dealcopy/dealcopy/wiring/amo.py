@@ -117,13 +117,42 @@ def token_provider(account: Account) -> DynamoTokenProvider:
                 relocating_refresher(oauth, accounts(), account.account_id, api_base_url, settings().api_domains),
                 lease=settings().refresh_lock_seconds,
                 deadline=settings().refresh_deadline_seconds,
+                on_refused=_count_refused,
             )
         return provider
 
 
+def _count_refused(account_id: int) -> None:
+    """amoCRM refused an account's refresh token for good: the metric an alarm watches."""
+    from dealcopy.observability import metrics
+
+    metrics.add_metric(name="RefreshRefused", unit="Count", value=1)
+
+
 def client_for(account: Account) -> AmoClient:
-    """An amoCRM client for an installed account (throttled per account, refreshing tokens)."""
-    return amo_client(str(account.account_id), api_base_url(account.domain), token_provider(account))
+    """An amoCRM client for an installed account (throttled per account, refreshing tokens, following a
+    rename after a 404 before the 404 counts)."""
+    from dealcopy.hosts import host_checker
+
+    client = amo_client(str(account.account_id), api_base_url(account.domain), token_provider(account))
+    client.host_check = host_checker(oauth, accounts(), account.account_id, api_base_url, settings().api_domains)
+    return client
+
+
+def confirms_host(account: Account, host: str) -> bool:
+    """Whether amoCRM answers at `host` as this account (`GET /api/v4/account` with its token names its id).
+
+    The stored token as it is (no refresh is spent at a host that may not be the account's)."""
+    from dealcopy.amo.account import read_account
+    from dealcopy.amo.errors import AmoError, AmoTokenError, AmoUnavailable
+    from dealcopy.amo.tokens import StaticToken
+
+    try:
+        token = token_provider(account).access_token()
+        api = amo_client(str(account.account_id), api_base_url(host), StaticToken(token))
+        return int((read_account(api) or {}).get("id") or 0) == account.account_id
+    except (AmoError, AmoUnavailable, AmoTokenError, ValueError):
+        return False
 
 
 def forget_account(account_id: int) -> None:
@@ -137,4 +166,10 @@ def copy_engine(account: Account, client: AmoClient | None = None) -> CopyEngine
     from dealcopy.copying.engine import CopyEngine
 
     api = client or client_for(account)
-    return CopyEngine(api, account_domain=account.domain, account_key=str(account.account_id), country=account.country)
+    return CopyEngine(
+        api,
+        account_domain=account.domain,
+        account_key=str(account.account_id),
+        country=account.country,
+        timezone=account.timezone,
+    )

@@ -24,7 +24,15 @@ def uninstall_guard() -> UninstallGuard:
         probe=lambda account: read_account(client_for(account)),
         forget=forget_account,
         retain=retention().expire,
+        stop=stop_schedules if settings().schedule_group else None,
     )
+
+
+def stop_schedules(account_id: int) -> dict[str, int]:
+    """An uninstall: every repeat of the account stops and every pending delayed copy is cancelled."""
+    from dealcopy.wiring.schedules import delayed_copies, repeats
+
+    return {"repeats": repeats().stop_all(account_id), "delayed": delayed_copies().cancel_all(account_id)}
 
 
 def install_service() -> InstallService:
@@ -38,7 +46,7 @@ def install_service() -> InstallService:
 
     def read_account(base_url: str, pair: TokenPair) -> dict[str, Any]:
         key = install_budget_key(pair.claims(), base_url)
-        return account_of_tokens(amo_client(key, base_url, StaticToken(pair.access_token)))
+        return account_of_tokens(amo_client(key, base_url, StaticToken(pair.access_token)), with_zone=True)
 
     return InstallService(
         accounts=accounts(),

@@ -6,7 +6,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from dealcopy.config import settings
-from dealcopy.wiring.amo import client_for, copy_engine
+from dealcopy.wiring.amo import client_for, confirms_host, copy_engine
 from dealcopy.wiring.tables import accounts, claims, client_secret, presets, run_store, seams
 
 if TYPE_CHECKING:
@@ -26,17 +26,36 @@ def one_time_tokens() -> OneTimeTokens:
     return OneTimeTokens(claims(), client_secret, redirect_uri=cfg.redirect_uri, client_id=cfg.client_id)
 
 
-def widget_session(headers: dict[str, str], *, require_licence: bool = False) -> WidgetSession:
+def widget_session(
+    headers: dict[str, str], *, require_licence: bool = False, allow_disconnected: bool = False
+) -> WidgetSession:
     from dealcopy.web.session import followed_session
 
-    return followed_session(headers, one_time_tokens(), accounts(), require_licence=require_licence)
+    return followed_session(
+        headers,
+        one_time_tokens(),
+        accounts(),
+        require_licence=require_licence,
+        allow_disconnected=allow_disconnected,
+        confirm=confirms_host,
+    )
 
 
 def follow_hook(account: Account, subdomain: str | None) -> Account:
-    """After a DP hook's signature verified for `account`: its `subdomain` becomes the stored host."""
-    from dealcopy import hosts
+    """After a DP hook's signature verified for `account`: the account as stored.
 
-    return hosts.follow_hook(accounts(), account, subdomain)
+    The hook's `subdomain` is a claim, and confirming it would cost the hook an amoCRM call: the
+    worker's first request at the stored host answers 404 after a rename, and its client follows
+    amoCRM's own lookup there (`hosts.host_checker`)."""
+    return account
+
+
+def keep_zone(account: Account) -> Account:
+    """The account with its time zone read from amoCRM now and stored (unchanged if amoCRM cannot say)."""
+    from dealcopy.amo.account import read_timezone
+    from dealcopy.usecases.keepalive import keep_timezone
+
+    return keep_timezone(accounts(), lambda a: read_timezone(client_for(a)), account)
 
 
 def rule_book(account: Account) -> RuleBook:
