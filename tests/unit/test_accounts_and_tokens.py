@@ -8,6 +8,7 @@ from dealcopy.accounts import AccountStatus
 from dealcopy.amo.errors import AmoUnavailable, ReinstallRequired
 from dealcopy.amo.oauth import OAuthGrantRejected, TokenPair
 from dealcopy.amo.tokens import RefreshUnavailable
+from dealcopy.observability import metrics
 from dealcopy.storage.accounts import AccountRepository
 from dealcopy.storage.claims import ClaimStore
 from dealcopy.storage.tokens import DynamoTokenProvider
@@ -70,9 +71,12 @@ def test_rejected_refresh_token_marks_the_account_for_reinstall(accounts):
         raise OAuthGrantRejected(400, "Token has been revoked")
 
     provider = DynamoTokenProvider(accounts, 30000001, refresher)
+    metrics.clear_metrics()
     with pytest.raises(ReinstallRequired):
         provider.refreshed_after("access-1")
     assert accounts.get(30000001).status is AccountStatus.REINSTALL_REQUIRED
+    assert metrics.metric_set["RefreshRefused"]["Value"] == [1.0]  # what RefreshRefusedAlarm counts
+    metrics.clear_metrics()
     with pytest.raises(ReinstallRequired):  # no loop, no second call to amoCRM
         provider.access_token()
 
@@ -161,8 +165,10 @@ def test_a_reinstall_during_a_refused_refresh_is_not_marked(accounts):
         raise OAuthGrantRejected(401, "The integration was uninstalled")
 
     provider = DynamoTokenProvider(accounts, 30000001, refused_while_reinstalled)
+    metrics.clear_metrics()
     assert provider.refreshed_after("access-1") == "access-5"
     assert accounts.get(30000001).status is AccountStatus.ACTIVE
+    assert "RefreshRefused" not in metrics.metric_set  # nobody was disconnected
 
 
 def test_an_uninstall_during_a_refresh_stays_uninstalled(accounts):

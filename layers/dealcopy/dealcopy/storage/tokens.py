@@ -20,10 +20,13 @@ import time
 import uuid
 from collections.abc import Callable
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from dealcopy.accounts import StoredTokens
 from dealcopy.amo.errors import AmoUnavailable, ReinstallRequired
 from dealcopy.amo.oauth import OAuthGrantRejected, TokenPair
 from dealcopy.amo.tokens import RefreshUnavailable
+from dealcopy.observability import metrics
 from dealcopy.storage.accounts import AccountRepository
 
 Refresher = Callable[[str], TokenPair]
@@ -121,6 +124,8 @@ class DynamoTokenProvider:
     def _after_refusal(self, refused: str, version: int, owner: str, err: OAuthGrantRejected) -> str:
         self._cached = None
         if self._accounts.mark_reinstall_required(self._account_id, owner, refused, version):
+            # The account is disconnected until reinstalled: the `RefreshRefusedAlarm` counts these.
+            metrics.add_metric(name="RefreshRefused", unit=MetricUnit.Count, value=1)
             raise ReinstallRequired(
                 f"account {self._account_id}: amoCRM rejected the refresh token; the widget must be reinstalled"
             ) from err
