@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from dealcopy.amo.client import AmoClient
     from dealcopy.amo.oauth import OAuthClient, TokenPair
     from dealcopy.amo.tokens import TokenProvider
+    from dealcopy.auth.client_secrets import ClientSecrets
     from dealcopy.auth.one_time_token import OneTimeTokens
     from dealcopy.copying.engine import CopyEngine
     from dealcopy.dp.catchup import CatchUp
@@ -80,11 +81,30 @@ def claims() -> ClaimStore:
     return ClaimStore(table(settings().jobs_table))
 
 
-def client_secret() -> str:
-    """The integration's secret from Secrets Manager (powertools caches it for 5 minutes)."""
+def client_secrets() -> ClientSecrets:
+    """The integration's secret from Secrets Manager, and the previous one after a rotation (cached 5 minutes)."""
     from aws_lambda_powertools.utilities import parameters
 
-    return str(parameters.get_secret(settings().client_secret_id, max_age=300))
+    from dealcopy.auth.client_secrets import ClientSecrets
+
+    cfg = settings()
+    raw = parameters.get_secret(cfg.client_secret_id, max_age=cfg.client_secret_cache_seconds)
+    return ClientSecrets.parse(str(raw), window_days=cfg.secret_rotation_window_days)
+
+
+def client_secret() -> str:
+    """The current client secret: what OAuth calls send and new DP rule signatures are made with."""
+    return client_secrets().current
+
+
+def redirect_uri() -> str:
+    """REDIRECT_URI, or else the stack's parameter holding the API's own address (template: RedirectUriParameter)."""
+    cfg = settings()
+    if cfg.redirect_uri or not cfg.redirect_uri_parameter:
+        return cfg.redirect_uri
+    from aws_lambda_powertools.utilities import parameters
+
+    return str(parameters.get_parameter(cfg.redirect_uri_parameter, max_age=3600))
 
 
 @cache
@@ -105,7 +125,7 @@ def oauth() -> OAuthClient:
     from dealcopy.amo.oauth import OAuthClient
 
     cfg = settings()
-    return OAuthClient(cfg.client_id, client_secret(), cfg.redirect_uri, http=http())
+    return OAuthClient(cfg.client_id, client_secret(), redirect_uri(), http=http())
 
 
 def api_base_url(domain: str) -> str:
@@ -240,10 +260,12 @@ def presets() -> PresetRepository:
 
 @cache
 def one_time_tokens() -> OneTimeTokens:
+    import time
+
     from dealcopy.auth.one_time_token import OneTimeTokens
 
-    cfg = settings()
-    return OneTimeTokens(claims(), client_secret, redirect_uri=cfg.redirect_uri, client_id=cfg.client_id)
+    accepted = lambda: client_secrets().accepted(time.time())  # noqa: E731
+    return OneTimeTokens(claims(), accepted, redirect_uri=redirect_uri(), client_id=settings().client_id)
 
 
 def widget_session(headers: dict[str, str], *, require_licence: bool = False) -> WidgetSession:
