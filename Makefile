@@ -44,8 +44,11 @@ lint: $(STAMP) $(CHECKOV_VENV)/.installed ## Ruff lint + format check; checkov o
 validate: $(SAM_STAMP) ## sam validate --lint (offline)
 	$(BIN)/sam validate --lint --template template.yaml
 
-build: $(SAM_STAMP) ## sam build (no Docker), for arm64 as deployed
-	$(BIN)/sam build --template template.yaml --build-dir .aws-sam/build
+# The built template refuses a deploy whose Architecture differs from its wheels (tools/build_arch.py).
+ARCH ?= arm64
+build: $(SAM_STAMP) ## sam build (no Docker), for arm64 as deployed (ARCH=x86_64 for Intel)
+	$(BIN)/sam build --template template.yaml --build-dir .aws-sam/build --parameter-overrides Architecture=$(ARCH)
+	$(PY) -m tools.build_arch .aws-sam/build --architecture $(ARCH)
 
 # The built artifact is what runs: the same template built for this machine's processor (compiled
 # wheels such as pydantic-core load only on theirs), in a folder (and build.toml) of its own, run by a
@@ -57,6 +60,7 @@ RUNTIME_VENV := .venv-runtime
 build-local: $(SAM_STAMP) ## sam build for this machine's processor into .aws-sam/local/build (what demo-built runs)
 	$(BIN)/sam build --template template.yaml --build-dir $(LOCAL_BUILD) --cache-dir .aws-sam/local/cache \
 		--parameter-overrides Architecture=$(HOST_ARCH)
+	$(PY) -m tools.build_arch $(LOCAL_BUILD) --architecture $(HOST_ARCH)
 
 $(RUNTIME_VENV)/.installed: requirements-runtime.txt
 	@test -n "$(PY313)" || { echo "python3.13 not found (pyenv install 3.13 or set PY313=/path/to/python3.13)"; exit 1; }
