@@ -11,12 +11,8 @@ does within 5 minutes.
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import boto3
 import httpx
@@ -26,10 +22,9 @@ from dealcopy.install import uninstall_signature
 from devstack.client import widget_token
 from devstack.template import Template
 from tests.dp.conftest import STACK_ENV
-from tests.dp.helpers import call, hook_form, install, jobs, post_hook, settled, sign, stage, wait_for
+from tests.dp.helpers import admin, call, hook_form, install, jobs, post_hook, settled, sign, stage, wait_for
 from tests.support.stack import local_stack
 
-ROOT = Path(__file__).resolve().parents[2]
 TRIGGER = stage("Support", "Переговоры")
 TARGET = {**stage("Выполнение", "В работе"), "fields": [], "catalogs": []}
 SOURCES = (24_002_812, 24_002_813, 24_002_814, 24_002_815)
@@ -75,23 +70,6 @@ def _copied(stack, account, signed: dict, lead_id: int, count: int) -> dict:
     return job
 
 
-def _admin(stack, *args: str) -> dict:
-    env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": stack.moto_url,
-        "AWS_DEFAULT_REGION": stack.region,
-        "JOBS_TABLE": stack.physical["JobsTable"],
-        "ACCOUNTS_TABLE": stack.physical["AccountsTable"],
-        "CLIENT_SECRET_ID": Template().parameter_defaults()["ClientSecretName"],
-        "PYTHONPATH": str(ROOT / "layers" / "dealcopy"),
-    }
-    done = subprocess.run(  # noqa: S603 - our own module
-        [sys.executable, "-m", "tools.admin", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
 @pytest.mark.slow
 def test_a_rule_signed_before_a_rotation_runs_in_the_window_is_refused_after_it_and_runs_once_re_saved(stack, account):
     old = sign(stack, account, TARGET)
@@ -103,7 +81,7 @@ def test_a_rule_signed_before_a_rotation_runs_in_the_window_is_refused_after_it_
     _copied(stack, account, old, SOURCES[1], 2)
     # amoCRM signs widget calls and the uninstall hook with the secret it has: both count in the window.
     assert call(stack, "GET", "/widget/settings", account, token=widget_token(stack, account)).status_code == 200
-    listed = _admin(stack, "rules", "old-key", "--account", str(account["id"]))
+    listed = admin(stack, "rules", "old-key", "--account", str(account["id"]))
     assert listed["previous_key_id"] == old["signature"].split(".")[0]
     assert [r["stages"] for r in listed["rules"]] == [[TRIGGER]]
 
@@ -124,8 +102,8 @@ def test_a_rule_signed_before_a_rotation_runs_in_the_window_is_refused_after_it_
     resaved = sign(stack, account, TARGET, token=widget_token(stack, account, secret=new_secret))
     assert resaved["rule"] == old["rule"] and resaved["signature"] != old["signature"]
     _copied(stack, account, resaved, SOURCES[3], before + 1)
-    assert _admin(stack, "rules", "old-key", "--account", str(account["id"]))["rules"] == []
-    recent = _admin(stack, "jobs", "recent", str(account["id"]))
+    assert admin(stack, "rules", "old-key", "--account", str(account["id"]))["rules"] == []
+    recent = admin(stack, "jobs", "recent", str(account["id"]))
     assert {j["lead_id"] for j in recent} == {SOURCES[0], SOURCES[1], SOURCES[3]}
     assert {j["state"] for j in recent} == {"done"}
 

@@ -7,7 +7,6 @@ plays the deployed API; `main` is what `make widget` runs.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import ipaddress
 import json
 import socket
@@ -24,15 +23,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-WIDGET = Path(__file__).resolve().parents[2] / "widget"
-
 
 @pytest.fixture(scope="module")
 def build():
-    spec = importlib.util.spec_from_file_location("widget_build_backend", WIDGET / "tools" / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from widget.tools import build as widget_build  # what `make widget` runs (widget/tools/build.py)
+
+    return widget_build
 
 
 @pytest.fixture(scope="module")
