@@ -98,7 +98,7 @@ def test_a_rule_signed_before_a_rotation_runs_in_the_window_is_refused_after_it_
     time.sleep(1)
     assert len(jobs(stack, account)) == before  # nothing was queued
 
-    # The admin opens the DP action and saves it: the widget re-signs it, with the new secret.
+    # The admin opens the DP action, changes a setting and saves: the widget signs it again, with the new secret.
     resaved = sign(stack, account, TARGET, token=widget_token(stack, account, secret=new_secret))
     assert resaved["rule"] == old["rule"] and resaved["signature"] != old["signature"]
     _copied(stack, account, resaved, SOURCES[3], before + 1)
