@@ -14,26 +14,27 @@ export SAM_CLI_TELEMETRY := 0
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements-dev.txt layers/dealcopy/requirements.txt
+# Every virtualenv installs from a lock file with hashes (`make lock` writes them; docs/operations.md).
+PIP_INSTALL = -m pip install -q --require-hashes -r
+$(STAMP): requirements-dev.lock
 	@test -n "$(PY313)" || { echo "python3.13 not found (pyenv install 3.13 or set PY313=/path/to/python3.13)"; exit 1; }
 	test -x $(PY) || $(PY313) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) $(PIP_INSTALL) requirements-dev.lock
 	touch $@
 
 SAM_STAMP := $(VENV)/.installed-sam
-$(SAM_STAMP): $(STAMP) requirements-sam.txt
-	$(PY) -m pip install -q -r requirements-sam.txt
+$(SAM_STAMP): $(STAMP) requirements-sam.lock
+	$(PY) $(PIP_INSTALL) requirements-sam.lock
 	touch $@
 
 venv: $(STAMP) ## Create .venv and install the dev dependencies
 
 # checkov pins many packages of its own: it gets a virtualenv of its own.
 CHECKOV_VENV := .venv-checkov
-$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+$(CHECKOV_VENV)/.installed: requirements-checkov.lock
 	@test -n "$(PY313)" || { echo "python3.13 not found (pyenv install 3.13 or set PY313=/path/to/python3.13)"; exit 1; }
 	test -x $(CHECKOV_VENV)/bin/python || $(PY313) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install -q -r requirements-checkov.txt
+	$(CHECKOV_VENV)/bin/python $(PIP_INSTALL) requirements-checkov.lock
 	touch $@
 
 lint: $(STAMP) $(CHECKOV_VENV)/.installed ## Ruff lint + format check; checkov on template.yaml (every finding fixed or skipped with a reason)
@@ -44,8 +45,11 @@ lint: $(STAMP) $(CHECKOV_VENV)/.installed ## Ruff lint + format check; checkov o
 validate: $(SAM_STAMP) ## sam validate --lint (offline)
 	$(BIN)/sam validate --lint --template template.yaml
 
-build: $(SAM_STAMP) ## sam build (no Docker), for arm64 as deployed
-	$(BIN)/sam build --template template.yaml --build-dir .aws-sam/build
+# The built template refuses a deploy whose Architecture differs from its wheels (tools/build_arch.py).
+ARCH ?= arm64
+build: $(SAM_STAMP) ## sam build (no Docker), for arm64 as deployed (ARCH=x86_64 for Intel)
+	$(BIN)/sam build --template template.yaml --build-dir .aws-sam/build --parameter-overrides Architecture=$(ARCH)
+	$(PY) -m tools.build_arch .aws-sam/build --architecture $(ARCH)
 
 # The built artifact is what runs: the same template built for this machine's processor (compiled
 # wheels such as pydantic-core load only on theirs), in a folder (and build.toml) of its own, run by a
@@ -57,11 +61,12 @@ RUNTIME_VENV := .venv-runtime
 build-local: $(SAM_STAMP) ## sam build for this machine's processor into .aws-sam/local/build (what demo-built runs)
 	$(BIN)/sam build --template template.yaml --build-dir $(LOCAL_BUILD) --cache-dir .aws-sam/local/cache \
 		--parameter-overrides Architecture=$(HOST_ARCH)
+	$(PY) -m tools.build_arch $(LOCAL_BUILD) --architecture $(HOST_ARCH)
 
-$(RUNTIME_VENV)/.installed: requirements-runtime.txt
+$(RUNTIME_VENV)/.installed: requirements-runtime.lock
 	@test -n "$(PY313)" || { echo "python3.13 not found (pyenv install 3.13 or set PY313=/path/to/python3.13)"; exit 1; }
 	test -x $(RUNTIME_VENV)/bin/python || $(PY313) -m venv $(RUNTIME_VENV)
-	$(RUNTIME_VENV)/bin/python -m pip install -q -r requirements-runtime.txt
+	$(RUNTIME_VENV)/bin/python $(PIP_INSTALL) requirements-runtime.lock
 	touch $@
 
 runtime-venv: $(RUNTIME_VENV)/.installed ## The runtime-only virtualenv (python3.13 + boto3, as Lambda's runtime)
@@ -75,12 +80,23 @@ unit: $(STAMP) ## Fast tests only
 # The Lambda runtime is 3.13, but the shared code must also run on 3.11.
 PY311 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3.11) $(shell command -v python3.11 2>/dev/null))
 VENV311 := .venv-py311
-$(VENV311)/.installed: requirements-dev.txt layers/dealcopy/requirements.txt
+# Some pins of the 3.13 lock need a newer Python (networkx, via moto's cfn-lint): 3.11 has a lock of its own.
+$(VENV311)/.installed: requirements-dev-py311.lock
 	@test -n "$(PY311)" || { echo "python3.11 not found (set PY311=/path/to/python3.11)"; exit 1; }
 	test -x $(VENV311)/bin/python || $(PY311) -m venv $(VENV311)
-	$(VENV311)/bin/python -m pip install -q -r layers/dealcopy/requirements.txt \
-		$$(grep -E '^(boto3|moto|pytest|pytest-timeout|hypothesis|starlette|uvicorn|PyYAML)' requirements-dev.txt | sed 's/[[:space:]]*#.*//')
+	$(VENV311)/bin/python $(PIP_INSTALL) requirements-dev-py311.lock
 	touch $@
+
+# Resolves every list into its lock with hashes; run after editing a list, commit both (docs/operations.md).
+PIP_COMPILE = -m piptools compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(STAMP) $(VENV311)/.installed ## Lock files with hashes from the requirement lists (pip-tools), on 3.13 and 3.11
+	export CUSTOM_COMPILE_COMMAND="make lock"; \
+	$(PY) $(PIP_COMPILE) -o layers/dealcopy/requirements.txt layers/dealcopy/requirements.in && \
+	$(PY) $(PIP_COMPILE) -o requirements-dev.lock requirements-dev.txt && \
+	$(PY) $(PIP_COMPILE) -o requirements-sam.lock requirements-sam.txt && \
+	$(PY) $(PIP_COMPILE) -o requirements-runtime.lock requirements-runtime.txt && \
+	$(PY) $(PIP_COMPILE) -o requirements-checkov.lock requirements-checkov.txt && \
+	$(VENV311)/bin/python $(PIP_COMPILE) -o requirements-dev-py311.lock requirements-dev.txt
 
 # On 3.11: every in-process suite, plus the HTTP suites that run each function through the local stack
 # (started with the same interpreter), so handlers, worker and scheduler run on 3.11 too. The rest of the
@@ -132,4 +148,4 @@ browser: $(STAMP) chromium widget-harness widget ## Browser tests of the widget 
 clean: ## Remove build output and virtualenvs
 	rm -rf .aws-sam $(VENV) $(VENV311) $(RUNTIME_VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache
 
-.PHONY: help venv lint validate build build-local runtime-venv demo-built unit compat test demo dev stack bench clean widget widget-harness chromium browser
+.PHONY: help venv lock lint validate build build-local runtime-venv demo-built unit compat test demo dev stack bench clean widget widget-harness chromium browser

@@ -8,6 +8,7 @@ from dealcopy.usecases.jobs import catch_up_missed
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event, context):
-    report = catch_up_missed(catch_up=wiring.catch_up())
+    # the lease lasts past this function's timeout (template: CatchUpFunction Timeout 120)
+    report = catch_up_missed(catch_up=wiring.catch_up(), lease=wiring.claims(), lease_seconds=150)
     logger.info("catch-up done", extra={k: v for k, v in report.items() if k != "queued_jobs"})
     return report

@@ -30,7 +30,7 @@ def dp_hook():
         body_text(event),
         event.headers.get("content-type"),
         accounts=accounts,
-        client_secret=wiring.client_secret,
+        client_secrets=wiring.client_secrets,
         queue=wiring.job_queue(),
         dp_rules=wiring.dp_rules(),
         follow=wiring.follow_hook,

@@ -1,4 +1,6 @@
-"""OAuth redirect URI (install) and the uninstall hook."""
+"""OAuth redirect URI (install), the uninstall hook and the health route."""
+
+import time
 
 from dealcopy import wiring
 from dealcopy.amo.errors import AmoUnavailable
@@ -42,12 +44,19 @@ def oauth_callback():
 def oauth_uninstall():
     params = app.current_event.query_string_parameters or {}
     # 400 `bad-uninstall-request` / 401 `bad-uninstall-signature` come from web/errors.py.
-    account_id = verify_uninstall(params, settings().client_id, wiring.client_secret())
+    # amoCRM signs with the secret it has: the previous one still counts during a rotation's window
+    account_id = verify_uninstall(params, settings().client_id, *wiring.client_secrets().accepted(time.time()))
     # Replay-safe: dropped only if amoCRM confirms the stored tokens are revoked (dealcopy.install_guard);
     # otherwise kept and answered 200 with `uninstalled: false` (503 if amoCRM could not tell).
     dropped = wiring.uninstall_guard().uninstall(account_id)
     logger.info("uninstall hook", extra={"account_id": account_id, "dropped": dropped})
     return {"account_id": account_id, "uninstalled": dropped}
+
+
+@app.get("/health")
+def health():
+    """For `make widget` and monitors: the deployed API answers, and it is ours. Reads nothing."""
+    return {"service": "amo-dealcopy", "status": "ok"}
 
 
 lambda_handler = http_entry(app)

@@ -101,7 +101,7 @@ def sign_dp_rule():
         body,
         rules=wiring.rule_book(session.account),
         signatures=wiring.signatures(),
-        client_secret=wiring.client_secret,
+        client_secrets=wiring.client_secrets,
     )
 
 

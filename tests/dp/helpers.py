@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -13,9 +18,11 @@ from amo_emulator.dp import hook_payload
 from amo_emulator.seed_demo import pipeline_id, status_id
 from devstack.client import dp_hook_form as hook_form  # noqa: F401 - re-exported for the tests
 from devstack.client import post_dp_hook as post_hook  # noqa: F401 - re-exported for the tests
+from devstack.template import Template
 from tests.integration.widget_helpers import ADMIN, call, install  # noqa: F401 - re-exported for the tests
 
 T = TypeVar("T")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def stage(pipeline: str, name: str) -> dict[str, int]:
@@ -50,6 +57,27 @@ def hook_json(account, lead_id: int, where: dict[str, int], signed: dict[str, st
         settings=signed or {},
         at=at,
     )
+
+
+def admin(stack, *args: str) -> Any:
+    """`python -m tools.admin ...` against the stack's moto, as an operator runs it; the printed JSON."""
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": stack.moto_url,
+        "AWS_DEFAULT_REGION": stack.region,
+        "JOBS_TABLE": stack.physical["JobsTable"],
+        "ACCOUNTS_TABLE": stack.physical["AccountsTable"],
+        "COPY_QUEUE_URL": stack.physical["CopyJobsQueue"],
+        "COPY_DLQ_URL": stack.physical["CopyJobsDeadLetterQueue"],
+        "SCHEDULER_DLQ_URL": stack.physical["SchedulerDeadLetterQueue"],
+        "CLIENT_SECRET_ID": Template().parameter_defaults()["ClientSecretName"],
+        "PYTHONPATH": str(ROOT / "layers" / "dealcopy"),
+    }
+    done = subprocess.run(  # noqa: S603 - our own module
+        [sys.executable, "-m", "tools.admin", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 def wait_for(probe: Callable[[], T], *, timeout: float = 30, what: str = "the condition", every: float = 0.2) -> T:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.dp.helpers import (
     add_trigger,
+    admin,
     install,
     jobs,
     leads_in,
@@ -24,7 +21,6 @@ from tests.dp.helpers import (
     wait_for,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 SOURCE = 24_002_811
 PAID = stage("Воронка", "Оплачен счёт")
 DELIVERY = stage("Выполнение", "В работе")
@@ -98,24 +94,6 @@ def test_a_permanent_failure_ends_in_the_dlq_with_a_russian_note_on_the_source(d
     assert leads_in(dp_stack, account, DELIVERY) == []
 
 
-def _admin(stack, *args: str) -> dict | list:
-    env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": stack.moto_url,
-        "AWS_DEFAULT_REGION": stack.region,
-        "JOBS_TABLE": stack.physical["JobsTable"],
-        "ACCOUNTS_TABLE": stack.physical["AccountsTable"],
-        "COPY_QUEUE_URL": stack.physical["CopyJobsQueue"],
-        "COPY_DLQ_URL": stack.physical["CopyJobsDeadLetterQueue"],
-        "PYTHONPATH": str(ROOT / "layers" / "dealcopy"),
-    }
-    done = subprocess.run(  # noqa: S603 - our own module
-        [sys.executable, "-m", "tools.admin", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
 @pytest.mark.slow
 def test_amocrm_refusing_every_create_ends_in_dlq_and_note_then_the_redrive_completes_it(dp_stack, account):
     """Every create answers 500 (maybe done, maybe not): never a blind second create; after the last
@@ -130,16 +108,16 @@ def test_amocrm_refusing_every_create_ends_in_dlq_and_note_then_the_redrive_comp
     (note,) = [t for t in notes_on(dp_stack, account, SOURCE) if "не создана" in t]
     assert "Попыток: 5" in note and "могла быть создана" in note
     assert leads_in(dp_stack, account, DELIVERY) == []
-    listed = _admin(dp_stack, "jobs", "failed", "--account", str(account["id"]))
+    listed = admin(dp_stack, "jobs", "failed", "--account", str(account["id"]))
     assert [(j["job_id"], j["failed_in"], j["code"], j["in_dlq"]) for j in listed] == [
         (record["job_id"], "creating", "amocrm_uncertain", True)
     ]
     # The fix: amoCRM is healthy again. The re-drive resumes the job (a search first, then the create).
     dp_stack.control.clear_faults(account["id"])
-    result = _admin(dp_stack, "dlq", "redrive", "--account", str(account["id"]))
+    result = admin(dp_stack, "dlq", "redrive", "--account", str(account["id"]))
     assert result["moved"] == 1 and result["jobs_reset"] == 1
     (job,) = wait_for(lambda: settled(dp_stack, account, 1), timeout=30, what="the re-driven job")
     assert job["state"] == "done", job["data"]
     assert len(leads_in(dp_stack, account, DELIVERY)) == 1
-    assert _admin(dp_stack, "jobs", "failed", "--account", str(account["id"])) == []
+    assert admin(dp_stack, "jobs", "failed", "--account", str(account["id"])) == []
     assert take_dlq(dp_stack, account) == []

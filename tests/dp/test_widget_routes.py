@@ -36,7 +36,8 @@ def test_sign_returns_the_canonical_rule_and_its_hmac(dp_stack, account):
     assert rule["copy_budget"] is True and rule["anonymise"] is False  # normalised: defaults filled in
     assert body["rule"] == json.dumps(rule, sort_keys=True, separators=(",", ":"))
     key = hmac.new(dp_stack.client_secret.encode(), f"dp-rule|{account['id']}".encode(), hashlib.sha256).digest()
-    assert body["signature"] == hmac.new(key, body["rule"].encode(), hashlib.sha256).hexdigest()
+    key_id = hashlib.sha256(dp_stack.client_secret.encode()).hexdigest()[:8]  # names the secret that signed
+    assert body["signature"] == f"{key_id}.{hmac.new(key, body['rule'].encode(), hashlib.sha256).hexdigest()}"
     again = call(dp_stack, "POST", "/widget/dp/sign", account, json={"rule": {**RULE, "copy_budget": True}}).json()
     assert again == body  # the same rule always gives the same strings
     assert call(dp_stack, "POST", "/widget/dp/sign", account, json={"rule": body["rule"]}).json() == body

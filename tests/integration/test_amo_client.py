@@ -117,3 +117,20 @@ def test_empty_answers_are_none_and_pages_are_followed(emulator, demo):
     users = list(api.paginate("/api/v4/users", "users", limit=3))
     assert len(users) == 8 and len({u["id"] for u in users}) == 8
     assert list(api.paginate("/api/v4/leads", "leads", {"filter[id][]": [987654321]})) == []
+
+
+def test_waits_for_a_send_slot_are_the_rate_limit_wait_metric(emulator, demo):
+    """Three requests with room for two per 0.4 s: the third waits, and the wait is what the alarm sums."""
+    from dealcopy.observability import metrics
+
+    account_id, token = demo
+    api = client(emulator.url, token, limiter=SlidingWindowLimiter(rate=2, window=0.4), counter=RequestCounter())
+    metrics.clear_metrics()
+    try:
+        for _ in range(3):
+            assert api.get("/api/v4/account")["id"] == account_id
+        (waited,) = metrics.metric_set["AmoRateLimitWait"]["Value"]
+        assert 0.1 < waited < 1.0  # about 0.4 s, plus a loaded machine's sleep overshoot
+        assert metrics.metric_set["AmoRequests"]["Value"] == [1.0, 1.0, 1.0]
+    finally:
+        metrics.clear_metrics()

@@ -8,6 +8,7 @@ from dealcopy.accounts import AccountStatus
 from dealcopy.amo.errors import AmoUnavailable, ReinstallRequired
 from dealcopy.amo.oauth import OAuthGrantRejected, TokenPair
 from dealcopy.amo.tokens import RefreshUnavailable
+from dealcopy.observability import metrics
 from dealcopy.storage.accounts import AccountRepository
 from dealcopy.storage.claims import ClaimStore
 from dealcopy.storage.tokens import DynamoTokenProvider
@@ -78,9 +79,12 @@ def test_rejected_refresh_token_marks_the_account_for_reinstall(accounts):
         raise OAuthGrantRejected(400, "Token has been revoked")
 
     provider = DynamoTokenProvider(accounts, 30000001, refresher)
+    metrics.clear_metrics()
     with pytest.raises(ReinstallRequired):
         provider.refreshed_after("access-1")
     assert accounts.get(30000001).status is AccountStatus.REINSTALL_REQUIRED
+    assert metrics.metric_set["RefreshRefused"]["Value"] == [1.0]  # what RefreshRefusedAlarm counts
+    metrics.clear_metrics()
     with pytest.raises(ReinstallRequired):  # no loop, no second call to amoCRM
         provider.access_token()
 
@@ -169,8 +173,10 @@ def test_a_reinstall_during_a_refused_refresh_is_not_marked(accounts):
         raise OAuthGrantRejected(401, "The integration was uninstalled")
 
     provider = DynamoTokenProvider(accounts, 30000001, refused_while_reinstalled)
+    metrics.clear_metrics()
     assert provider.refreshed_after("access-1") == "access-5"
     assert accounts.get(30000001).status is AccountStatus.ACTIVE
+    assert "RefreshRefused" not in metrics.metric_set  # nobody was disconnected
 
 
 def test_an_uninstall_during_a_refresh_stays_uninstalled(accounts):
@@ -202,20 +208,24 @@ def test_the_lease_is_renewed_while_a_slow_refresh_runs(accounts):
 
 
 def test_a_refusal_disconnects_with_amocrms_reason_counts_once_and_a_reinstall_reconnects(accounts):
+    from dealcopy.observability import metrics
+
     _install(accounts, _pair(1), now=1_000_000)
-    counted = []
+    metrics.clear_metrics()
 
     def refresher(_):
         raise OAuthGrantRejected(400, "Token has expired")
 
-    provider = DynamoTokenProvider(accounts, 30000001, refresher, on_refused=counted.append)
+    provider = DynamoTokenProvider(accounts, 30000001, refresher)
     with pytest.raises(ReinstallRequired):
         provider.refreshed_after("access-1")
     with pytest.raises(ReinstallRequired):
         provider.refreshed_after("access-1")
     gone = accounts.get(30000001)
     assert (gone.disconnect_reason, gone.status) == ("Token has expired", AccountStatus.REINSTALL_REQUIRED)
-    assert abs(gone.disconnected_at - time.time()) < 60 and counted == [30000001]
+    assert abs(gone.disconnected_at - time.time()) < 60
+    assert metrics.metric_set["RefreshRefused"]["Value"] == [1.0]  # once, though refused twice
+    metrics.clear_metrics()
     again = _install(accounts, _pair(2), now=2_000_000)
     assert (again.disconnect_reason, again.disconnected_at, again.tokens_at) == (None, None, 2_000_000)
 
@@ -229,17 +239,6 @@ def test_a_refresh_stamps_the_pair_with_the_callers_time(accounts):
     assert [a.account_id for a in accounts.installed()] == [30000001]
     accounts.mark_uninstalled(30000001)
     assert accounts.installed() == []
-
-
-def test_a_refused_refresh_is_the_metric_an_alarm_watches():
-    from dealcopy.observability import metrics
-    from dealcopy.wiring import amo as wiring
-
-    metrics.clear_metrics()
-    wiring._count_refused(30000001)
-    assert metrics.metric_set["RefreshRefused"]["Value"] == [1.0]
-    assert metrics.metric_set["RefreshRefused"]["Unit"] == "Count"
-    metrics.clear_metrics()
 
 
 def test_the_keep_alive_takes_the_oldest_due_pairs_up_to_its_limit_and_keeps_their_zone(accounts):

@@ -17,7 +17,9 @@ The archive has the files at its root (manifest.json, script.js, style.css, i18n
 templates/), fixed timestamps and a fixed order, so the same sources give the same bytes;
 script.js is the bundle of src/*.js (one anonymous RequireJS module, what amoCRM loads).
 `--backend-url` puts the deployed API into the archive: the default address in script.js and
-`dp.webhook_url` (`<url>/dp/hook`) in the manifest; the sources keep the placeholder.
+`dp.webhook_url` (`<url>/dp/hook`) in the manifest; the sources keep the placeholder. Before that
+it must be https and answer `GET <url>/health` as our API does (`{"service": "amo-dealcopy", ...}`),
+with a certificate Python trusts: an archive pointing at a wrong or dead address is refused.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ import argparse
 import json
 import re
 import shutil
+import ssl
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -289,13 +294,34 @@ def build(widget: Path, out: Path, backend_url: str | None = None) -> list[str]:
     return check_zip(out)
 
 
+HEALTH = {"service": "amo-dealcopy", "status": "ok"}
+
+
+def check_backend(url: str, timeout: float = 10.0) -> list[str]:
+    """Problems with the deployed API's address: not https, or no answer from our health route."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc:
+        return [f"--backend-url {url!r} must be an https:// address (amoCRM pages are https)"]
+    health = f"{url.rstrip('/')}/health"
+    try:
+        with urllib.request.urlopen(health, timeout=timeout, context=ssl.create_default_context()) as answer:  # noqa: S310 - https only
+            body = json.loads(answer.read(4096) or b"null")
+    except (urllib.error.URLError, OSError, ValueError) as err:
+        reason = getattr(err, "reason", err)
+        return [f"{health} does not answer ({reason}): is --backend-url the stack's ApiUrl output?"]
+    if not isinstance(body, dict) or {k: body.get(k) for k in HEALTH} != HEALTH:
+        return [f"{health} answered, but not as amo-dealcopy's API: is --backend-url the stack's ApiUrl output?"]
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend-url", default="", help="the deployed API (https://...), put into the archive")
     parser.add_argument("--out", default=str(ROOT / "dist" / "widget.zip"))
     args = parser.parse_args(argv)
     out = Path(args.out)
-    problems = build(WIDGET, out, args.backend_url or None)
+    problems = check_backend(args.backend_url) if args.backend_url else []
+    problems = problems or build(WIDGET, out, args.backend_url or None)
     if problems:
         for problem in problems:
             print(f"widget: {problem}", file=sys.stderr)

@@ -38,7 +38,10 @@ class Settings:
 
     client_id: str = ""
     redirect_uri: str = ""
+    redirect_uri_parameter: str = ""  # SSM parameter holding the redirect URI, read when redirect_uri is empty
     client_secret_id: str = ""  # Secrets Manager name/ARN of the client secret
+    client_secret_cache_seconds: int = 300  # how long a process keeps the secret it read
+    secret_rotation_window_days: int = 30  # the previous client secret is accepted this long after a rotation
 
     allowed_origins: list[str] = field(default_factory=lambda: _csv(DEFAULT_ORIGIN_PATTERNS))
     api_domains: list[str] = field(default_factory=lambda: _csv(DEFAULT_API_DOMAINS))

@@ -129,8 +129,11 @@ def uninstall_signature(secret: str, client_uuid: str, account_id: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def verify_uninstall(params: dict[str, str], client_id: str, secret: str) -> int:
-    """The account id of a genuine uninstall hook; `UninstallIncomplete` or `UninstallRejected` otherwise."""
+def verify_uninstall(params: dict[str, str], client_id: str, *secrets: str) -> int:
+    """The account id of a genuine uninstall hook; `UninstallIncomplete` or `UninstallRejected` otherwise.
+
+    `secrets`: the client secrets a signature may be made with (after a rotation: the current and the previous).
+    """
     client_uuid = params.get("client_uuid", "")
     account_id = params.get("account_id", "")
     signature = params.get("signature", "").lower()
@@ -140,7 +143,8 @@ def verify_uninstall(params: dict[str, str], client_id: str, secret: str) -> int
     # Compared as bytes: `compare_digest` on a str with non-ASCII characters raises TypeError.
     if not hmac.compare_digest(_raw(client_uuid), _raw(client_id)):
         raise UninstallRejected()  # client_uuid is not this integration
-    if not hmac.compare_digest(_raw(signature), uninstall_signature(secret, client_uuid, account_id).encode()):
+    given = _raw(signature)
+    if not any(hmac.compare_digest(given, uninstall_signature(s, client_uuid, account_id).encode()) for s in secrets):
         raise UninstallRejected()  # the signature does not match
     return number
 

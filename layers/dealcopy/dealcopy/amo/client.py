@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from dealcopy.amo.budget import Limiter
+from dealcopy.amo.budget import BudgetUnavailable, Limiter
 from dealcopy.amo.counting import RequestCounter, request_counter
 from dealcopy.amo.errors import (
     AmoAmbiguousWrite,
@@ -158,7 +158,11 @@ class AmoClient:
         return left if self.stop_at is None else min(left, self.stop_at - now)
 
     def _send(self, method: str, path: str, token: str, params: Any, json: Any, remaining: float) -> Any:
-        self._limiter.acquire()
+        try:
+            self._counter.waited(self._limiter.acquire())
+        except BudgetUnavailable:
+            self._counter.exhausted()
+            raise
         status = 0
         try:
             response = self._http.request(

@@ -1,4 +1,4 @@
-"""Counts every amoCRM request we make: a CloudWatch metric plus an in-process counter.
+"""Counts every amoCRM request we make, and the waits for a send slot: CloudWatch metrics plus an in-process counter.
 
 The counter is what tests and `make bench` read to prove requests-per-copy figures.
 """
@@ -28,6 +28,15 @@ class RequestCounter:
         metrics.add_metric(name="AmoRequests", unit=MetricUnit.Count, value=1)
         if status == 429:
             metrics.add_metric(name="AmoRateLimited", unit=MetricUnit.Count, value=1)
+
+    def waited(self, seconds: float) -> None:
+        """Time a request spent waiting for a send slot (amoCRM's 7 requests/s, shared by every instance)."""
+        if seconds > 0:
+            metrics.add_metric(name="AmoRateLimitWait", unit=MetricUnit.Seconds, value=seconds)
+
+    def exhausted(self) -> None:
+        """No send slot within the bounded wait: the call failed as temporarily unavailable."""
+        metrics.add_metric(name="AmoBudgetExhausted", unit=MetricUnit.Count, value=1)
 
     def total(self, account: str | None = None) -> int:
         with self._lock:

@@ -1,6 +1,7 @@
 """Verifies the one-time JWT amoCRM's `$authorizedAjax` puts into `X-Auth-Token`.
 
-HS256 keyed by the integration's client secret; `aud` is scheme://host of our
+HS256 keyed by the integration's client secret (after a rotation, the previous one too for
+its window: `auth.client_secrets`); `aud` is scheme://host of our
 redirect URI; `client_uuid` must be our integration. amoCRM's SDK does not
 consume `jti`, so replay protection is ours: each `jti` is claimed once for the
 token's lifetime. The account id is taken from the verified token only.
@@ -12,8 +13,9 @@ boolean `true` (the string "false" is no admin), and any garbage is `TokenReject
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
@@ -58,19 +60,37 @@ def audience_of(redirect_uri: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def verify(token: str, *, secret: str, audience: str, client_id: str, now: float | None = None) -> dict:
-    """The token's claims if signature, audience, time window, client and claim types all check out."""
+def _decode(token: str, secrets: Sequence[str], audience: str) -> Any:
+    """jwt.decode with the first secret whose signature matches (after a rotation amoCRM may hold either)."""
+    *earlier, last = secrets
+    for secret in earlier:
+        try:
+            return _decode_with(token, secret, audience)
+        except jwt.InvalidSignatureError:
+            continue
+    return _decode_with(token, last, audience)
+
+
+def _decode_with(token: str, secret: str, audience: str) -> Any:
+    return jwt.decode(
+        token,
+        secret,
+        algorithms=["HS256"],
+        audience=audience,
+        leeway=LEEWAY,
+        options={"require": ["exp", "nbf", "iat", "jti", "aud"]},
+    )
+
+
+def verify(token: str, *, secret: str | Sequence[str], audience: str, client_id: str, now: float | None = None) -> dict:
+    """The token's claims if signature, audience, time window, client and claim types all check out.
+
+    `secret`: the client secret, or the secrets accepted right now (the current one first).
+    """
     if len(token) > MAX_TOKEN_CHARS or not token.isascii():
         raise TokenRejected("invalid token")
     try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=["HS256"],
-            audience=audience,
-            leeway=LEEWAY,
-            options={"require": ["exp", "nbf", "iat", "jti", "aud"]},
-        )
+        claims = _decode(token, (secret,) if isinstance(secret, str) else tuple(secret), audience)
     except jwt.ExpiredSignatureError as err:
         raise TokenRejected("token expired") from err
     except jwt.ImmatureSignatureError as err:
@@ -94,7 +114,9 @@ def verify(token: str, *, secret: str, audience: str, client_id: str, now: float
 class OneTimeTokens:
     """Authenticates a widget call exactly once per token."""
 
-    def __init__(self, claims: ClaimStore, secret: Callable[[], str], *, redirect_uri: str, client_id: str) -> None:
+    def __init__(
+        self, claims: ClaimStore, secret: Callable[[], str | Sequence[str]], *, redirect_uri: str, client_id: str
+    ) -> None:
         self._claims = claims
         self._secret = secret
         self._audience = audience_of(redirect_uri)

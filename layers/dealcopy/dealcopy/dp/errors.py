@@ -4,7 +4,8 @@ Statuses the edge gives them: `HookMalformed` 400 (`empty-body`, `bad-json`, `ba
 `bad-hook` with `errors`), `HookStale` 400 (`stale-event`: an
 `event[time]` outside the accepted window, so an old signed hook cannot be replayed),
 `HookUnsupported` 422 (`unsupported-entity`), `HookAccountGone` 410 (`uninstalled`,
-`reinstall-required`), `HookUnauthorized` 401 (`account-mismatch`, `unsigned`, `bad-signature`).
+`reinstall-required`), `HookUnauthorized` 401 (`account-mismatch`, `unsigned`, `bad-signature`),
+`HookKeyRetired` 401 (`signature-key-retired`: signed with a client secret retired after a rotation).
 `HookUnknownAccount` is answered exactly like a bad signature (401 `bad-signature`, same words):
 the answer must not tell which account ids have the widget installed.
 Data keys other than `errors` only fill the message's placeholders.
@@ -43,6 +44,12 @@ class HookAccountGone(HookRejected):
 
 class HookUnauthorized(HookRejected):
     code = "bad-signature"
+
+
+class HookKeyRetired(HookRejected):
+    """A genuine rule signed with the previous client secret after its window: the admin re-saves the action."""
+
+    code = "signature-key-retired"
 
 
 class HookUnknownAccount(HookUnauthorized):

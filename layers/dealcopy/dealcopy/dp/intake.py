@@ -5,7 +5,8 @@ Checks, in order, each with its own answer (nothing is queued unless all pass):
 400 `stale-event`: `event[time]` more than 24 h ago or more than 5 min ahead (a signed rule is
 not a password: an old hook replayed later is refused; a hook without a time gets the time we
 received it); 401 rule or signature missing, or a signature that does not match the rule for
-this account id; 401 the same `bad-signature` answer for an account id with no install (the
+this account id; 401 `signature-key-retired`: signed with the previous client secret after
+the rotation window (re-save the DP action); 401 the same `bad-signature` answer for an account id with no install (the
 signature is checked first and needs only the account id, so nothing tells an installed
 account from an unknown one); 410 uninstalled account (or one that must be reinstalled).
 A new `subdomain` with a valid signature is a renamed account; the worker follows the rename
@@ -18,13 +19,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from dealcopy.accounts import Account, AccountStatus
+from dealcopy.auth.client_secrets import ClientSecrets
 from dealcopy.copying.digest import rule_hash
-from dealcopy.dp.errors import HookAccountGone, HookStale, HookUnauthorized, HookUnknownAccount
+from dealcopy.dp.errors import HookAccountGone, HookKeyRetired, HookStale, HookUnauthorized, HookUnknownAccount
 from dealcopy.dp.hook import DpHook
 from dealcopy.dp.signing import verified_rule
 from dealcopy.jobs.queue import JobQueue
-from dealcopy.observability import logger
+from dealcopy.observability import logger, metrics
 from dealcopy.records.job_message import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.storage.dp_rules import DpRuleRepository
 
@@ -73,19 +77,25 @@ def check_account(hook: DpHook, account: Account | None) -> Account:
     return account
 
 
-def verified(hook: DpHook, client_secret: str) -> str:
+def verified(hook: DpHook, secrets: ClientSecrets, now: float) -> str:
     """The signed rule string of the hook (`HookUnauthorized` without a valid signature).
 
+    Signatures made with the previous client secret count during the rotation window; after it
+    such a rule is refused as `HookKeyRetired` (re-save the DP action), not as a forgery.
     Only we sign rules, and only valid ones (`usecases.signing`), so the hook does not parse the
     rule again: the pydantic rule model loads in the worker, whose admit step fails the job with
     a note if the rule no longer fits (the cold start amoCRM waits on).
     """
     if not hook.rule or not hook.signature:
         raise HookUnauthorized("unsigned")
-    rule = verified_rule(client_secret, hook.account_id, hook.rule, hook.signature)
-    if rule is None:
-        raise HookUnauthorized("bad-signature")
-    return rule
+    rule = verified_rule(secrets.accepted(now), hook.account_id, hook.rule, hook.signature)
+    if rule is not None:
+        return rule
+    if secrets.previous and verified_rule([secrets.previous], hook.account_id, hook.rule, hook.signature):
+        metrics.add_metric(name="RetiredKeyHooks", unit=MetricUnit.Count, value=1)
+        logger.info("dp hook signed with a retired client secret", extra={"account_id": hook.account_id})
+        raise HookKeyRetired(key_id=secrets.previous_key_id)
+    raise HookUnauthorized("bad-signature")
 
 
 def job_message(hook: DpHook, rule: str) -> JobMessage:
@@ -110,7 +120,7 @@ Follow = Callable[[Account, str | None], Account]  # a verified hook's subdomain
 def accept(
     hook: DpHook,
     account: Callable[[int], Account | None],
-    client_secret: Callable[[], str],
+    client_secrets: Callable[[], ClientSecrets],
     queue: JobQueue,
     rules: DpRuleRepository,
     follow: Follow | None = None,
@@ -119,8 +129,9 @@ def accept(
 
     `account` is called only after the signature verified (a forged hook costs no table read).
     """
-    check_time(hook, time.time())
-    rule = verified(hook, client_secret())
+    now = time.time()
+    check_time(hook, now)
+    rule = verified(hook, client_secrets(), now)
     known = check_account(hook, account(hook.account_id))
     if follow is not None and hook.subdomain and hook.subdomain.lower() != known.subdomain.lower():
         try:  # a renamed account: its links and API calls move to the new host

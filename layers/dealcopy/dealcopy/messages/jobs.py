@@ -101,4 +101,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Подпись правила неверна (правило изменено вне виджета или подписано для другого аккаунта).",
         "The rule's signature does not match (edited outside the widget, or signed for another account).",
     ),
+    "signature-key-retired": (
+        "Правило подписано прежним секретным ключом интеграции, который больше не действует. "
+        "Администратору: откройте это действие в Digital Pipeline, измените любую настройку "
+        "(можно сразу вернуть как было) и сохраните его заново.",
+        "The rule was signed with the integration's previous secret key, which is no longer accepted. "
+        "Admin: open this action in the Digital Pipeline, change any setting (changing it back is fine) "
+        "and save it again.",
+    ),
 }

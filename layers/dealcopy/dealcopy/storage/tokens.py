@@ -20,10 +20,13 @@ import time
 import uuid
 from collections.abc import Callable
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from dealcopy.accounts import StoredTokens
 from dealcopy.amo.errors import AmoUnavailable, ReinstallRequired
 from dealcopy.amo.oauth import OAuthGrantRejected, TokenPair
 from dealcopy.amo.tokens import RefreshUnavailable
+from dealcopy.observability import metrics
 from dealcopy.storage.accounts import AccountRepository
 
 Refresher = Callable[[str], TokenPair]
@@ -68,7 +71,6 @@ class DynamoTokenProvider:
         deadline: float = 20.0,
         wait: float = 20.0,
         poll: float = 0.1,
-        on_refused: Callable[[int], None] | None = None,
     ) -> None:
         self._accounts = accounts
         self._account_id = account_id
@@ -78,7 +80,6 @@ class DynamoTokenProvider:
         self._wait = wait
         self._poll = poll
         self._cached: StoredTokens | None = None
-        self._on_refused = on_refused  # counts a disconnection (the `RefreshRefused` metric)
 
     def access_token(self) -> str:
         tokens = self._cached or self._load()
@@ -124,8 +125,8 @@ class DynamoTokenProvider:
     def _after_refusal(self, refused: str, version: int, owner: str, err: OAuthGrantRejected) -> str:
         self._cached = None
         if self._accounts.mark_reinstall_required(self._account_id, owner, refused, version, err.detail):
-            if self._on_refused is not None:
-                self._on_refused(self._account_id)
+            # The account is disconnected until reinstalled: the `RefreshRefusedAlarm` counts these.
+            metrics.add_metric(name="RefreshRefused", unit=MetricUnit.Count, value=1)
             raise ReinstallRequired(
                 f"account {self._account_id}: amoCRM rejected the refresh token; the widget must be reinstalled"
             ) from err

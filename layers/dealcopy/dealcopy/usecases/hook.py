@@ -13,6 +13,7 @@ from dealcopy.dp.hook import parse_hook
 from dealcopy.dp.intake import accept
 
 if TYPE_CHECKING:
+    from dealcopy.auth.client_secrets import ClientSecrets
     from dealcopy.dp.intake import AccountCache, Follow
     from dealcopy.jobs.queue import JobQueue
     from dealcopy.records.job_message import JobMessage
@@ -24,7 +25,7 @@ def accept_hook(
     content_type: str | None,
     *,
     accounts: AccountCache,
-    client_secret: Callable[[], str],
+    client_secrets: Callable[[], ClientSecrets],
     queue: JobQueue,
     dp_rules: DpRuleRepository,
     follow: Follow | None = None,
@@ -34,4 +35,4 @@ def accept_hook(
     `follow` moves a renamed account's stored host to the subdomain of a hook that verified.
     """
     hook = parse_hook(body, content_type)
-    return accept(hook, accounts.get, client_secret, queue, dp_rules, follow)
+    return accept(hook, accounts.get, client_secrets, queue, dp_rules, follow)

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from dealcopy.accounts import Account
+    from dealcopy.auth.client_secrets import ClientSecrets
     from dealcopy.auth.one_time_token import WidgetCaller
     from dealcopy.storage.signatures import SignatureRepository
     from dealcopy.usecases.requests import SignRequest
@@ -24,15 +25,19 @@ def sign_dp_rule(
     *,
     rules: RuleBook,
     signatures: SignatureRepository,
-    client_secret: Callable[[], str],
+    client_secrets: Callable[[], ClientSecrets],
 ) -> dict[str, str]:
     """Validate a DP rule and sign it for this account; the widget stores both strings in the DP settings.
 
     Only an admin may (the edge refuses others before it reads the body). A preset is resolved
     with its overrides as a copy resolves it (its locks hold) and signed as the rule it makes.
+    Always signed with the current client secret: re-saving a DP action after a rotation moves it
+    to the new key, and the record names the key (`python -m tools.admin rules old-key` lists rules
+    still on an older one).
     """
     assert caller.is_admin
     raw = request.rule if isinstance(request.rule, str) else rules.raw(request)
     canonical = canonical_rule(rules.strict(raw))
-    signatures.record(account.account_id, rule_hash(canonical), caller.user_id)
-    return {"rule": canonical, "signature": sign(client_secret(), account.account_id, canonical)}
+    secrets = client_secrets()
+    signatures.record(account.account_id, rule_hash(canonical), caller.user_id, key_id=secrets.current_key_id)
+    return {"rule": canonical, "signature": sign(secrets.current, account.account_id, canonical)}

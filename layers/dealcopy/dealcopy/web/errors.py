@@ -78,6 +78,7 @@ RULES: dict[str, Rule] = {
     "dealcopy.dp.errors.HookStale": Rule(400),
     "dealcopy.dp.errors.HookAccountGone": Rule(410),
     "dealcopy.dp.errors.HookUnauthorized": Rule(401),
+    "dealcopy.dp.errors.HookKeyRetired": Rule(401),
     "dealcopy.jobs.queue.QueueError": Rule(503, "queue-unavailable", retry_after=True),
     "dealcopy.records.schedule_errors.ScheduleInvalid": Rule(400),
     "dealcopy.records.schedule_errors.RepeatNotFound": Rule(404),

@@ -46,6 +46,8 @@ _WHERE = {
     "batches": "tables",
     "claims": "tables",
     "client_secret": "tables",
+    "client_secrets": "tables",
+    "redirect_uri": "tables",
     "dp_rules": "tables",
     "dynamodb": "tables",
     "job_queue": "tables",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from dealcopy.amo.ratelimit import LimiterRegistry, SlidingWindowLimiter
 from dealcopy.amo.retry import RetryPolicy
 from dealcopy.config import settings
-from dealcopy.wiring.tables import accounts, client_secret, table
+from dealcopy.wiring.tables import accounts, client_secret, redirect_uri, table
 
 if TYPE_CHECKING:
     import httpx
@@ -45,7 +45,7 @@ def oauth() -> OAuthClient:
     from dealcopy.amo.oauth import OAuthClient
 
     cfg = settings()
-    return OAuthClient(cfg.client_id, client_secret(), cfg.redirect_uri, http=http())
+    return OAuthClient(cfg.client_id, client_secret(), redirect_uri(), http=http())
 
 
 def api_base_url(domain: str) -> str:
@@ -117,16 +117,8 @@ def token_provider(account: Account) -> DynamoTokenProvider:
                 relocating_refresher(oauth, accounts(), account.account_id, api_base_url, settings().api_domains),
                 lease=settings().refresh_lock_seconds,
                 deadline=settings().refresh_deadline_seconds,
-                on_refused=_count_refused,
             )
         return provider
-
-
-def _count_refused(account_id: int) -> None:
-    """amoCRM refused an account's refresh token for good: the metric an alarm watches."""
-    from dealcopy.observability import metrics
-
-    metrics.add_metric(name="RefreshRefused", unit="Count", value=1)
 
 
 def client_for(account: Account) -> AmoClient:

@@ -16,6 +16,7 @@ from dealcopy.storage.claims import ClaimStore
 
 if TYPE_CHECKING:
     from dealcopy.accounts import Account
+    from dealcopy.auth.client_secrets import ClientSecrets
     from dealcopy.jobs.queue import JobQueue
     from dealcopy.jobs.seams import Seams
     from dealcopy.storage.activity import ActivityRepository
@@ -49,11 +50,30 @@ def claims() -> ClaimStore:
     return ClaimStore(table(settings().jobs_table))
 
 
-def client_secret() -> str:
-    """The integration's secret from Secrets Manager (powertools caches it for 5 minutes)."""
+def client_secrets() -> ClientSecrets:
+    """The integration's secret from Secrets Manager, and the previous one after a rotation (cached 5 minutes)."""
     from aws_lambda_powertools.utilities import parameters
 
-    return str(parameters.get_secret(settings().client_secret_id, max_age=300))
+    from dealcopy.auth.client_secrets import ClientSecrets
+
+    cfg = settings()
+    raw = parameters.get_secret(cfg.client_secret_id, max_age=cfg.client_secret_cache_seconds)
+    return ClientSecrets.parse(str(raw), window_days=cfg.secret_rotation_window_days)
+
+
+def client_secret() -> str:
+    """The current client secret: what OAuth calls send and new DP rule signatures are made with."""
+    return client_secrets().current
+
+
+def redirect_uri() -> str:
+    """REDIRECT_URI, or else the stack's parameter holding the API's own address (template: RedirectUriParameter)."""
+    cfg = settings()
+    if cfg.redirect_uri or not cfg.redirect_uri_parameter:
+        return cfg.redirect_uri
+    from aws_lambda_powertools.utilities import parameters
+
+    return str(parameters.get_parameter(cfg.redirect_uri_parameter, max_age=3600))
 
 
 @cache

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from dealcopy.config import settings
 from dealcopy.wiring.amo import client_for, confirms_host, copy_engine
-from dealcopy.wiring.tables import accounts, claims, client_secret, presets, run_store, seams
+from dealcopy.wiring.tables import accounts, claims, client_secrets, presets, redirect_uri, run_store, seams
 
 if TYPE_CHECKING:
     from dealcopy.accounts import Account
@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 
 @cache
 def one_time_tokens() -> OneTimeTokens:
+    import time
+
     from dealcopy.auth.one_time_token import OneTimeTokens
 
-    cfg = settings()
-    return OneTimeTokens(claims(), client_secret, redirect_uri=cfg.redirect_uri, client_id=cfg.client_id)
+    accepted = lambda: client_secrets().accepted(time.time())  # noqa: E731
+    return OneTimeTokens(claims(), accepted, redirect_uri=redirect_uri(), client_id=settings().client_id)
 
 
 def widget_session(
