@@ -23,6 +23,7 @@ import boto3
 import httpx
 
 from amo_emulator.server import EmulatorServer, ThreadedAsgiServer
+from amo_emulator.state import EmulatorState
 from devstack.built import BuiltFunctions
 from devstack.event_scheduler import EventScheduler, move_emulator_clock
 from devstack.functions import FunctionRegistry
@@ -59,6 +60,9 @@ class StackConfig:
     schedule_interval: float | None = None  # seconds between scheduled runs; None = the template's rate, 0 = never
     built_dir: str = ""  # `sam build --build-dir` output to run instead of the source (for this machine's architecture)
     runtime_python: str = ""  # python of the runtime-only virtualenv that runs the built functions
+    # amoCRM's requests per second per account, for the emulator's accounts and our client alike:
+    # tests emulate a faster limit (docs/testing.md); the demo and the benchmark keep amoCRM's 7.
+    amo_rate: int = 7
 
 
 class LocalStack:
@@ -169,7 +173,8 @@ class LocalStack:
         os.environ.update(self._aws_env)
 
     def _start_emulator(self) -> str:
-        self._emulator = EmulatorServer(host=self.config.host, port=self.config.emulator_port).start()
+        state = EmulatorState(default_rate=self.config.amo_rate)
+        self._emulator = EmulatorServer(host=self.config.host, port=self.config.emulator_port, state=state).start()
         return self._emulator.url
 
     def _register_integration(self) -> None:
@@ -210,6 +215,7 @@ class LocalStack:
                 "MANUAL_SETTLE_SECONDS": "0.5",
                 "CATCHUP_GRACE_SECONDS": "0",
                 "TEST_SEAMS": "true",
+                "AMO_RATE_LIMIT": str(self.config.amo_rate),
                 **self.config.extra_env,
             }
         )
