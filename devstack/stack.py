@@ -28,6 +28,7 @@ from devstack.built import BuiltFunctions
 from devstack.event_scheduler import EventScheduler, move_emulator_clock
 from devstack.functions import FunctionRegistry
 from devstack.gateway import create_gateway
+from devstack.idle import IdleProbe, TrackedFunctions
 from devstack.moto_server import MotoServer
 from devstack.poller import SqsPoller
 from devstack.provision import Provisioned, provision
@@ -121,14 +122,20 @@ class LocalStack:
             self.functions = BuiltFunctions(
                 self.template, Path(cfg.built_dir), cfg.runtime_python or sys.executable, self._own_environment(params)
             ).start()
-        self.scheduler = Scheduler(self.template, self.functions.invoke, interval=cfg.schedule_interval, region=REGION)
+        self.invocations = TrackedFunctions(self.functions)  # what `GET /_devstack/idle` waits for
+        self.scheduler = Scheduler(
+            self.template, self.invocations.invoke, interval=cfg.schedule_interval, region=REGION
+        )
         self.event_scheduler = EventScheduler(
             self.client("scheduler"),
             self.client("sqs"),
             interval=15.0 if cfg.schedule_interval is None else cfg.schedule_interval,
             clock=lambda moment: move_emulator_clock(self.emulator_url, moment),
         )
-        gateway_app = create_gateway(self.template, self.functions, self.scheduler, self.event_scheduler)
+        probe = IdleProbe(
+            self.invocations, self.client("sqs"), lambda: [p.queue_url for p in self._pollers], self._emulator_busy()
+        )
+        gateway_app = create_gateway(self.template, self.invocations, self.scheduler, self.event_scheduler, probe)
         self._gateway = ThreadedAsgiServer(gateway_app, cfg.host, gateway_port).start()
         self._start_pollers()
         self.scheduler.start()
@@ -176,6 +183,14 @@ class LocalStack:
         state = EmulatorState(default_rate=self.config.amo_rate)
         self._emulator = EmulatorServer(host=self.config.host, port=self.config.emulator_port, state=state).start()
         return self._emulator.url
+
+    def _emulator_busy(self) -> dict[str, Callable[[], bool]]:
+        """The emulator started here sends DP hooks from a thread of this process: idle waits for them too."""
+        if not self._emulator:
+            return {}
+        from amo_emulator.dp import dispatcher
+
+        return {"emulator_dp_hooks": lambda: not dispatcher.wait_idle(0)}
 
     def _register_integration(self) -> None:
         httpx.post(
@@ -230,7 +245,7 @@ class LocalStack:
                 queue = event["Properties"]["Queue"]["Fn::GetAtt"][0]
 
                 def invoke(ev: dict[str, Any], fn_name: str = name) -> Any:
-                    return self.functions.invoke(fn_name, ev)
+                    return self.invocations.invoke(fn_name, ev)
 
                 poller = SqsPoller(
                     sqs,

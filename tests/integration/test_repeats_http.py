@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import json
-import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +17,7 @@ import httpx
 import pytest
 
 from amo_emulator.seed_demo import pipeline_id, status_id
-from tests.dp.helpers import add_trigger, leads_in, notes_on, queue_depth, sign, wait_for
+from tests.dp.helpers import add_trigger, leads_in, notes_on, sign, wait_for
 from tests.integration.widget_helpers import api_requests, call, install, log_mark
 from tests.support.stack import local_stack
 
@@ -47,11 +46,8 @@ def emulator_now(stack) -> datetime:
 
 
 def drain(stack) -> None:
-    """Wait until the copy queue is empty twice in a row (the worker handled what was fired)."""
-    time.sleep(0.3)
-    for _ in range(2):
-        wait_for(lambda: queue_depth(stack, "CopyJobsQueue") == 0, timeout=60, what="the copy queue to drain")
-        time.sleep(0.5)
+    """Wait until the stack is idle (the worker handled what was fired)."""
+    stack.idle(timeout=60)
 
 
 def run_due(stack, moment: datetime) -> list[dict[str, str]]:
