@@ -84,7 +84,9 @@ def test_a_permanent_failure_ends_in_the_dlq_with_a_russian_note_on_the_source(d
         dp_stack, account, PAID, sign(dp_stack, account, {**DELIVERY, **LIGHT, "responsible": {"mode": "source"}})
     )
     dp_stack.control.move_lead(account["id"], source, *PAID.values())
-    (job,) = wait_for(lambda: settled(dp_stack, account, 1), what="the failed job")
+    wait_for(lambda: settled(dp_stack, account, 1), what="the failed job")
+    dp_stack.idle()  # the note and the dead-letter record are written after the failed state
+    (job,) = jobs(dp_stack, account)
     record = json.loads(job["data"])
     assert record["state"] == "failed" and record["error"]["code"] == "responsible_unavailable"
     assert record["note_written"] is True and record["dead_lettered"] is True
