@@ -72,7 +72,7 @@ demo-built: $(STAMP) build-local runtime-venv ## make demo with the functions fr
 # Every core (pytest-xdist): a test file runs on one worker, with the session's local stacks of its own
 # (docs/testing.md). PYTEST_WORKERS=0 runs in this process (a debugger, -x on the first failure).
 PYTEST_WORKERS ?= auto
-XDIST := -n $(PYTEST_WORKERS) --dist loadfile
+XDIST := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 unit: $(STAMP) ## Fast tests only
 	$(PY) -m pytest -q $(XDIST) tests -m "not slow"

@@ -76,6 +76,8 @@ class LocalStack:
         self._pollers: list[SqsPoller] = []
         self.scheduler: Scheduler | None = None
         self.event_scheduler: EventScheduler | None = None  # fires moto's EventBridge Scheduler schedules
+        self.invocations: TrackedFunctions | None = None
+        self.idle: IdleProbe | None = None  # when nothing is in flight (`GET /_devstack/idle`)
         self.provisioned: Provisioned | None = None
         self.functions: FunctionRegistry | BuiltFunctions = FunctionRegistry(self.template)
         self._aws_env: dict[str, str] = {}
@@ -132,10 +134,10 @@ class LocalStack:
             interval=15.0 if cfg.schedule_interval is None else cfg.schedule_interval,
             clock=lambda moment: move_emulator_clock(self.emulator_url, moment),
         )
-        probe = IdleProbe(
+        self.idle = IdleProbe(
             self.invocations, self.client("sqs"), lambda: [p.queue_url for p in self._pollers], self._emulator_busy()
         )
-        gateway_app = create_gateway(self.template, self.invocations, self.scheduler, self.event_scheduler, probe)
+        gateway_app = create_gateway(self.template, self.invocations, self.scheduler, self.event_scheduler, self.idle)
         self._gateway = ThreadedAsgiServer(gateway_app, cfg.host, gateway_port).start()
         self._start_pollers()
         self.scheduler.start()
