@@ -99,13 +99,14 @@ COMPAT_SKIP := $(foreach name,architecture docs template cold_start sample_event
 compat: $(VENV311)/.installed ## The shared code on Python 3.11: in-process suites and one HTTP path per function
 	$(VENV311)/bin/python -m pytest -q -p no:cacheprovider $(XDIST) $(COMPAT_TESTS) $(COMPAT_SKIP) -m "not slow"
 
-# `make test` installs first (one pip at a time), then runs the checks, the builds, the 3.11 run and the
-# main run side by side (make -j, each one's output printed whole when it ends): most of the suite waits
-# on subprocesses and timers, so they overlap well on two cores. The main run needs what it tests built.
+# `make test` installs first (one pip at a time); then the checks, the builds and the 3.11 run side by side
+# (make -j, each one's output printed whole when it ends), as none of them measures time; then the main
+# run on every core by itself, since its rate-limit and timeout tests need the processor they expect.
 # DEALCOPY_REQUIRE_BUILT: the demo test on the built artifact (tests/integration/test_demo.py) must run, not skip.
 TEST_JOBS ?= 4
 test: $(SAM_STAMP) $(CHECKOV_VENV)/.installed $(VENV311)/.installed runtime-venv chromium widget-harness ## Install, lint, validate, build and run every test
-	+$(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target lint validate build compat pytest-all
+	+$(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target lint validate build build-local widget compat
+	+$(MAKE) --no-print-directory pytest-all
 
 pytest-all: $(STAMP) build-local runtime-venv widget
 	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q $(XDIST) --durations=25 tests
