@@ -88,15 +88,15 @@ $(VENV311)/.installed: requirements-dev.txt layers/dealcopy/requirements.txt
 	touch $@
 
 # On 3.11 runs what may behave differently on it: the shared code (layer and handlers) under the other
-# interpreter. So the in-process suites of that code, and one HTTP path per kind of function through the
-# local stack started with the same interpreter: widget routes and manual copies, a DP hook through queue
-# and worker, scheduled repeats. HTTP edge cases, rate-bound and browser tests repeat these code paths, and
-# the checks of the repository itself (architecture, docs, template, imports, sample events) read files:
-# they run once, on 3.13.
+# interpreter. So the in-process suites of that code (repeats and delayed copies included), and two HTTP
+# paths through the local stack started with the same interpreter: the widget routes with manual copies,
+# and DP hooks through queue and worker. HTTP edge cases, the scheduler's long runs, rate-bound and browser
+# tests repeat these code paths, and the checks of the repository itself (architecture, docs, template,
+# imports, sample events) read files: they run once, on 3.13.
 COMPAT_TESTS := tests/unit tests/copying tests/schedules tests/dp/test_units.py tests/dp/test_scenarios.py \
-	tests/integration/test_widget_api.py tests/integration/test_repeats_http.py
+	tests/integration/test_widget_api.py
 COMPAT_SKIP := $(foreach name,architecture docs template cold_start sample_events,--ignore=tests/unit/test_$(name).py)
-compat: $(VENV311)/.installed ## The shared code on Python 3.11: in-process suites and one HTTP path per function
+compat: $(VENV311)/.installed ## The shared code on Python 3.11: in-process suites, widget routes and DP hooks over HTTP
 	$(VENV311)/bin/python -m pytest -q -p no:cacheprovider $(XDIST) $(COMPAT_TESTS) $(COMPAT_SKIP) -m "not slow"
 
 # `make test` installs first (one pip at a time); then the checks, the builds and the 3.11 run side by side
