@@ -106,9 +106,6 @@ compat: $(VENV311)/.installed ## The shared code on Python 3.11: in-process suit
 TEST_JOBS ?= 4
 test: $(SAM_STAMP) $(CHECKOV_VENV)/.installed $(VENV311)/.installed runtime-venv chromium widget-harness ## Install, lint, validate, build and run every test
 	+$(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target lint validate build build-local widget compat
-	+$(MAKE) --no-print-directory pytest-all
-
-pytest-all: $(STAMP) build-local runtime-venv widget
 	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q $(XDIST) --durations=25 tests
 
 demo: $(STAMP) ## Start the local stack, install through OAuth, call amoCRM (emulated), stop
@@ -148,4 +145,4 @@ browser: $(STAMP) chromium widget-harness widget ## Browser tests of the widget 
 clean: ## Remove build output and virtualenvs
 	rm -rf .aws-sam $(VENV) $(VENV311) $(RUNTIME_VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache
 
-.PHONY: help venv lint validate build build-local runtime-venv demo-built unit compat test pytest-all demo dev stack bench clean widget widget-harness chromium browser
+.PHONY: help venv lint validate build build-local runtime-venv demo-built unit compat test demo dev stack bench clean widget widget-harness chromium browser
