@@ -1,6 +1,13 @@
 """`python -m devstack up` (make dev) keeps the local stack running; `demo` runs the demo.
 
 Either runs the source by default; `--built DIR --runtime-python PY` runs `sam build`'s output instead.
+
+Time on the stack: with `--schedule-interval 0` nothing runs by itself, and
+`POST /_devstack/scheduler/run-due {"now": ISO}` is the clock: it moves the emulator's clock to
+`now`, runs every periodic function of template.yaml due by then (keep-alive, catch-up; several
+occurrences coalesced into one run at the latest) and fires every EventBridge schedule due by then
+(repeats, delayed copies). `POST /_devstack/schedule/{LogicalId}` runs one periodic function now.
+See docs/operations.md, "Simulated time: run-due".
 """
 
 from __future__ import annotations
@@ -93,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=None,
         metavar="SECONDS",
-        help="period of scheduled functions (default: the template's rate; 0: only POST /_devstack/schedule/{id})",
+        help="period of scheduled functions (default: the template's rate; 0: only on demand, "
+        "POST /_devstack/schedule/{id} or /_devstack/scheduler/run-due)",
     )
     run.add_argument("--quiet", action="store_true")
     _built_options(sub.add_parser("demo", help="run the end-to-end demo and stop"))

@@ -86,6 +86,12 @@ class EventScheduler:
         self._thread: threading.Thread | None = None
 
     # -- firing -------------------------------------------------------------------------------
+    def advance_clock(self, now: datetime) -> None:
+        """Move the emulator's clock to `now` (never back) without firing anything."""
+        if self._clock:
+            with self._lock:
+                self._clock(_aware(now))
+
     def run_due(self, now: datetime, *, move_clock: bool = False) -> list[dict[str, str]]:
         """Fire everything due up to `now`; returns what was sent (name, group, scheduled time)."""
         now = _aware(now)

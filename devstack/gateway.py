@@ -107,6 +107,15 @@ def _invoke_alone(functions: FunctionRegistry, logical_id: str, event: dict[str,
         return functions.invoke(logical_id, event)
 
 
+def _periodic_then_schedules(scheduler: Any, event_scheduler: Any, now: datetime) -> dict[str, Any]:
+    """The periodic jobs run first, as they would have while time passed (the keep-alive keeps the
+    tokens the fires then use); `fired` lists the schedules sent, `periodic` the functions run."""
+    event_scheduler.advance_clock(now)
+    periodic = scheduler.run_due(now) if scheduler is not None else []
+    fired = event_scheduler.run_due(now)
+    return {"fired": fired, "periodic": periodic}
+
+
 def create_gateway(
     template: Template,
     functions: FunctionRegistry,
@@ -145,7 +154,8 @@ def create_gateway(
         return JSONResponse({"function": name, "result": result})
 
     async def run_due(request: Request) -> Response:
-        """Fire every EventBridge schedule due up to `{"now": ISO}`, moving the emulator's clock there."""
+        """The simulated clock: move the emulator's clock to `{"now": ISO}`, run the template's periodic
+        functions due by then (`Scheduler.run_due`), then fire every EventBridge schedule due by then."""
         if event_scheduler is None:
             return JSONResponse({"message": "no event scheduler"}, status_code=404)
         from devstack.event_scheduler import parse_now
@@ -154,8 +164,12 @@ def create_gateway(
             now = parse_now(await request.body())
         except ValueError as err:
             return JSONResponse({"message": f"bad now: {err}"}, status_code=400)
-        fired = await run_in_threadpool(event_scheduler.run_due, now, move_clock=True)
-        return JSONResponse({"now": now.isoformat(), "fired": fired})
+        try:
+            jobs = await run_in_threadpool(_periodic_then_schedules, scheduler, event_scheduler, now)
+        except Exception as err:
+            logging.getLogger("devstack.gateway").exception("run-due failed")
+            return JSONResponse({"message": f"{type(err).__name__}: {err}"}, status_code=500)
+        return JSONResponse({"now": now.isoformat(), **jobs})
 
     async def wait_idle(request: Request) -> Response:
         """Answers once nothing is in flight (devstack/idle.py), or with 503 and what is busy after `timeout` s."""

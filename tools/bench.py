@@ -7,7 +7,8 @@
 - a burst of 200 Digital Pipeline hooks into one account through the local stack (gateway,
   moto SQS FIFO, worker, emulator at 7 req/s): amoCRM requests per copy, 429s, drain time
   as a ratio to the minimum its request count allows, and the webhook's answer time p50/p99;
-- amoCRM requests of one manual copy, cold (metadata not cached) and warm.
+- amoCRM requests of one manual copy, cold (metadata not cached) and warm;
+- the anonymised copy's detector on its labelled corpus: recall and false positives (`bench_pii`).
 Results depend on the machine; ratios make runs comparable.
 """
 
@@ -254,7 +255,7 @@ def _warm_worker(stack: Any, control: Any, gateway: str, account: dict[str, Any]
     for form in forms:
         httpx.post(f"{gateway}/dp/hook", data=form, timeout=30).raise_for_status()
     give_up = time.monotonic() + 60
-    while {item["state"] for item in wiring.job_store().job_summaries(account["id"], "dp-")} != {"done"}:
+    while {item["state"] for item in wiring.job_records().job_summaries(account["id"], "dp-")} != {"done"}:
         if time.monotonic() > give_up:
             raise RuntimeError("the worker's warm-up copies did not finish in a minute")
         time.sleep(0.2)
@@ -349,7 +350,7 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
             json={"rule": {**target, "responsible": {"mode": "source"}}},
             timeout=30,
         ).json()
-        store = wiring.job_store()
+        store = wiring.job_records()
         worker = _worker_instance(emulator_url, moto_url, config)
         try:
             _warm_worker(ready, control, gateway, manual_account)  # warm code; this account stays new to it
@@ -420,6 +421,7 @@ def render(
     burst: dict[str, float],
     dp: dict[str, float] | None = None,
     manual: dict[str, float] | None = None,
+    pii: dict[str, float] | None = None,
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -485,6 +487,10 @@ def render(
             f"| warm | {manual['warm']:.0f} | 4 | {manual['warm'] / 4:.2f} |",
             "",
         ]
+    if pii is not None:
+        from tools import bench_pii
+
+        lines += bench_pii.section(pii)
     return "\n".join(lines)
 
 
@@ -514,15 +520,22 @@ def main() -> int:
         return send_hooks(sys.argv[2])
     if sys.argv[1:2] == ["imports"]:
         return imports_only()
+    if sys.argv[1:2] == ["pii"]:
+        from tools import bench_pii
+
+        return bench_pii.only()
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     cold = cold_starts()
     burst = request_burst()
     dp, manual = dp_burst_and_manual_copies()
-    report = render(cold, burst, dp, manual)
+    from tools import bench_pii
+
+    pii = bench_pii.measure()
+    report = render(cold, burst, dp, manual, pii)
     (ROOT / "BENCHMARKS.md").write_text(report, encoding="utf-8")
     print(report)
-    print(json.dumps({"burst": burst, "dp": dp, "manual": manual}, indent=2, ensure_ascii=False))
+    print(json.dumps({"burst": burst, "dp": dp, "manual": manual, "pii": pii}, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -44,13 +44,35 @@ def get_account(ctx: ApiContext) -> Response:
         "_links": {"self": {"href": f"{ctx.base}/api/v4/account"}},
     }
     with_ = ctx.with_
+    embedded: dict[str, Any] = {}
     if "version" in with_:
         data["version"] = 11
     if "users_groups" in with_:
         groups = [{"id": 0, "name": "Отдел продаж", "uuid": None}]
         groups += [{"id": g.id, "name": g.name, "uuid": None} for g in acc.groups.values()]
-        data["_embedded"] = {"users_groups": groups}
+        embedded["users_groups"] = groups
+    if "datetime_settings" in with_:
+        embedded["datetime_settings"] = datetime_settings(acc.timezone, ctx.now)
+    if embedded:
+        data["_embedded"] = embedded
     return hal(data)
+
+
+def datetime_settings(zone: str, now: float) -> dict[str, Any]:
+    """The account's date and time settings as `with=datetime_settings` embeds them (its zone and patterns)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    offset = datetime.fromtimestamp(now, ZoneInfo(zone)).strftime("%z")
+    return {
+        "date_pattern": "d.m.Y H:i",
+        "short_date_pattern": "d.m.Y",
+        "short_time_pattern": "H:i",
+        "date_format": "d.m.Y",
+        "time_format": "H:i:s",
+        "timezone": zone,
+        "timezone_offset": f"{offset[:3]}:{offset[3:]}",
+    }
 
 
 def list_users(ctx: ApiContext) -> Response:

@@ -61,6 +61,7 @@ class EmulatorControl:
         name: str | None = None,
         limits: dict[str, Any] | None = None,
         base_domain: str | None = None,
+        timezone: str | None = None,
     ) -> dict[str, Any]:
         body: dict[str, Any] = {"subdomain": subdomain, "demo": demo}
         for key, value in (
@@ -68,6 +69,7 @@ class EmulatorControl:
             ("name", name),
             ("limits", limits),
             ("base_domain", base_domain),
+            ("timezone", timezone),
         ):
             if value is not None:
                 body[key] = value
@@ -75,6 +77,9 @@ class EmulatorControl:
 
     def get_account(self, account_id: int) -> dict[str, Any]:
         return self._call("GET", f"/accounts/{account_id}")
+
+    def set_timezone(self, account_id: int, timezone: str) -> dict[str, Any]:
+        return self._call("POST", f"/accounts/{account_id}/timezone", {"timezone": timezone})
 
     def rename_account(self, account_id: int, subdomain: str) -> dict[str, Any]:
         return self._call("POST", f"/accounts/{account_id}/rename", {"subdomain": subdomain})

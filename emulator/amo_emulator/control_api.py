@@ -74,6 +74,7 @@ def account_summary(state: EmulatorState, account: Account) -> dict[str, Any]:
         "subdomain": account.subdomain,
         "name": account.name,
         "base_domain": account.base_domain,
+        "timezone": account.timezone,
         "domain": account.domain,
         "api_domain": account.api_domain,
         "referer": account.domain,
@@ -139,8 +140,28 @@ def create_account(request: Request, state: EmulatorState, body: Body, _: Accoun
         seed_minimal(account)
     if body.get("base_domain"):
         account.base_domain = body["base_domain"]
+    if body.get("timezone"):
+        account.timezone = _zone(body["timezone"])
     if body.get("limits"):
         account.limits.update(body["limits"])
+    return account_summary(state, account)
+
+
+def _zone(name: Any) -> str:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(str(name))
+    except (ValueError, KeyError, OSError) as err:
+        raise ControlError(f"unknown time zone {name!r}") from err
+    return str(name)
+
+
+def set_timezone(request: Request, state: EmulatorState, body: Body, account: Account | None) -> Any:
+    """An admin changes the account's time zone in amoCRM's settings."""
+    assert account is not None
+    (zone,) = _require(body, "timezone")
+    account.timezone = _zone(zone)
     return account_summary(state, account)
 
 
@@ -366,6 +387,7 @@ ROUTES = [
     _route("/accounts", list_accounts, ["GET"]),
     _route(_A, get_account, ["GET"]),
     _route(f"{_A}/rename", rename, ["POST"]),
+    _route(f"{_A}/timezone", set_timezone, ["POST"]),
     _route(f"{_A}/install", install, ["POST"]),
     _route(f"{_A}/uninstall", uninstall, ["POST"]),
     _route(f"{_A}/tokens/expire", expire_tokens, ["POST"]),

@@ -320,6 +320,7 @@ class Account:
     name: str
     created_at: int
     base_domain: str = "amocrm.ru"
+    timezone: str = "Europe/Moscow"  # the account's zone (`with=datetime_settings`)
     ids: IdAllocator = field(default_factory=IdAllocator)
     pipelines: dict[int, Pipeline] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)

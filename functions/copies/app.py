@@ -40,7 +40,7 @@ idempotency = IdempotencyConfig(
 @functools.cache
 def copy_once() -> Callable[..., dict]:
     """The idempotent copy, built with the first request: creating its DynamoDB client costs a third of
-    `import boto3`, which the module's import does not pay (issue 8 pt 6)."""
+    `import boto3`, which the module's import does not pay."""
     persistence = DynamoDBPersistenceLayer(table_name=settings().idempotency_table)
     return idempotent_function(data_keyword_argument="request", config=idempotency, persistence_store=persistence)(
         _copy

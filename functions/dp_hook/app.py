@@ -5,9 +5,9 @@ parsed by `dealcopy.dp.hook`. The answer comes before any amoCRM call: the copy 
 made by the worker. Refusals (`dealcopy.dp.errors`) become problem+json at the edge.
 
 Keep this import path light: amoCRM waits on this answer, and importing this module must stay
-<= 1.5x a bare `import boto3` (issue 8 pt 6, `python -m tools.bench imports`). Nothing here or in
+<= 1.5x a bare `import boto3` (`python -m tools.bench imports`). Nothing here or in
 `usecases.hook` / `dp.intake` / `dp.hook` may import the copy engine, the rule model
-(`copying.rules`), job records (`jobs.model`: use `jobs.queued`), sessions or httpx at module
+(`copying.rules`), job records (`records.job`: use `records.job_message`), sessions or httpx at module
 level; the worker parses and checks the signed rule. Import anything heavier inside a function.
 """
 

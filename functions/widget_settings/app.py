@@ -3,7 +3,7 @@ DP rule signing and the recent activity.
 
 
 Imports of the copy engine, rules and models are inside the routes that use them: a cold
-start pays only for the route it serves (issue 8 pt 6).
+start pays only for the route it serves (amoCRM waits on it).
 """
 
 from aws_lambda_powertools.event_handler import Response
@@ -19,12 +19,24 @@ app = api_resolver(widget_cors=True)
 
 @app.get("/widget/settings")
 def widget_settings():
-    from dealcopy.settings_view import settings_payload
-    from dealcopy.usecases.settings import settings_lookup
+    from dataclasses import replace
 
-    session = wiring.widget_session(app.current_event.headers)
-    found = settings_lookup(session.account, rules=wiring.rule_book(session.account), viewer=session.caller.user_id)
-    return settings_payload(session, found.metadata, found.presets, found.licence, refused=found.refused)
+    from dealcopy.settings_view import disconnected_payload, settings_payload
+    from dealcopy.usecases.settings import settings_lookup
+    from dealcopy.web.problems import language
+
+    lang = language(app.current_event.headers.get("accept-language"))
+    session = wiring.widget_session(app.current_event.headers, allow_disconnected=True)
+    if not session.account.is_active:
+        return disconnected_payload(session, lang)
+    found = settings_lookup(
+        session.account,
+        rules=wiring.rule_book(session.account),
+        viewer=session.caller.user_id,
+        keep_zone=wiring.keep_zone,
+    )
+    session = replace(session, account=found.account or session.account)
+    return settings_payload(session, found.metadata, found.presets, found.licence, refused=found.refused, lang=lang)
 
 
 @app.get("/widget/leads")

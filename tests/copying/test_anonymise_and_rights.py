@@ -44,7 +44,7 @@ def test_anonymised_copy_leaks_nothing(account: Account) -> None:
         anonymise_extra_field_ids=[FIELD["ИНН"]],
         add_tags=["партнёр"],
     )
-    result = account.engine().copy_one(MANUAL_LEAD_ID, copy_rule, ADMIN)
+    result = account.copy(MANUAL_LEAD_ID, copy_rule, ADMIN)
     source, copy = account.lead(MANUAL_LEAD_ID), account.lead(result.lead_id)
     texts, amounts = secrets_of(account, source)
     assert {"+79091234567", "a.kuznetsova@arctic-west.ru", "Виктор Соколов", "7702456781", "770201001"} <= texts
@@ -83,7 +83,7 @@ def test_anonymised_copy_with_products_chosen_explicitly_warns_of_their_prices(a
     copy_rule = rule(
         "Партнёры", "Новая заявка", anonymise=True, catalogs=[CATALOGS["Товары"], CATALOGS["Мои юр. лица"]]
     )
-    result = account.engine().copy_one(MANUAL_LEAD_ID, copy_rule, ADMIN)
+    result = account.copy(MANUAL_LEAD_ID, copy_rule, ADMIN)
     copy = account.lead(result.lead_id)
     assert {ln["metadata"]["catalog_id"] for ln in links_of(copy, "catalog_elements")} == {CATALOGS["Товары"]}
     assert result.copied.catalog_elements == 2
@@ -92,7 +92,7 @@ def test_anonymised_copy_with_products_chosen_explicitly_warns_of_their_prices(a
 
 def test_anonymised_copy_without_products_when_the_rule_leaves_them_out(account: Account) -> None:
     copy_rule = rule("Партнёры", "Новая заявка", anonymise=True, catalogs=[CATALOGS["Мои юр. лица"]])
-    result = account.engine().copy_one(MANUAL_LEAD_ID, copy_rule, ADMIN)
+    result = account.copy(MANUAL_LEAD_ID, copy_rule, ADMIN)
     copy = account.lead(result.lead_id)
     assert copy["name"] == "Копия сделки #24002811"
     assert links_of(copy, "catalog_elements") == []
@@ -121,9 +121,9 @@ def test_rights_are_checked_before_any_write(
     engine = account.engine()
     copy_rule = rule(*target, responsible={"mode": "actor"} if actor != "Сергей Кузнецов" else {"mode": "source"})
     if allowed:
-        assert engine.copy_one(source, copy_rule, USERS[actor]).lead_id
+        assert account.copy(source, copy_rule, USERS[actor], engine=engine).lead_id
         return
     with pytest.raises(CopyForbidden) as caught:
-        engine.copy_one(source, copy_rule, USERS[actor])
+        account.copy(source, copy_rule, USERS[actor], engine=engine)
     assert caught.value.reason_ru and caught.value.reason_en
     assert [e for e in account.requests() if e["method"] != "GET"] == []

@@ -14,8 +14,9 @@ import json
 from typing import Any
 
 from amo_emulator.seed_demo import CATALOGS, MANUAL_LEAD_ID, USERS
-from dealcopy.copying import classify
+from dealcopy.copying import anonymise, classify
 from dealcopy.copying.metadata import AccountMetadata
+from dealcopy.copying.pii.detect import find
 
 from .conftest import Account, rule
 from .leaves import strings, sums
@@ -24,6 +25,7 @@ from .leaves import strings, sums
 SECRET_REASONS = {
     classify.REQUISITES,
     classify.PERSONAL,
+    classify.PERSONAL_LINK,
     classify.LOOKS_PERSONAL,
     classify.LOCATION,
     classify.MAP_LINK,
@@ -69,14 +71,17 @@ def secrets_of(source: dict[str, Any], metadata: AccountMetadata) -> tuple[set[s
     lead = source["lead"]
     texts, amounts = {lead["name"]}, {float(lead["price"])}
     harmless: set[str] = set()  # values the source keeps in fields an anonymised copy may carry
+    partner = rule("Партнёры", "Новая заявка", anonymise=True)
     for item in lead["custom_fields_values"]:
         field = metadata.fields[item["field_id"]]
-        reason = classify.classify(field, item["values"])
-        if reason in SECRET_REASONS:
-            texts |= strings(item["values"])
-            amounts |= sums(item["values"]) if reason == classify.MONEY else set()
-        elif reason is None:
+        decision = anonymise.decide(partner, field, item["values"], "RU", "ru")
+        if decision is None:
             harmless |= strings(item["values"])
+        elif decision.reason in SECRET_REASONS:
+            texts |= strings(item["values"])
+            amounts |= sums(item["values"]) if decision.reason == classify.MONEY else set()
+        elif decision.reason is None:  # masked in place: the values found are the secrets
+            texts |= {value[f.start : f.end] for value in strings(item["values"]) for f in find(value, "RU")}
     for entry in source["linked"]:
         entity, kind = entry["entity"], entry["link"]["to_entity_type"]
         catalog = metadata.catalogs.get((entry["link"].get("metadata") or {}).get("catalog_id"))
@@ -117,7 +122,7 @@ def test_the_anonymised_partner_copy_carries_nothing_of_the_client(account: Acco
         anonymise=True,
         responsible={"mode": "fixed", "user_id": USERS["Дмитрий Игоревич Бичесловский"]},
     )
-    result = engine.copy_one(MANUAL_LEAD_ID, partner, USERS["Евгений Агеев"])
+    result = account.copy(MANUAL_LEAD_ID, partner, USERS["Евгений Агеев"], engine=engine)
     copy = read_whole(account, result.lead_id)
 
     assert leaks(copy, texts, amounts) == []
@@ -136,7 +141,7 @@ def test_products_chosen_explicitly_travel_with_their_prices_and_the_result_says
     metadata = engine.metadata()
     texts, amounts = secrets_of(read_whole(account, MANUAL_LEAD_ID), metadata)
     partner = rule("Партнёры", "Новая заявка", anonymise=True, catalogs=[CATALOGS["Товары"]])
-    result = engine.copy_one(MANUAL_LEAD_ID, partner, USERS["Евгений Агеев"])
+    result = account.copy(MANUAL_LEAD_ID, partner, USERS["Евгений Агеев"], engine=engine)
     copy = read_whole(account, result.lead_id)
 
     assert result.warnings == ["anonymised-products-carry-prices"]

@@ -7,9 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amo_emulator.seed_demo import LEAD_FIELDS
-from dealcopy.copying import classify
+from dealcopy.copying import anonymise, classify
 from dealcopy.copying.anonymise import field_reasons
 from dealcopy.copying.metadata import AccountMetadata, FieldInfo
+from dealcopy.copying.pii.links import is_map_link
+from dealcopy.copying.rules import CopyRule
 from dealcopy.messages import CATALOG
 
 C = classify
@@ -118,7 +120,14 @@ def test_the_demo_fields_that_identify_the_client_are_known_before_any_lead_is_r
     assert by_name["Услуги"] is None and by_name["ТЕЛЕМОСТ"] is None
 
 
-# --- values ---------------------------------------------------------------------------------
+# --- values (judged per copy by `anonymise.decide`) -------------------------------------------
+
+PARTNER = CopyRule(pipeline_id=1, status_id=2, anonymise=True)
+
+
+def decide(field_info: FieldInfo, value: object):
+    return anonymise.decide(PARTNER, field_info, [{"value": value}], "RU", "ru")
+
 
 WORDS = st.sampled_from(["Монтаж", "стойки", "шт.", "Dell", "R650", "и", "до", "этаж 3", "—", "2025", "42U"])
 FILLER = st.lists(WORDS, max_size=4).map(" ".join)
@@ -128,12 +137,13 @@ def _digits(n: int) -> st.SearchStrategy[str]:
     return st.text(alphabet="0123456789", min_size=n, max_size=n)
 
 
-REQUISITE_NUMBERS = st.one_of(*[_digits(n) for n in (9, 10, 12, 13, 15, 20)])
+# Valid identifiers (check digits) and 20-digit accounts; a random 10-digit run is an order number.
+REQUISITE_NUMBERS = st.sampled_from(["7702456781", "500100732259", "1027700132195", "11223344595"]) | _digits(20)
 PHONES = st.builds(
-    lambda cc, a, b, c, d, sep: f"{cc}{sep}{a}{sep}{b}{sep}{c}{sep}{d}",
-    st.sampled_from(["+7", "8", "+375", "+44"]),
-    _digits(3),
-    _digits(3),
+    lambda cc, code, a, b, c, sep: f"{cc}{sep}{code}{sep}{a}{sep}{b}{sep}{c}",
+    st.sampled_from(["+7", "8"]),
+    st.sampled_from(["909", "916", "495", "342"]),
+    _digits(3).filter(lambda d: d[0] not in "01"),
     _digits(2),
     _digits(2),
     st.sampled_from(["", " ", "-"]),
@@ -148,13 +158,16 @@ EMAILS = st.builds(
 
 @settings(derandomize=True, max_examples=150, deadline=None)
 @given(FILLER, st.one_of(REQUISITE_NUMBERS, PHONES, EMAILS), FILLER)
-def test_an_unknown_text_field_holding_requisites_a_phone_or_an_email_is_personal(
+def test_a_text_field_holding_requisites_a_phone_or_an_email_is_masked_not_dropped(
     before: str, secret: str, after: str
 ) -> None:
-    value = f"{before} {secret} {after}".strip()
+    value = f"{before}: {secret}, {after}".strip()  # a bare number beside a phone may be read into it (docs)
     plain = field("Комментарий", "textarea")
     assert C.classify_field(plain) is None
-    assert C.classify(plain, [{"value": value}]) == C.LOOKS_PERSONAL
+    decision = decide(plain, value)
+    assert decision.reason is None and decision.kinds
+    (masked,) = decision.values
+    assert secret not in masked["value"] and masked["value"].startswith(before)
 
 
 @settings(derandomize=True, max_examples=150, deadline=None)
@@ -162,7 +175,7 @@ def test_an_unknown_text_field_holding_requisites_a_phone_or_an_email_is_persona
 def test_short_numbers_dates_and_work_text_are_not_personal(text: str, number: int, fraction: str) -> None:
     plain = field("Комментарий", "text")
     for value in (text, f"{text} {number}{fraction}".strip(), "18.01.2025", "58.0105", "LI-2025-000184"):
-        assert C.classify(plain, [{"value": value}]) is None, value
+        assert decide(plain, value) is None, value
 
 
 @pytest.mark.parametrize(
@@ -180,10 +193,14 @@ def test_short_numbers_dates_and_work_text_are_not_personal(text: str, number: i
         "yandex.ru/maps/org/123",
     ],
 )
-def test_map_links_are_dropped_from_any_url_or_text_field(url: str) -> None:
-    assert C.is_map_link(url)
-    assert C.classify(field("Ссылка", "url"), [{"value": url}]) == C.MAP_LINK
-    assert C.classify(field("Комментарий", "text"), [{"value": url}]) == C.MAP_LINK
+def test_map_links_are_dropped_from_url_fields_and_masked_in_text(url: str) -> None:
+    assert is_map_link(url)
+    assert decide(field("Ссылка", "url"), url).reason == C.MAP_LINK
+    in_text = decide(field("Комментарий", "text"), f"Объект: {url} — въезд со двора")
+    assert in_text.kinds == ("link",) and url not in in_text.values[0]["value"]
+    assert in_text.values[0]["value"].startswith("Объект: ") and in_text.values[0]["value"].endswith(
+        " — въезд со двора"
+    )
 
 
 @pytest.mark.parametrize(
@@ -191,10 +208,14 @@ def test_map_links_are_dropped_from_any_url_or_text_field(url: str) -> None:
     ["https://telemost.yandex.ru/161852181", "https://onedrive.live.com/?id=01BYE5", "https://disk.yandex.ru/d/x"],
 )
 def test_other_links_are_kept(url: str) -> None:
-    assert not C.is_map_link(url)
-    assert C.classify(field("Ссылка", "url"), [{"value": url}]) is None
+    assert not is_map_link(url)
+    assert decide(field("Ссылка", "url"), url) is None
+    assert decide(field("Комментарий", "text"), f"Файлы: {url}") is None
 
 
 def test_chosen_values_are_never_read_as_personal() -> None:
-    assert C.classify(field("Вариант", "select"), [{"value": "7702456781", "enum_id": 1}]) is None
-    assert C.classify(field("Дата", "date"), [{"value": 1_726_790_400}]) is None
+    assert (
+        anonymise.decide(PARTNER, field("Вариант", "select"), [{"value": "7702456781", "enum_id": 1}], "RU", "ru")
+        is None
+    )
+    assert decide(field("Дата", "date"), 1_726_790_400) is None

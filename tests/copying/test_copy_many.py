@@ -1,4 +1,7 @@
-"""Batches: 20 copies in 4 requests, one bad copy never sinks the others, plans survive a checkpoint."""
+"""Batches: 20 copies in 4 requests, one bad copy never sinks the others, plans survive a checkpoint.
+
+Whole batches run as the worker runs them (`Account.run_jobs`: one job run of bulk jobs).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,8 @@ from typing import Any
 
 from amo_emulator.seed_demo import CATALOGS, COMPANIES, CONTACTS, FIELD, PRICE_FIELD, USERS, pipeline_id, status_id
 from dealcopy.amo.errors import AmoValidationError, ValidationIssue
-from dealcopy.copying import (
-    CopyEngine,
-    CopyForbidden,
-    CopyJob,
-    CopyPlan,
-    CopyRejected,
-    CopyResult,
-    RuleInvalid,
-    SourceNotFound,
-)
+from dealcopy.copying import CopyEngine, CopyPlan, CopyRejected, CopyResult
+from dealcopy.records.job import JobError
 
 from .conftest import ADMIN, Account, field_values, links_of, rule
 
@@ -57,13 +52,13 @@ def seed_leads(account: Account, count: int, extra_fields: list[dict[str, Any]] 
     return account.ctl.seed(account.id, {"leads": leads})["leads"]
 
 
-def test_copy_many_of_twenty_costs_four_requests(account: Account) -> None:
+def test_a_run_of_twenty_copies_costs_four_requests(account: Account) -> None:
     sources = seed_leads(account, 20)
     engine = account.engine()
     engine.metadata()
     mark = account.mark()
     copy_rule = rule("Выполнение", "В работе", responsible={"mode": "actor"}, add_tags=["копия"])
-    results = engine.copy_many([CopyJob(s, copy_rule, USERS["Иванов Иван Иванович"]) for s in sources])
+    results = account.run_jobs([(s, copy_rule, USERS["Иванов Иван Иванович"]) for s in sources], engine=engine)
     assert account.calls(mark) == [
         "GET /api/v4/leads",
         "POST /api/v4/leads",
@@ -88,22 +83,34 @@ def test_copy_many_of_twenty_costs_four_requests(account: Account) -> None:
         assert [n["params"]["text"].split(" — ")[0] for n in copy["notes"]] == [f"Создана из сделки #{source_id}"]
 
 
-def test_copy_many_reports_each_failure_in_its_slot(account: Account) -> None:
+def test_a_run_reports_each_failure_in_its_slot(account: Account) -> None:
     sources = seed_leads(account, 3)
     engine = account.engine()
     engine.metadata()
     mark = account.mark()
     good = rule()
     jobs = [
-        CopyJob(sources[0], good, ADMIN),
-        CopyJob(99_999_999, good, ADMIN),
-        CopyJob(sources[1], rule("Логистика", "Отгружено"), USERS["Виктор"]),
-        CopyJob(sources[2], rule(fields=[SPEC], responsible={"mode": "fixed", "user_id": 7}), ADMIN),
-        CopyJob(sources[2], good, ADMIN),
+        (sources[0], good, ADMIN),
+        (99_999_999, good, ADMIN),
+        (sources[1], rule("Логистика", "Отгружено"), USERS["Виктор"]),
+        (sources[2], rule(fields=[SPEC], responsible={"mode": "fixed", "user_id": 7}), ADMIN),
+        (sources[2], good, ADMIN),
     ]
-    results = engine.copy_many(jobs)
-    assert [type(r) for r in results] == [CopyResult, SourceNotFound, CopyForbidden, RuleInvalid, CopyResult]
-    assert len(account.calls(mark)) == 4
+    results = account.run_jobs(jobs, engine=engine)
+    assert isinstance(results[0], CopyResult) and isinstance(results[4], CopyResult)
+    assert [r.code for r in results[1:4] if isinstance(r, JobError)] == [
+        "source_not_found",
+        "forbidden",
+        "rule_invalid",
+    ]
+    # The four requests of the copies, and one with the failure notes on the sources that exist.
+    assert account.calls(mark) == [
+        "GET /api/v4/leads",
+        "POST /api/v4/leads",
+        "POST /api/v4/leads/link",
+        "POST /api/v4/leads/notes",
+        "POST /api/v4/leads/notes",
+    ]
     assert results[0].lead_id != results[4].lead_id
 
 
@@ -116,13 +123,12 @@ def test_a_status_removed_meanwhile_fails_only_its_copy(account: Account) -> Non
     with account.server.state.lock:
         support.statuses = [s for s in support.statuses if s.id != doomed]
     mark = account.mark()
-    jobs = [CopyJob(s, rule(), ADMIN) for s in sources]
-    jobs[3] = CopyJob(sources[3], rule("Support", "Решено"), ADMIN)
-    results = engine.copy_many(jobs)
+    jobs = [(s, rule(), ADMIN) for s in sources]
+    jobs[3] = (sources[3], rule("Support", "Решено"), ADMIN)
+    results = account.run_jobs(jobs, engine=engine)
     rejected = results[3]
-    assert isinstance(rejected, CopyRejected)
-    assert [i.path for i in rejected.issues] == ["status_id"]
-    assert rejected.message_ru and rejected.message_en
+    assert isinstance(rejected, JobError) and rejected.code == "rejected"
+    assert "status_id" in rejected.message_en and rejected.message_ru
     assert all(isinstance(r, CopyResult) for i, r in enumerate(results) if i != 3)
     assert account.calls(mark).count("POST /api/v4/leads") == 2
     assert account.cache.peek(engine.account_key) is None  # stale metadata is dropped

@@ -1,4 +1,5 @@
-"""Single copies against the emulator (manual 6.1-6.4): content, source untouched, request counts."""
+"""Single copies against the emulator (manual 6.1-6.4), made as `POST /copies` makes them: content, source
+untouched, request counts."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ from amo_emulator.seed_demo import (
     pipeline_id,
     status_id,
 )
-from dealcopy.amo.errors import AmoAmbiguousWrite
-from dealcopy.copying import CopyIncomplete, CopyResult, ResponsibleUnavailable, RuleInvalid, SourceNotFound
+from dealcopy.amo.errors import AmoAmbiguousWrite, AmoUnavailable
+from dealcopy.copying import CopyResult, ResponsibleUnavailable, RuleInvalid, SourceNotFound
 from dealcopy.copying.reconcile import find_candidates
+from dealcopy.usecases.errors import CopyUnfinished
 
 from .conftest import ADMIN, Account, field_values, links_of, rule, without_notes
 
@@ -34,7 +36,7 @@ WRITABLE = list(FIELD.values())
 def copy_and_check_source(account: Account, source_id: int, copy_rule: Any, actor: int = ADMIN) -> CopyResult:
     """Copy, then prove the source only gained the «Копия сделки» note."""
     before = account.lead(source_id)
-    result = account.engine().copy_one(source_id, copy_rule, actor)
+    result = account.copy(source_id, copy_rule, actor)
     after = account.lead(source_id)
     assert without_notes(after) == without_notes(before)
     new_notes = after["notes"][len(before["notes"]) :]
@@ -152,7 +154,7 @@ def test_every_field_type_is_copied(account: Account) -> None:
     """All 31 fields of lead #24002811, one of every type amoCRM offers on leads, copied in one create."""
     account.engine().metadata()
     mark = account.mark()
-    result = account.engine().copy_one(MANUAL_LEAD_ID, rule(), ADMIN)
+    result = account.copy(MANUAL_LEAD_ID, rule(), ADMIN)
     assert account.calls(mark).count("POST /api/v4/leads") == 1
     source, copy = account.lead(MANUAL_LEAD_ID), account.lead(result.lead_id)
     assert_fields_equal(source, copy, WRITABLE)
@@ -165,7 +167,7 @@ def test_field_deleted_after_the_rule_was_made_is_skipped(account: Account) -> N
     gone = FIELD["Спецификация"]
     copy_rule = rule(fields=[FIELD["Город"], gone], catalogs=[])
     account.ctl.delete_field(account.id, gone)
-    result = account.engine().copy_one(MANUAL_LEAD_ID, copy_rule, ADMIN)
+    result = account.copy(MANUAL_LEAD_ID, copy_rule, ADMIN)
     assert [f.id for f in result.copied.fields] == [FIELD["Город"]]
     (skip,) = [s for s in result.skipped if s.ref == gone]
     assert (skip.what, skip.code) == ("field", "field_deleted")
@@ -175,10 +177,10 @@ def test_field_deleted_after_the_rule_was_made_is_skipped(account: Account) -> N
 def test_cold_copy_costs_exactly_four_more_requests(account: Account) -> None:
     copy_rule = rule(fields=WRITABLE)
     mark = account.mark()
-    account.engine().copy_one(MANUAL_LEAD_ID, copy_rule, ADMIN)
+    account.copy(MANUAL_LEAD_ID, copy_rule, ADMIN)
     cold = account.calls(mark)
     mark = account.mark()
-    account.engine().copy_one(MANUAL_LEAD_ID, copy_rule, ADMIN)
+    account.copy(MANUAL_LEAD_ID, copy_rule, ADMIN)
     warm = account.calls(mark)
     assert len(warm) == 4
     assert cold == [
@@ -193,10 +195,10 @@ def test_cold_copy_costs_exactly_four_more_requests(account: Account) -> None:
 def test_source_not_found(account: Account) -> None:
     engine = account.engine()
     with pytest.raises(SourceNotFound):
-        engine.copy_one(99_999_999, rule(), ADMIN)
+        account.copy(99_999_999, rule(), ADMIN, engine=engine)
     account.ctl.delete_lead(account.id, 24_002_812)
     with pytest.raises(SourceNotFound) as caught:
-        engine.copy_one(24_002_812, rule(), ADMIN)
+        account.copy(24_002_812, rule(), ADMIN, engine=engine)
     assert caught.value.lead_id == 24_002_812 and "24002812" in caught.value.message_ru
     assert not [e for e in account.requests() if e["method"] == "POST"]
 
@@ -204,38 +206,40 @@ def test_source_not_found(account: Account) -> None:
 def test_responsible_errors_are_clear_and_write_nothing(account: Account) -> None:
     engine = account.engine()
     with pytest.raises(ResponsibleUnavailable) as caught:
-        engine.copy_one(24_002_819, rule(), ADMIN)  # its responsible, Сергей Кузнецов, is deactivated
+        account.copy(24_002_819, rule(), ADMIN, engine=engine)  # its responsible, Сергей Кузнецов, is deactivated
     assert "деактивирован" in caught.value.message_ru and "deactivated" in caught.value.message_en
     fixed = rule(responsible={"mode": "fixed", "user_id": USERS["Сергей Кузнецов"]})
     with pytest.raises(RuleInvalid) as invalid:
-        engine.copy_one(MANUAL_LEAD_ID, fixed, ADMIN)
+        account.copy(MANUAL_LEAD_ID, fixed, ADMIN, engine=engine)
     assert [p.path for p in invalid.value.problems] == ["responsible.user_id"]
     assert not [e for e in account.requests() if e["method"] == "POST"]
 
 
-def test_ambiguous_create_propagates_unchanged(account: Account) -> None:
+def test_an_ambiguous_create_that_did_not_happen_is_looked_for_then_refused_as_safe_to_retry(account: Account) -> None:
     engine = account.engine()
     engine.metadata()
     account.ctl.add_fault(account.id, kind="504", count=1, path_prefix="/api/v4/leads", method="POST")
-    with pytest.raises(AmoAmbiguousWrite):
-        engine.copy_one(MANUAL_LEAD_ID, rule(fields=WRITABLE), ADMIN)
-    assert [e["method"] for e in account.requests() if e["method"] == "POST"] == ["POST"]
+    mark = account.mark()
+    with pytest.raises(AmoUnavailable) as caught:
+        account.copy(MANUAL_LEAD_ID, rule(fields=WRITABLE), ADMIN, engine=engine)
+    assert not isinstance(caught.value, AmoAmbiguousWrite) and "retry is safe" in caught.value.reason
+    calls = account.calls(mark)
+    assert calls.count("POST /api/v4/leads") == 1 and "GET /api/v4/leads" in calls  # settled, then searched
 
 
-def test_notes_failing_after_the_create_is_reported_as_incomplete(account: Account) -> None:
-    """The copy exists: the caller must resume with its id, never create it again."""
+def test_notes_failing_after_the_create_leave_the_copy_unfinished_under_its_key(account: Account) -> None:
+    """The copy exists: the caller must finish it with the same key, never create it again."""
     engine = account.engine()
     engine.metadata()
     account.ctl.add_fault(account.id, kind="500", count=5, path_prefix="/api/v4/leads/notes")
-    with pytest.raises(CopyIncomplete) as caught:
-        engine.copy_one(MANUAL_LEAD_ID, rule(fields=WRITABLE), ADMIN)
-    assert caught.value.step == "notes" and caught.value.source_id == MANUAL_LEAD_ID
-    copy = account.lead(caught.value.lead_id)
+    with pytest.raises(CopyUnfinished) as caught:
+        account.copy(MANUAL_LEAD_ID, rule(fields=WRITABLE), ADMIN, engine=engine)
+    copy = account.lead(caught.value.data["lead_id"])
     assert len(links_of(copy, "catalog_elements")) == 4 and copy["notes"] == []
 
 
 def test_fractional_budget_rfc3339_date_and_utm_are_kept(account: Account) -> None:
-    """Issue 11: the copy keeps what it reads (no int() on the budget, UTM carried, dates as the source had)."""
+    """The copy keeps what it reads (no int() on the budget, UTM carried, dates as the source had)."""
     fields = [
         {"field_id": FIELD["Дата отгрузки"], "values": [{"value": "2024-05-01T00:00:00+03:00"}]},
         {"field_id": FIELD["utm_source"], "values": [{"value": "google"}]},
@@ -258,7 +262,7 @@ def test_fractional_budget_rfc3339_date_and_utm_are_kept(account: Account) -> No
 
 
 def test_an_uncertain_create_in_the_second_stage_of_a_batch_is_found(account: Account) -> None:
-    """Issue 11 check 3: a batch targeting stages A and B; the emulator honours only `filter[statuses][0]`.
+    """A batch targeting stages A and B; the emulator honours only `filter[statuses][0]`.
 
     Both leads exist (the creates happened though the answer was lost): the reconcile search finds the
     one in stage B too, so it is adopted instead of created twice.

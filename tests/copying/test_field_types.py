@@ -7,14 +7,30 @@ so this test is where the two meet.
 from typing import Any
 
 from amo_emulator.custom_fields import FIELD_TYPES
-from dealcopy.copying.fields import WRITERS, write_values
+from dealcopy.copying import classify
+from dealcopy.copying.fields import FIELD_TYPES as HANDLING
+from dealcopy.copying.fields import WRITERS, sensitivity, write_values
 from dealcopy.copying.metadata import FieldInfo
+from dealcopy.messages import CATALOG
 
 from .conftest import Account
 
 
 def test_one_writer_for_each_documented_field_type():
-    assert set(WRITERS) == set(FIELD_TYPES)
+    assert set(WRITERS) == set(FIELD_TYPES) == set(HANDLING)
+
+
+def test_what_an_anonymised_copy_does_with_each_type_is_declared_with_it():
+    """A type the widget marks sensitive is always dropped by an anonymised copy, with a worded reason."""
+    for name, handling in HANDLING.items():
+        if handling.sensitivity is not None:
+            assert name in classify.BY_TYPE, name
+    assert set(classify.BY_TYPE) <= set(HANDLING)
+    assert all(reason in CATALOG for reason in classify.BY_TYPE.values())
+    assert sensitivity(_info("legal_entity")) == "personal" and sensitivity(_info("items")) == "financial"
+    assert sensitivity(FieldInfo(id=1, name="f", type="text", code="PHONE")) == "personal"
+    assert sensitivity(_info("text")) is None and sensitivity(_info("file")) is None
+    assert classify.classify_field(_info("file")) == "anonymised-file"
 
 
 def _info(field_type: str) -> FieldInfo:

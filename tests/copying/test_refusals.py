@@ -25,7 +25,7 @@ def test_a_field_amocrm_refuses_is_reported_once_then_left_out_without_a_failure
     engine = account.engine(account_key=f"acc-{account.id}", refusals=RefusedFields(store))
 
     mark = account.mark()
-    first = engine.copy_one(source, rule(), ADMIN)
+    first = account.copy(source, rule(), ADMIN, engine=engine)
     assert account.calls(mark).count("POST /api/v4/leads") == 2  # refused, then sent without the field
     refused = {s.ref: s for s in first.skipped if s.ref in read_only}
     assert set(refused) == set(read_only)
@@ -33,7 +33,7 @@ def test_a_field_amocrm_refuses_is_reported_once_then_left_out_without_a_failure
     assert store.load(f"acc-{account.id}") == {fid: t for fid, (_, t) in read_only.items()}
 
     mark = account.mark()
-    second = engine.copy_one(source, rule(), ADMIN)
+    second = account.copy(source, rule(), ADMIN, engine=engine)
     assert account.calls(mark).count("POST /api/v4/leads") == 1  # not tried again
     left_out = {s.ref: s for s in second.skipped if s.ref in read_only}
     assert all(s.code == "not_writable" and not s.failure for s in left_out.values())
@@ -45,7 +45,7 @@ def test_a_field_amocrm_refuses_is_reported_once_then_left_out_without_a_failure
     # Another process (a fresh cache) reads the refusals from the store.
     fresh = account.engine(account_key=f"acc-{account.id}", refusals=RefusedFields(store))
     mark = account.mark()
-    assert fresh.copy_one(source, rule(), ADMIN).failures == []
+    assert account.copy(source, rule(), ADMIN, engine=fresh).failures == []
     assert account.calls(mark).count("POST /api/v4/leads") == 1
 
 

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from dealcopy.jobs.model import dp_job_id
 from dealcopy.jobs.seams import Seams
+from dealcopy.records.job import dp_job_id
 from dealcopy.storage.countdowns import Countdowns
 from dealcopy.storage.dynamo import Table
 from tests.dp.helpers import (
@@ -76,7 +76,7 @@ def test_a_redelivered_message_of_a_finished_job_changes_nothing(dp_stack, accou
     done = wait_for(lambda: settled(dp_stack, account, 1), what="the first job")
     record = json.loads(done[0]["data"])
     # The same job arrives again after SQS's 5-minute window (a late amoCRM retry, a re-drive...).
-    from dealcopy.jobs.model import DpEvent, JobMessage, JobRef
+    from dealcopy.records.job import DpEvent, JobMessage, JobRef
 
     message = JobMessage(
         account_id=account["id"],

@@ -13,7 +13,7 @@ from dealcopy.copying.rules import canonical_rule, parse_rule, rule_hash
 from dealcopy.dp.errors import HookMalformed, HookRejected, HookUnsupported
 from dealcopy.dp.hook import parse_form, parse_hook
 from dealcopy.dp.signing import sign, verified_rule
-from dealcopy.jobs.model import JobMessage, JobRef, dp_job_id
+from dealcopy.records.job import JobMessage, JobRef, dp_job_id
 from devstack.scheduler import rate_seconds, schedules
 from devstack.template import Template
 
@@ -173,7 +173,7 @@ def test_every_widget_route_has_a_preflight_and_the_catch_up_a_schedule():
     preflights = {r.path for r in routes if r.method == "OPTIONS"}
     assert widget <= preflights, widget - preflights
     assert {"/widget/dp/sign", "/widget/activity", "/copies/bulk", "/copies/bulk/{batch_id}"} <= widget
-    assert schedules(Template()) == {"CatchUpFunction": 300}
+    assert schedules(Template()) == {"CatchUpFunction": 300, "KeepAliveFunction": 3600}
     assert rate_seconds("rate(1 hour)") == 3600
 
 

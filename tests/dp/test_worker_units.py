@@ -26,10 +26,10 @@ from dealcopy.amo.retry import RetryPolicy
 from dealcopy.amo.tokens import StaticToken
 from dealcopy.copying import CopyEngine, MetadataCache
 from dealcopy.copying.rules import canonical_rule, parse_rule, rule_hash
-from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.jobs.queue import JobQueue
 from dealcopy.jobs.work import JobPolicy
 from dealcopy.jobs.worker import CopyWorker
+from dealcopy.records.job import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.storage.dynamo import Table
 from dealcopy.storage.jobs import JobRepository
 from dealcopy.storage.runs import RunStore
@@ -214,7 +214,8 @@ def test_an_unreadable_message_goes_to_the_dlq_and_is_acknowledged(harness):
     assert harness.messages(harness.dlq_url) == ["not a job"]
 
 
-def test_an_uninstalled_account_fails_its_jobs_into_the_dlq_without_calling_amocrm(harness):
+def test_an_uninstalled_account_stops_its_jobs_without_calling_amocrm_or_the_dlq(harness):
+    """An account that left raises no dead-letter alarm; a disconnected one's jobs wait in the DLQ for a re-drive."""
     account = harness.account()
     harness.accounts[account["id"]] = dataclasses.replace(
         harness.accounts[account["id"]], status=AccountStatus.UNINSTALLED
@@ -222,8 +223,16 @@ def test_an_uninstalled_account_fails_its_jobs_into_the_dlq_without_calling_amoc
     message = harness.message(account, 24_002_811)
     assert harness.handle([(message, 1)]) == {"failed": []}
     record = harness.job(account, message)
-    assert record.state.value == "failed" and record.error.code == "account_inactive" and record.note_written is None
+    assert record.state.value == "stopped" and record.error.code == "account_inactive" and record.note_written is None
     assert harness.ctl.stats(account["id"])["api_total"] == 0
+    assert harness.messages(harness.dlq_url) == []
+
+    harness.accounts[account["id"]] = dataclasses.replace(
+        harness.accounts[account["id"]], status=AccountStatus.REINSTALL_REQUIRED
+    )
+    other = harness.message(account, 24_002_812)
+    assert harness.handle([(other, 1)]) == {"failed": []}
+    assert harness.job(account, other).state.value == "failed"
     (dead,) = harness.messages(harness.dlq_url)
     assert dead["failure"]["code"] == "account_inactive"
 

@@ -205,3 +205,25 @@ def test_query_parser_and_window_helpers() -> None:
         "page": "2",
     }
     assert max_in_window([0.0, 0.5, 0.99, 1.0, 1.2]) == 4
+
+
+def test_the_account_zone_is_reported_with_datetime_settings_and_follows_the_admin(ctl: EmulatorControl) -> None:
+    plain = ctl.create_account("msk")
+    ekb = ctl.create_account("ekb", timezone="Asia/Yekaterinburg")
+    assert (plain["timezone"], ekb["timezone"]) == ("Europe/Moscow", "Asia/Yekaterinburg")
+    tokens = ctl.issue_tokens(ekb["id"], CLIENT_ID)
+    with ctl.api(tokens["access_token"]) as api:
+        bare = api.get("/api/v4/account").json()
+        assert "datetime_settings" not in (bare.get("_embedded") or {})
+        settings = api.get("/api/v4/account", params={"with": "datetime_settings"}).json()["_embedded"]
+        assert settings["datetime_settings"]["timezone"] == "Asia/Yekaterinburg"
+        assert settings["datetime_settings"]["timezone_offset"] == "+05:00"
+        ctl.set_timezone(ekb["id"], "America/New_York")
+        moved = api.get("/api/v4/account", params={"with": "datetime_settings"}).json()["_embedded"]
+        assert moved["datetime_settings"]["timezone"] == "America/New_York"
+    try:
+        ctl.set_timezone(ekb["id"], "Mars/Olympus")
+    except RuntimeError as err:
+        assert "-> 400" in str(err)
+    else:
+        raise AssertionError("an unknown zone was accepted")

@@ -189,3 +189,14 @@ def test_kommo_style_base_domain(ctl: EmulatorControl) -> None:
     assert ctl.install(acc["id"], CLIENT_ID)["referer"] == "globex.kommo.com"
     claims = jwt.decode(ctl.issue_tokens(acc["id"], CLIENT_ID)["access_token"], options={"verify_signature": False})
     assert claims["api_domain"] == "api-b.kommo.com" and claims["base_domain"] == "kommo.com"
+
+
+def test_a_refresh_token_dies_90_days_after_its_pair_was_issued(ctl: EmulatorControl) -> None:
+    """amoCRM refresh tokens live three months (the keep-alive's reason to exist), on the emulator's clock."""
+    acc = ctl.create_account("shop")
+    young, old = ctl.issue_tokens(acc["id"], CLIENT_ID), ctl.issue_tokens(acc["id"], CLIENT_ID)
+    ctl.advance_clock(89 * 86400)
+    assert _refresh(ctl, young["refresh_token"]).status_code == 200
+    ctl.advance_clock(1 * 86400 + 5)
+    expired = _refresh(ctl, old["refresh_token"])
+    assert expired.status_code == 400 and expired.json()["hint"] == "Token has expired"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from dealcopy.copying.rules import rule_hash
-from dealcopy.jobs.model import dp_job_id
+from dealcopy.records.job import dp_job_id
 from tests.dp import helpers as dp
 
 TRIGGER = dp.stage("Воронка", "Оплачен счёт")

@@ -1,8 +1,9 @@
-"""Issue 9 pts 4 and 5 over HTTP: claims and rights checked strictly; an uninstalled account's data expires.
+"""Claims and rights checked strictly over HTTP; an uninstalled account's data expires.
 
 - a one-time token whose `iss` is not a host of the account's base domain is refused;
 - shared presets are written and deleted by admins only; a manager keeps personal presets
-  (listed to them alone); `overrides` cannot turn off a preset's anonymisation;
+  (listed to them alone); `overrides` cannot turn off a preset's anonymisation
+  (`tests/copying/test_rule_resolution.py`, and over HTTP in `tests/integration/test_widget_api.py`);
 - a genuine uninstall drops the tokens and gives every item of the account a TTL within
   30 days; a re-install within them gives each item its own TTL back.
 """
@@ -16,9 +17,7 @@ import pytest
 from boto3.dynamodb.conditions import Key
 
 from amo_emulator.seed_demo import USERS
-from dealcopy.copying.rules import parse_rule
 from dealcopy.install import uninstall_signature
-from dealcopy.usecases.rules import overlaid
 from devstack.client import install_via_oauth, widget_token
 from tests.dp.helpers import call, install, stage
 
@@ -59,13 +58,6 @@ def test_shared_presets_are_admins_and_managers_keep_their_own(dp_stack, account
     assert "shared1" in listed and "mine1" not in listed
     assert call(dp_stack, "DELETE", "/widget/presets/mine1", account, user_id=MANAGER).status_code == 204
     assert call(dp_stack, "DELETE", "/widget/presets/shared1", account).status_code == 204
-
-
-def test_overrides_cannot_turn_off_a_presets_anonymisation():
-    preset = {**RULE, "anonymise": True, "anonymise_extra_field_ids": [5]}
-    rule = parse_rule(overlaid(preset, {"anonymise": False, "anonymise_extra_field_ids": [], "copy_budget": False}))
-    assert rule.anonymise is True and rule.anonymise_extra_field_ids == [5] and rule.copy_budget is False
-    assert parse_rule(overlaid(RULE, {"anonymise": True})).anonymise is True  # turning it on is fine
 
 
 def _items(stack, account_id: int) -> list[dict]:

@@ -1,4 +1,4 @@
-"""One lead per idempotency key, whatever fails after the create (issue 10, point 3).
+"""One lead per idempotency key, whatever fails after the create.
 
 Over HTTP through the local gateway, against the emulator and moto: a manual copy whose notes
 amoCRM keeps refusing, one that crashes right after amoCRM made its lead (the worker's test
@@ -19,6 +19,7 @@ from amo_emulator.seed_demo import pipeline_id, status_id
 from dealcopy.jobs.seams import Seams
 from dealcopy.storage.countdowns import Countdowns
 from dealcopy.storage.dynamo import Table
+from dealcopy.usecases.copies import manual_job_id
 from tests.integration.widget_helpers import call, install
 from tests.support.stack import local_stack
 
@@ -87,10 +88,12 @@ def test_notes_failing_twenty_times_then_the_same_key_finishes_the_same_lead(sta
 
 
 def assert_finished_checkpoint_keeps_no_field_values(stack, account, key: str) -> None:
-    """Issue 9 pt 5: once the copy is done its checkpoint keeps the answer, not the create payload."""
-    item = stack.table("JobsTable").get_item(Key={"pk": f"manual#{account['id']}", "sk": f"key#{key}"})["Item"]
+    """Once the copy is done its job record keeps the answer's ids, not the create payload (personal data)."""
+    job_id = manual_job_id(account["id"], key)
+    item = stack.table("JobsTable").get_item(Key={"pk": f"job#{account['id']}", "sk": f"job#{job_id}"})["Item"]
     saved = json.loads(item["data"])
-    assert saved["result"]["lead_id"] and saved["plan"] is None and saved["created"] is None, saved
+    assert (item["state"], item["trigger"]) == ("done", "manual"), item
+    assert saved["result"]["lead_id"] and saved["plan"] is None and not saved["created"]["plan"]["payload"], saved
     assert "custom_fields_values" not in item["data"]
 
 

@@ -48,6 +48,7 @@ def test_install_stores_the_account_and_its_tokens(stack, account):
     assert item["domain"] == f"{account['subdomain']}.amocrm.ru"
     assert item["access_token"] and item["refresh_token"]
     assert item["access_token"] not in answer.text
+    assert item["country"] == "RU"  # amoCRM's country of the account: phone numbers without a code (anonymised)
     assert stack.control.stats(account["id"])["code_exchanges"] == 1
 
 

@@ -18,8 +18,8 @@ import pytest
 
 from amo_emulator.seed_demo import pipeline_id, status_id
 from tests.dp.helpers import add_trigger, leads_in, notes_on, sign, wait_for
+from tests.integration.clock_helpers import clocked_stack, drain, emulator_now
 from tests.integration.widget_helpers import api_requests, call, install, log_mark
-from tests.support.stack import local_stack
 
 MSK = ZoneInfo("Europe/Moscow")
 SOURCE = 24_002_811  # the manual's deal
@@ -32,22 +32,11 @@ LOST = 143
 
 @pytest.fixture(scope="module")
 def stack():
-    with local_stack("--schedule-interval", "0") as stack:
-        stack.control.add_integration("writer", "writer-secret", "https://writer.example/oauth")
+    with clocked_stack() as stack:
         yield stack
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def emulator_now(stack) -> datetime:
-    seconds = httpx.get(f"{stack.emulator_url}/_emulator/clock", timeout=10).json()["now"]
-    return datetime.fromtimestamp(float(seconds), UTC)
-
-
-def drain(stack) -> None:
-    """Wait until the stack is idle (the worker handled what was fired)."""
-    stack.idle(timeout=60)
 
 
 def run_due(stack, moment: datetime) -> list[dict[str, str]]:
@@ -346,3 +335,56 @@ def test_bad_input_on_every_route_is_a_400_with_paths_and_schedules_nothing(stac
     (kept,) = call(stack, "GET", "/repeats", account).json()["repeats"]
     assert kept["schedule"]["until"] is None  # the refused change left the repeat as it was
     assert len(group_schedules(stack, rid)) == 1
+
+
+# --- a preset's locks ---------------------------------------------------------------------------------
+
+INN_FIELD = 1_100_017  # «ИНН», a text field: anonymised only when a rule names it
+INN = "7702456781"  # the manual deal's ИНН
+
+
+def test_a_repeat_cannot_weaken_an_anonymised_preset_at_set_up_or_at_fire(stack):
+    account = install(stack)
+    rule = {
+        **TARGET,
+        "name_template": "Партнёру {n}",
+        "anonymise": True,
+        "fields": [INN_FIELD],
+        "anonymise_extra_field_ids": [INN_FIELD],
+    }
+    assert call(stack, "PUT", "/widget/presets/partner", account, json={"name": "Партнёру", "rule": rule}).is_success
+    start = (emulator_now(stack) + timedelta(days=1)).date()
+    body = {
+        "lead_id": SOURCE,
+        "preset_id": "partner",
+        "every": {"unit": "day", "n": 1},
+        "at": "10:00",
+        "start": start.isoformat(),
+        "count": 1,
+        "timezone": "Europe/Moscow",
+        "idempotency_key": "partner-daily",
+    }
+    refused = call(stack, "POST", "/repeats", account, json={**body, "overrides": {"anonymise": False}})
+    assert problem_paths(refused) == {"overrides.anonymise"}
+    assert refused.json()["code"] == "rule_invalid" and "обезличивание нельзя отключить" in refused.json()["detail"]
+    assert call(stack, "GET", "/repeats", account).json()["repeats"] == []
+
+    created = call(stack, "POST", "/repeats", account, json={**body, "overrides": {"copy_tags": False}})
+    assert created.status_code == 201, created.text
+    rid = created.json()["repeat_id"]
+    # Stored overrides weakened behind the API's back (an old repeat, a preset anonymised later): the lock wins.
+    table = stack.table("JobsTable")
+    key = {"pk": f"sched#{account['id']}", "sk": f"repeat#{rid}"}
+    stored = json.loads(table.get_item(Key=key, ConsistentRead=True)["Item"]["data"])
+    stored["overrides"] = {"anonymise": False, "anonymise_extra_field_ids": [], "copy_tags": False}
+    table.update_item(
+        Key=key,
+        UpdateExpression="SET #d = :d",
+        ExpressionAttributeNames={"#d": "data"},
+        ExpressionAttributeValues={":d": json.dumps(stored)},
+    )
+
+    run_due(stack, at_10_msk(start + timedelta(days=1)))
+    (copy,) = copies(stack, account, "Партнёру")
+    assert INN not in json.dumps(copy, ensure_ascii=False)
+    assert INN_FIELD not in {f["field_id"] for f in copy.get("custom_fields_values") or []}

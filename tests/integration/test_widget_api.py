@@ -32,7 +32,8 @@ def leads_of(stack, account):
     return {lead["id"]: lead for lead in stack.control.state(account["id"])["leads"]}
 
 
-def test_settings_describe_the_account_and_cost_at_most_4_requests_cold_0_warm(stack, account):
+def test_settings_describe_the_account_and_cost_at_most_5_requests_cold_0_warm(stack, account):
+    """Cold: the four metadata reads and the account's zone (kept current on every open); warm: nothing."""
     mark = log_mark(stack, account)
     answer = call(stack, "GET", "/widget/settings", account)
     assert answer.status_code == 200, answer.text
@@ -51,8 +52,9 @@ def test_settings_describe_the_account_and_cost_at_most_4_requests_cold_0_warm(s
     assert phone["sensitivity"] in ("personal", "financial") and phone["copyable"] is True
     assert {c["name"] for c in body["catalogs"]} >= set(list(CATALOGS)[:3])
     assert body["licence"] == {**body["licence"], "kind": "trial", "days_left": 14, "active": True}
-    cold = len(api_requests(stack, account, mark))
-    assert cold <= 4
+    assert body["timezone"] == "Europe/Moscow" and body["connection"]["state"] == "connected"
+    cold = api_requests(stack, account, mark)
+    assert len(cold) <= 5 and sum(r["path"] == "/api/v4/account" for r in cold) == 1
     mark = log_mark(stack, account)
     assert call(stack, "GET", "/widget/settings", account).status_code == 200
     assert api_requests(stack, account, mark) == []
@@ -287,3 +289,50 @@ def test_a_string_false_admin_claim_cannot_sign_a_dp_rule(stack, account):
     answer = call(stack, "POST", "/widget/dp/sign", account, token=token, json={"rule": SUPPORT})
     body = _assert_problem_for_the_widget(answer, account, 403)
     assert body["code"] == "admin-only"
+
+
+def test_an_anonymised_presets_overrides_are_refused_alike_by_copy_bulk_preview_and_dp_signing(stack, account):
+    rule = {**SUPPORT, "anonymise": True, "fields": [FIELD["ИНН"]], "anonymise_extra_field_ids": [FIELD["ИНН"]]}
+    assert call(stack, "PUT", "/widget/presets/partner", account, json={"name": "Партнёру", "rule": rule}).is_success
+    choice = {"preset_id": "partner", "overrides": {"anonymise": False}}
+    key = "weakened-1"
+    before = leads_of(stack, account)
+    answers = {
+        "copy": copy(stack, account, **choice),
+        "bulk": call(
+            stack, "POST", "/copies/bulk", account, json={"lead_ids": [SOURCE], **choice, "idempotency_key": key}
+        ),
+        "preview": call(stack, "POST", "/copies/preview", account, json={"lead_id": SOURCE, **choice}),
+        "sign": call(stack, "POST", "/widget/dp/sign", account, json=choice),
+    }
+    for path, answer in answers.items():
+        assert answer.status_code == 400, (path, answer.text)
+        problem = answer.json()
+        assert problem["code"] == "rule_invalid", path
+        assert [e["path"] for e in problem["errors"]] == ["overrides.anonymise"], path
+        assert "обезличивание нельзя отключить" in problem["errors"][0]["message_ru"]
+        assert "cannot be switched off" in problem["errors"][0]["message_en"]
+    assert leads_of(stack, account) == before
+    signed = call(stack, "POST", "/widget/dp/sign", account, json={"preset_id": "partner"})
+    assert signed.status_code == 200 and '"anonymise":true' in signed.json()["rule"], signed.text
+
+
+def test_an_admin_locks_fields_of_a_shared_preset_and_overrides_cannot_change_them(stack, account):
+    rule = {**SUPPORT, "copy_budget": False}
+    body = {"name": "Без бюджета", "rule": rule, "locked": ["copy_budget", "responsible"]}
+    saved = call(stack, "PUT", "/widget/presets/locked", account, json=body)
+    assert saved.status_code == 200 and saved.json()["locked"] == ["copy_budget", "responsible"], saved.text
+    assert call(stack, "GET", "/widget/presets/locked", account).json()["locked"] == ["copy_budget", "responsible"]
+    manager = USERS["Дмитрий Артемьевич"]
+    assert call(stack, "PUT", "/widget/presets/mine", account, user_id=manager, json=body).status_code == 403
+    personal = call(stack, "PUT", "/widget/presets/own", account, json={**body, "personal": True})
+    assert personal.status_code == 400 and [e["path"] for e in personal.json()["errors"]] == ["locked"]
+    unknown = call(stack, "PUT", "/widget/presets/bad", account, json={**body, "locked": ["colour"]})
+    assert unknown.status_code == 400 and [e["path"] for e in unknown.json()["errors"]] == ["locked[0]"]
+
+    refused = copy(stack, account, preset_id="locked", overrides={"copy_budget": True, "copy_tags": False})
+    assert refused.status_code == 400 and [e["path"] for e in refused.json()["errors"]] == ["overrides.copy_budget"]
+    assert "copy_budget" in refused.json()["errors"][0]["message_en"]
+    made = copy(stack, account, preset_id="locked", overrides={"copy_budget": False, "copy_tags": False})
+    assert made.status_code == 201, made.text
+    assert not leads_of(stack, account)[made.json()["lead_id"]].get("price")

@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import boto3
 import pytest
 
-from dealcopy.jobs.model import DpEvent
+from dealcopy.records.copy_delay import Delay
+from dealcopy.records.job import DpEvent
+from dealcopy.records.schedule import PendingCopy
+from dealcopy.records.schedule_ids import pending_id
 from dealcopy.schedules.aws_scheduler import EventBridgeScheduler, QueueTarget
-from dealcopy.schedules.delay import Delay
-from dealcopy.schedules.names import pending_id
-from dealcopy.schedules.records import PendingCopy
 from tests.support.aws import mocked_aws
 
 GROUP = "dealcopy-unit-copies"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from dealcopy.schedules.fire import SCHEDULED_TIME, fire_input
-from dealcopy.schedules.names import repeat_id, schedule_name, schedule_prefix
+from dealcopy.records.schedule_ids import repeat_id, schedule_name, schedule_prefix
+from dealcopy.records.scheduled_fire import SCHEDULED_TIME, fire_input
 from tests.schedules.conftest import GROUP
 
 AT = datetime(2031, 2, 28, 7, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from amo_emulator.server import EmulatorServer, ThreadedAsgiServer
+from dealcopy.records.scheduled_fire import ScheduledFire, fire_input
 from dealcopy.schedules.aws_scheduler import EventBridgeScheduler, QueueTarget
-from dealcopy.schedules.fire import ScheduledFire, fire_input
 from devstack.event_scheduler import EventScheduler, at_time, move_emulator_clock, rate_period
 from devstack.functions import FunctionRegistry
 from devstack.gateway import create_gateway

@@ -6,7 +6,7 @@ import pytest
 
 from dealcopy.copying.errors import RuleInvalid
 from dealcopy.copying.rules import canonical_rule, parse_rule
-from dealcopy.schedules.delay import delay_of, rule_delay
+from dealcopy.records.copy_delay import delay_of, rule_delay
 from dealcopy.schedules.firing import fill_template
 
 

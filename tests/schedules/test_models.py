@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from dealcopy.copying.metadata import AccountMetadata, FieldInfo
-from dealcopy.schedules.delay import Delay, check_delay
-from dealcopy.schedules.errors import ScheduleInvalid
-from dealcopy.schedules.repeat import RepeatChange, RepeatRequest, RepeatSchedule, parse
-from dealcopy.schedules.types import MAX_ID
+from dealcopy.records.copy_delay import Delay, check_delay
+from dealcopy.records.repeat_calendar import RepeatChange, RepeatRequest, RepeatSchedule, parse
+from dealcopy.records.schedule_errors import ScheduleInvalid
+from dealcopy.records.schedule_types import MAX_ID
 
 GOOD = {
     "lead_id": 101,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dealcopy.schedules.names import occurrence_job_id, repeat_id
-from dealcopy.schedules.records import Repeat, RepeatState
-from dealcopy.schedules.repeat import RepeatSchedule
+from dealcopy.records.repeat_calendar import RepeatSchedule
+from dealcopy.records.schedule import Repeat, RepeatState
+from dealcopy.records.schedule_ids import occurrence_job_id, repeat_id
 from dealcopy.storage.schedules import ScheduleRepository
 from tests.schedules.conftest import make_pending
 

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from dealcopy.records.repeat_calendar import RepeatChange, RepeatRequest, parse
+from dealcopy.records.schedule import PendingCopy, RepeatState
+from dealcopy.records.schedule_errors import IdempotencyKeyReused, RepeatNotFound, ScheduleInvalid
+from dealcopy.records.schedule_ids import pending_id
+from dealcopy.records.scheduled_fire import ScheduledFire, Skipped
 from dealcopy.schedules.delayed import Cancelled, CopyNow, DelayedCopies, Rescheduled
-from dealcopy.schedules.errors import IdempotencyKeyReused, RepeatNotFound, ScheduleInvalid
-from dealcopy.schedules.fire import ScheduledFire, Skipped
-from dealcopy.schedules.names import pending_id
-from dealcopy.schedules.records import PendingCopy, RepeatState
-from dealcopy.schedules.repeat import RepeatChange, RepeatRequest, parse
 from dealcopy.schedules.repeats import OccurrenceCopy, Repeats
 from dealcopy.storage.schedules import ScheduleRepository
 from devstack.event_scheduler import EventScheduler

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dealcopy.schedules.delay import AfterEvent, Delay, FieldOffset
-from dealcopy.schedules.repeat import RepeatSchedule
+from dealcopy.records.copy_delay import AfterEvent, Delay, FieldOffset
+from dealcopy.records.repeat_calendar import RepeatSchedule
 from dealcopy.schedules.timemath import (
     add_months,
     check_schedule,

@@ -42,6 +42,14 @@ def test_reinstall_keeps_first_install_and_trial_but_replaces_tokens(accounts):
     assert "access-2" not in repr(again)  # tokens never show up in logs or reprs
 
 
+def test_the_accounts_country_is_kept_and_an_install_that_does_not_know_it_keeps_the_old(accounts):
+    accounts.record_install(
+        account_id=30000001, subdomain="demo", domain="demo.amocrm.ru", tokens=_pair(1), trial_days=14, country="BY"
+    )
+    assert accounts.get(30000001).country == "BY"
+    assert _install(accounts, _pair(2)).country == "BY"
+
+
 def test_uninstall_of_an_unknown_account_changes_nothing(accounts):
     assert accounts.mark_uninstalled(123) is False
     assert accounts.get(123) is None
@@ -191,3 +199,74 @@ def test_the_lease_is_renewed_while_a_slow_refresh_runs(accounts):
     provider = DynamoTokenProvider(accounts, 30000001, slow, lease=0.25)
     assert provider.refreshed_after("access-1") == "access-2"
     assert rivals == [False] * 4
+
+
+def test_a_refusal_disconnects_with_amocrms_reason_counts_once_and_a_reinstall_reconnects(accounts):
+    _install(accounts, _pair(1), now=1_000_000)
+    counted = []
+
+    def refresher(_):
+        raise OAuthGrantRejected(400, "Token has expired")
+
+    provider = DynamoTokenProvider(accounts, 30000001, refresher, on_refused=counted.append)
+    with pytest.raises(ReinstallRequired):
+        provider.refreshed_after("access-1")
+    with pytest.raises(ReinstallRequired):
+        provider.refreshed_after("access-1")
+    gone = accounts.get(30000001)
+    assert (gone.disconnect_reason, gone.status) == ("Token has expired", AccountStatus.REINSTALL_REQUIRED)
+    assert abs(gone.disconnected_at - time.time()) < 60 and counted == [30000001]
+    again = _install(accounts, _pair(2), now=2_000_000)
+    assert (again.disconnect_reason, again.disconnected_at, again.tokens_at) == (None, None, 2_000_000)
+
+
+def test_a_refresh_stamps_the_pair_with_the_callers_time(accounts):
+    """The keep-alive's clock is its schedule's time: the next run measures the pair's age from it."""
+    _install(accounts, _pair(1), now=1_000_000)
+    provider = DynamoTokenProvider(accounts, 30000001, lambda _: _pair(2))
+    assert provider.refreshed_after("access-1", at=1_500_000) == "access-2"
+    assert accounts.get(30000001).tokens_at == 1_500_000
+    assert [a.account_id for a in accounts.installed()] == [30000001]
+    accounts.mark_uninstalled(30000001)
+    assert accounts.installed() == []
+
+
+def test_a_refused_refresh_is_the_metric_an_alarm_watches():
+    from dealcopy.observability import metrics
+    from dealcopy.wiring import amo as wiring
+
+    metrics.clear_metrics()
+    wiring._count_refused(30000001)
+    assert metrics.metric_set["RefreshRefused"]["Value"] == [1.0]
+    assert metrics.metric_set["RefreshRefused"]["Unit"] == "Count"
+    metrics.clear_metrics()
+
+
+def test_the_keep_alive_takes_the_oldest_due_pairs_up_to_its_limit_and_keeps_their_zone(accounts):
+    from dealcopy.amo.tokens import RefreshUnavailable as Temporary
+    from dealcopy.usecases.keepalive import DAY, KeepAlive
+
+    now = 1_000_000_000
+    for account_id, age in ((1, 40), (2, 90), (3, 60), (4, 5), (5, 70)):
+        accounts.record_install(
+            account_id=account_id,
+            subdomain=f"a{account_id}",
+            domain=f"a{account_id}.amocrm.ru",
+            tokens=_pair(account_id),
+            trial_days=14,
+            now=now - age * DAY,
+        )
+    refreshed = []
+
+    def refresh(account, at):
+        refreshed.append(account.account_id)
+        if account.account_id == 5:
+            raise Temporary("amoCRM is down")
+        if account.account_id == 3:
+            raise ReinstallRequired("refused")
+
+    keep = KeepAlive(accounts, refresh, lambda a: "Asia/Yekaterinburg", limit=3)
+    report = keep.run(now)
+    assert refreshed == [2, 5, 3]  # oldest first, three of the four due (account 4 is 5 days old)
+    assert report == {"due": 4, "refreshed": 1, "disconnected": 1, "unavailable": 1}
+    assert accounts.get(2).timezone == "Asia/Yekaterinburg" and accounts.get(1).timezone is None

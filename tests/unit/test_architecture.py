@@ -1,8 +1,7 @@
-"""The layer's shape: imports point one way, and no class or function grows past its size.
+"""The layer's shape: imports point one way, no package cycle, and nothing grows past its size.
 
 Layers of `layers/dealcopy/dealcopy`, top to bottom (a module may import from its own layer
-and from any layer below it, never from one above; a longer prefix wins, so
-`dealcopy.jobs.model` sits below `dealcopy.jobs`):
+and from any layer below it, never from one above):
 
     1. dealcopy.wiring                                   composition root
     2. dealcopy.web, dealcopy.presets_api,
@@ -14,21 +13,23 @@ and from any layer below it, never from one above; a longer prefix wins, so
        dealcopy.hosts                                    install, uninstall, the account's host
     7. dealcopy.auth                                     the widget's one-time tokens
     8. dealcopy.storage                                  DynamoDB repositories
-    9. dealcopy.jobs.{model, queued}, dealcopy.schedules.{records, names, repeat, delay, types,
-       timemath, errors}                                 what storage persists (shared kernels)
+    9. dealcopy.records                                  what storage persists and queues carry
    10. dealcopy.copying                                  the copy engine and its pure parts
    11. dealcopy.amo                                      the amoCRM client
    12. dealcopy.errors, dealcopy.messages, dealcopy.config, dealcopy.observability,
-       dealcopy.accounts, dealcopy.licence, dealcopy.ids     shared kernel
+       dealcopy.accounts, dealcopy.licence, dealcopy.ids,
+       dealcopy.fingerprints                             shared kernel
 
-Storage sits above the models it persists on purpose: a job record carries its copy plan
-(so `copying` is below storage too), a repeat its schedule. Every import counts, also those under `TYPE_CHECKING` and
-inside functions (lazy imports keep cold starts short; they are still arrows).
+Layer order alone allows two packages of one layer to import each other; the cycle test
+does not: at every level of the package tree, the siblings (subpackages and modules of one
+package) import each other without a cycle. Every import counts, also those under
+`TYPE_CHECKING` and inside functions (lazy imports keep cold starts short; they are still arrows).
 """
 
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +37,7 @@ PACKAGE = ROOT / "layers" / "dealcopy" / "dealcopy"
 SIZED = (ROOT / "layers", ROOT / "functions")
 MAX_CLASS_LINES = 250
 MAX_FUNCTION_LINES = 60
+MAX_MODULE_LINES = 400
 
 LAYERS: list[tuple[str, ...]] = [
     ("dealcopy.wiring",),
@@ -46,17 +48,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("dealcopy.install", "dealcopy.install_guard", "dealcopy.hosts"),
     ("dealcopy.auth",),
     ("dealcopy.storage",),
-    (
-        "dealcopy.jobs.model",
-        "dealcopy.jobs.queued",
-        "dealcopy.schedules.records",
-        "dealcopy.schedules.names",
-        "dealcopy.schedules.repeat",
-        "dealcopy.schedules.delay",
-        "dealcopy.schedules.types",
-        "dealcopy.schedules.timemath",
-        "dealcopy.schedules.errors",
-    ),
+    ("dealcopy.records",),
     ("dealcopy.copying",),
     ("dealcopy.amo",),
     (
@@ -67,6 +59,7 @@ LAYERS: list[tuple[str, ...]] = [
         "dealcopy.accounts",
         "dealcopy.licence",
         "dealcopy.ids",
+        "dealcopy.fingerprints",
     ),
 ]
 
@@ -125,6 +118,66 @@ def test_no_module_imports_from_a_layer_above_it():
     assert not upward, "imports from a layer above:\n" + "\n".join(upward)
 
 
+def sibling_edges(modules: dict[str, Path]) -> dict[str, dict[str, str]]:
+    """For each import a -> b, an arrow between the siblings that hold a and b under their common package.
+
+    `dealcopy.storage.jobs -> dealcopy.records.job` is the arrow `dealcopy.storage -> dealcopy.records`;
+    `dealcopy.jobs.steps.create -> dealcopy.jobs.work` is `dealcopy.jobs.steps -> dealcopy.jobs.work`.
+    Each arrow keeps one import that makes it (for the failure message).
+    """
+    known = set(modules)
+    edges: dict[str, dict[str, str]] = {}
+    for name, path in modules.items():
+        for line, target in imported(ast.parse(path.read_text(encoding="utf-8")), known):
+            mine, theirs = name.split("."), target.split(".")
+            common = 0
+            while common < min(len(mine), len(theirs)) and mine[common] == theirs[common]:
+                common += 1
+            if common < len(mine) and common < len(theirs):
+                source, sink = ".".join(mine[: common + 1]), ".".join(theirs[: common + 1])
+                edges.setdefault(source, {}).setdefault(sink, f"{path.relative_to(ROOT)}:{line} -> {target}")
+    return edges
+
+
+def cycles(edges: dict[str, dict[str, str]]) -> list[list[str]]:
+    """Every cycle a depth-first walk meets (each closing arrow once), as the list of its nodes."""
+    found: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def walk(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(edges.get(node, {})):
+            if state.get(nxt) == 1:
+                found.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in state:
+                walk(nxt)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            walk(node)
+    return found
+
+
+def test_no_package_imports_itself_back_through_another():
+    edges = sibling_edges(layer_modules())
+    found = cycles(edges)
+    report = [
+        " -> ".join(cycle) + "\n" + "\n".join(f"    {edges[a][b]}" for a, b in itertools.pairwise(cycle))
+        for cycle in found
+    ]
+    assert not found, "import cycles:\n" + "\n".join(report)
+
+
+def test_the_cycle_check_sees_a_cycle():
+    edges = {"p.a": {"p.b": "x"}, "p.b": {"p.c": "y"}, "p.c": {"p.a": "z"}, "p.d": {"p.a": "w"}}
+    assert cycles(edges) == [["p.a", "p.b", "p.c", "p.a"]]
+    assert cycles({"p.a": {"p.b": "x"}, "p.d": {"p.b": "y"}}) == []
+
+
 def _spans(tree: ast.AST) -> list[tuple[str, str, int, int]]:
     return [
         (type(node).__name__, node.name, node.lineno, (node.end_lineno or node.lineno) - node.lineno + 1)
@@ -143,4 +196,14 @@ def test_no_class_over_250_lines_and_no_function_over_60():
                 limit = MAX_CLASS_LINES if kind == "ClassDef" else MAX_FUNCTION_LINES
                 if length > limit:
                     too_long.append(f"{path.relative_to(ROOT)}:{line} {kind} {name}: {length} lines (max {limit})")
+    assert not too_long, "too long:\n" + "\n".join(too_long)
+
+
+def test_no_module_over_400_lines():
+    too_long = []
+    for root in SIZED:
+        for path in sorted(root.rglob("*.py")):
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if "__pycache__" not in path.parts and lines > MAX_MODULE_LINES:
+                too_long.append(f"{path.relative_to(ROOT)}: {lines} lines (max {MAX_MODULE_LINES})")
     assert not too_long, "too long:\n" + "\n".join(too_long)

@@ -77,6 +77,9 @@ CYRILLIC = re.compile("[\u0400-\u04ff]")
 RECOGNISED = {
     "layers/dealcopy/dealcopy/copying/classify.py": None,  # field names and values that mean requisites, money...
     "layers/dealcopy/dealcopy/copying/fields.py": {"да"},  # a checkbox value written as text
+    "layers/dealcopy/dealcopy/copying/pii/keywords.py": None,  # words that announce an identifier in text
+    "layers/dealcopy/dealcopy/copying/pii/links.py": {"2гис."},  # 2GIS's Cyrillic host name
+    "layers/dealcopy/dealcopy/copying/pii/policy.py": None,  # the policy table's examples of field names
 }
 
 

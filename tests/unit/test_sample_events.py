@@ -21,7 +21,7 @@ def test_http_events_are_v2_and_hit_a_template_route(path):
 
 
 def test_worker_event_is_an_sqs_fifo_batch():
-    from dealcopy.jobs.model import JobMessage
+    from dealcopy.records.job import JobMessage
 
     event = json.loads((EVENTS[0].parent / "worker_sqs.json").read_text())
     for record in event["Records"]:

@@ -43,8 +43,8 @@ def redrive(store: Any, sqs: Any, dlq_url: str, queue_url: str, *, account_id: i
     """
     from pydantic import ValidationError
 
-    from dealcopy.jobs.model import JobMessage
     from dealcopy.jobs.queue import JobQueue
+    from dealcopy.records.job import JobMessage
 
     queue = JobQueue(sqs, queue_url, dlq_url)
     moved, jobs_reset, skipped = 0, 0, []

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from amo_emulator.requestlog import max_in_window
-from dealcopy.jobs.model import TERMINAL
+from dealcopy.records.job import TERMINAL
 from dealcopy.storage.jobs import JobRepository
 from tools.bench import _per_second
 

@@ -97,6 +97,11 @@ class Account:
     trial_until: int | None = None
     paid_until: int | None = None
     tokens: StoredTokens | None = None
+    country: str | None = None  # amoCRM's `country` of the account (ISO code), stored at install
+    tokens_at: int | None = None  # when the stored pair was issued (install or refresh): the keep-alive's clock
+    timezone: str | None = None  # the account's IANA zone as amoCRM reports it (None: not read yet)
+    disconnected_at: int | None = None  # amoCRM finally refused our refresh token (status reinstall_required)
+    disconnect_reason: str | None = None  # amoCRM's words for that refusal (no personal data)
 
     @property
     def is_active(self) -> bool:

@@ -4,7 +4,7 @@ Every function gets the same variables from template.yaml's Globals; the local
 stack sets them from the same template, so names cannot drift.
 
 A frozen stdlib dataclass, not a pydantic model: every function reads it on its first
-request, and importing pydantic costs about a fifth of `import boto3` (issue 8 pt 6).
+request, and importing pydantic costs about a fifth of `import boto3` (a cold start amoCRM waits on).
 The variables are flat scalars and comma lists, so the coercion below is all it needs.
 """
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from dealcopy.amo.account import account_timezone
 from dealcopy.amo.oauth import OAuthGrantRejected, TokenPair
 from dealcopy.errors import DomainError
 from dealcopy.ids import amo_id
@@ -111,6 +112,8 @@ class InstallService:
             domain=host,
             tokens=pair,
             trial_days=self.trial_days,
+            country=str(info.get("country") or "").upper()[:2] or None,
+            timezone=account_timezone(info),  # asked for with the account (`with=datetime_settings`)
         )
         if self.keep is not None:
             self.keep(account.account_id)

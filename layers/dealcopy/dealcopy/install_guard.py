@@ -30,6 +30,7 @@ class UninstallGuard:
     probe: Callable[[Account], Any]  # one amoCRM call with the account's stored tokens
     forget: Callable[[int], None]  # drop per-process caches of a dropped account
     retain: Callable[[int], Any] | None = None  # the account's data expires after the retention (`storage.retention`)
+    stop: Callable[[int], Any] | None = None  # repeats stopped, delayed copies cancelled, their schedules deleted
 
     def uninstall(self, account_id: int) -> bool:
         """True if the account is (now) uninstalled; False if unknown or its tokens still work (kept)."""
@@ -44,17 +45,20 @@ class UninstallGuard:
         dropped = self.accounts.mark_uninstalled(account_id, version=version)
         if dropped:
             self.forget(account_id)
-            self._retain(account_id)
+            self._after(self.stop, account_id, "could not stop the schedules of an uninstalled account")
+            self._after(self.retain, account_id, "could not set the retention of an uninstalled account")
         return dropped
 
-    def _retain(self, account_id: int) -> None:
-        """Tokens are gone already; the rest expires in 30 days (a failure here leaves the usual TTLs)."""
-        if self.retain is None:
+    def _after(self, step: Callable[[int], Any] | None, account_id: int, failure: str) -> None:
+        """Tokens are gone already; schedules stop first (stopped repeats get their TTL), then the rest
+        expires in 30 days. A failure here leaves the usual TTLs, and a fire of an uninstalled account
+        stops its repeat anyway (`schedules.firing`)."""
+        if step is None:
             return
         try:
-            self.retain(account_id)
+            step(account_id)
         except Exception:
-            logger.exception("could not set the retention of an uninstalled account", extra={"account_id": account_id})
+            logger.exception(failure, extra={"account_id": account_id})
 
     def _revoked(self, account: Account) -> bool:
         try:

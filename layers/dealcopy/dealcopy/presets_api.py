@@ -22,6 +22,7 @@ class PresetBody(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     rule: dict[str, Any]
     personal: StrictBool = False  # an admin's own preset (a manager's always is)
+    locked: list[str] = Field(default_factory=list, max_length=50)  # rule fields overrides may not change
 
     def to_preset(self, preset_id: str, rule: CopyRule, user_id: int, owner: int | None) -> Preset:
         return Preset(
@@ -30,6 +31,7 @@ class PresetBody(BaseModel):
             rule=rule.model_dump(mode="json"),
             updated_by=user_id,
             owner_user_id=owner,
+            locked=list(dict.fromkeys(self.locked)),
         )
 
 

@@ -6,9 +6,11 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from dealcopy.licence import licence_of
 from dealcopy.messages import LANGUAGES, text
 
 if TYPE_CHECKING:
+    from dealcopy.accounts import Account
     from dealcopy.copying.metadata import AccountMetadata
     from dealcopy.licence import Licence
     from dealcopy.storage.presets import Preset
@@ -38,12 +40,55 @@ def licence_view(licence: Licence, now: float | None = None) -> dict[str, Any]:
     }
 
 
+def _iso(moment: int | None) -> str | None:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment)) if moment else None
+
+
+def connection_view(account: Account, lang: str = "ru") -> dict[str, Any]:
+    """Whether our grant in amoCRM still works: `connected`, or `disconnected` with amoCRM's reason and since when."""
+    if account.is_active:
+        return {"state": "connected", "refreshed_at": _iso(account.tokens_at)}
+    return {
+        "state": "disconnected",
+        "code": "reinstall-required",
+        "reason": account.disconnect_reason,
+        "message": text("reinstall-required", lang),
+        "since": _iso(account.disconnected_at),
+    }
+
+
+def account_view(account: Account, lang: str = "ru") -> dict[str, Any]:
+    """The account part of the settings answer: its host, zone (the default of every time) and connection."""
+    from dealcopy.copying.naming import DEFAULT_TIMEZONE
+
+    return {
+        "account": {"id": account.account_id, "subdomain": account.subdomain, "domain": account.domain},
+        "timezone": account.timezone or DEFAULT_TIMEZONE,
+        "connection": connection_view(account, lang),
+    }
+
+
+def disconnected_payload(session: WidgetSession, lang: str = "ru") -> dict[str, Any]:
+    """The settings of an account amoCRM disconnected: what the widget needs to ask for a reinstall."""
+    return {
+        **account_view(session.account, lang),
+        "user": {"id": session.caller.user_id, "is_admin": session.caller.is_admin},
+        "licence": licence_view(licence_of(session.account)),
+        "pipelines": [],
+        "users": [],
+        "lead_fields": {"standard": STANDARD_FIELDS, "custom": []},
+        "catalogs": [],
+        "presets": [],
+    }
+
+
 def settings_payload(
     session: WidgetSession,
     metadata: AccountMetadata,
     presets: list[Preset],
     licence: Licence,
     refused: Mapping[int, str] | None = None,
+    lang: str = "ru",
 ) -> dict[str, Any]:
     from dealcopy.copying.field_view import field_notes
     from dealcopy.copying.fields import sensitivity
@@ -53,11 +98,7 @@ def settings_payload(
     notes = field_notes(metadata, refused or {})
 
     return {
-        "account": {
-            "id": session.account.account_id,
-            "subdomain": session.account.subdomain,
-            "domain": session.account.domain,
-        },
+        **account_view(session.account, lang),
         "user": {"id": session.caller.user_id, "is_admin": session.caller.is_admin},
         "licence": licence_view(licence),
         "pipelines": [

@@ -9,7 +9,7 @@ total deadline, and a 401 triggers a token refresh and a retry (at most twice, o
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -19,6 +19,7 @@ from dealcopy.amo.counting import RequestCounter, request_counter
 from dealcopy.amo.errors import (
     AmoAmbiguousWrite,
     AmoError,
+    AmoNotFound,
     AmoRateLimited,
     AmoServerError,
     AmoUnauthorized,
@@ -67,6 +68,10 @@ class AmoClient:
         self._counter = counter
         self._timeout = timeout
         self.stop_at: float | None = None  # time.monotonic() no request may outlive (a caller's own deadline)
+        # After a 404: the base URL of the account's new host (a rename), None when the stored host is
+        # confirmed (the 404 stands); raises AmoUnavailable when that cannot be told (`hosts.host_checker`).
+        self.host_check: Callable[[], str | None] | None = None
+        self.relocated_to: str | None = None  # the host a rename was followed to (links must name it)
 
     # -- public verbs -------------------------------------------------------
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
@@ -109,6 +114,7 @@ class AmoClient:
         rejected: set[str] = set()  # tokens amoCRM refused during this request
         attempt = 0
         last: BaseException | None = None
+        relocated = False
         while attempt < self._policy.max_attempts:
             token = self._tokens.access_token()
             remaining = self._time_left(started)
@@ -124,6 +130,13 @@ class AmoClient:
                 rejected.add(token)
                 self._tokens.refreshed_after(token)
                 continue  # the refresh retry does not consume an attempt
+            except AmoNotFound:
+                moved = None if relocated or self.host_check is None else self.host_check()
+                if moved is None:
+                    raise
+                self.base_url, relocated = moved.rstrip("/"), True
+                self.relocated_to = self.base_url.split("://", 1)[-1]
+                continue  # the account was renamed: the same request at its new host
             except (AmoRateLimited, AmoServerError) as err:
                 if not replayable and err.status not in _NOT_EXECUTED:
                     raise AmoAmbiguousWrite(str(err), attempt + 1, err) from err

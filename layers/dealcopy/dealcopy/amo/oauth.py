@@ -113,8 +113,11 @@ class OAuthClient:
             raise AccountHostGone("OAuth endpoint answered 404", 1)
         # Only a definite OAuth refusal is final; 403 (integration blocked), 429, 5xx, proxy pages: temporary.
         if response.status_code in (400, 401) and _oauth_refusal(_json(response)):
-            problem = error_from_answer(response.status_code, _json(response))
-            raise OAuthGrantRejected(response.status_code, problem.detail or problem.title)
+            body = _json(response)
+            problem = error_from_answer(response.status_code, body)
+            # amoCRM's `hint` names the cause ("Token has expired"); its `detail` is a generic sentence
+            hint = body.get("hint") or body.get("error_description")
+            raise OAuthGrantRejected(response.status_code, str(hint or problem.detail or problem.title))
         if response.status_code >= 300:
             raise AmoUnavailable(f"OAuth endpoint answered {response.status_code}", 1)
         return _pair(_json(response))

@@ -4,7 +4,7 @@ Pure parts (rules, plan, fields, naming, rights, anonymise) take plain data; onl
 `engine` talks to amoCRM, through an `AmoClient`-like object it is given.
 
 The names below load on first use (PEP 562): importing `dealcopy.copying.errors` or
-`.rules` must not pull in the engine and its dependencies (cold start, issue 8 pt 6).
+`.rules` must not pull in the engine and its dependencies (the DP hook's cold start).
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ _WHERE = {
     "CopyEngine": "dealcopy.copying.engine",
     "CopyError": "dealcopy.copying.errors",
     "CopyForbidden": "dealcopy.copying.errors",
-    "CopyIncomplete": "dealcopy.copying.errors",
-    "CopyJob": "dealcopy.copying.engine",
     "CopyPlan": "dealcopy.copying.plan",
     "CopyRejected": "dealcopy.copying.errors",
     "CopyResult": "dealcopy.copying.result",

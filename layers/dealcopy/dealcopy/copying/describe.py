@@ -1,4 +1,4 @@
-"""Naming things the way a user sees them in amoCRM: stages, users and leads, not ids (issue 13 pts 2, 3, 5).
+"""Naming things the way a user sees them in amoCRM: stages, users and leads, not ids.
 
 «этап #71000203» means nothing to a manager; «Выполнение → В работе» does. The widget shows
 deal names with their links in results, list rows and the journal, and the card's tree lists

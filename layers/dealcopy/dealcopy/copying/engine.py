@@ -1,26 +1,26 @@
-"""`CopyEngine`: runs copy plans against one account, a single copy being a batch of one.
+"""`CopyEngine`: the amoCRM side of copy jobs of one account, a single copy being a batch of one.
 
-Steps a job runner can checkpoint between (each is one request for any batch size up to
-amoCRM's limits): `read_sources` -> `plan` (no I/O) -> `create` -> `link` -> `write_notes`.
+The steps the job runner (`jobs.steps`) checkpoints between, for queued and manual copies alike
+(each is one request for any batch size up to amoCRM's limits): `read_sources` -> `plan` (no I/O)
+-> `create` -> `link` -> `write_notes`.
 Cost with warm metadata: read + create + link + notes = 4 requests (3 without catalog
 elements), for one copy or for fifty; cold metadata adds exactly 4.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from dealcopy.amo.errors import AmoAmbiguousWrite, AmoError, AmoNotFound, AmoUnavailable, ValidationIssue
+from dealcopy.amo.errors import AmoNotFound, ValidationIssue
 from dealcopy.copying import reconcile
 from dealcopy.copying.batching import chunked, send_isolated
 from dealcopy.copying.creating import CREATE_CHUNK, CreatedCopy, create_copies
 from dealcopy.copying.describe import stage_name
-from dealcopy.copying.errors import CopyError, CopyIncomplete, CopyRejected, RuleInvalid, SourceNotFound
+from dealcopy.copying.errors import CopyRejected, SourceNotFound
 from dealcopy.copying.metadata import AccountMetadata, AmoApi, MetadataCache, default_cache, load_metadata
+from dealcopy.copying.naming import DEFAULT_TIMEZONE
 from dealcopy.copying.notes import copy_notes, language_of, lead_url
 from dealcopy.copying.plan import CopyPlan, PlanContext, build_plan
 from dealcopy.copying.refusals import RefusedFields, default_refusals, refused_during
@@ -34,19 +34,6 @@ NOTES_PATH = "/api/v4/leads/notes"
 READ_CHUNK = 250  # amoCRM's page limit for GET /api/v4/leads
 # Paths of validation issues that mean our cached metadata is out of date.
 _STALE_METADATA_PATHS = ("pipeline_id", "status_id", "responsible_user_id")
-
-
-# Finds the lead an uncertain create made: (plan, unix time of the attempt) -> the copy, or None.
-Adopt = Callable[[CopyPlan, float], CreatedCopy | None]
-
-
-@dataclass(frozen=True)
-class CopyJob:
-    """One copy to make: which lead, by which rule, on behalf of which user."""
-
-    source_id: int
-    rule: CopyRule
-    actor_user_id: int
 
 
 def _utcnow() -> datetime:
@@ -67,15 +54,24 @@ class CopyEngine:
         clock: Callable[[], datetime] = _utcnow,
         lang: str | None = None,
         create_chunk: int = CREATE_CHUNK,
+        country: str | None = None,
+        timezone: str | None = None,
     ) -> None:
         self.api = api
-        self.domain = account_domain
+        self._domain = account_domain
         self.account_key = account_key or account_domain
         self.cache = cache if cache is not None else default_cache
         self.refusals = refusals if refusals is not None else default_refusals
         self.clock = clock
         self.lang = lang or language_of(account_domain)
         self.create_chunk = create_chunk
+        self.country = country or "RU"  # amoCRM's `country` of the account: phone numbers without a code
+        self.timezone = timezone or DEFAULT_TIMEZONE  # the account's zone, the default of `{date}` and delays
+
+    @property
+    def domain(self) -> str:
+        """The account's host for links: where the client found it if it followed a rename meanwhile."""
+        return getattr(self.api, "relocated_to", None) or self._domain
 
     def lang_of(self, user_id: int | None) -> str:
         """The language of notes and default names: the acting user's as amoCRM reports it, else the account's."""
@@ -123,12 +119,21 @@ class CopyEngine:
 
     def plan(self, source: SourceLead, rule: CopyRule, actor_user_id: int, request_id: str | None = None) -> CopyPlan:
         """Check rule and rights, then plan. Raises `RuleInvalid`, `CopyForbidden`, `ResponsibleUnavailable`."""
-        metadata = self.metadata()
+        # a field on the source the cache does not know was added since: reload rather than skip it
+        fields = [item.get("field_id") for item in source.custom_fields_values or []]
+        metadata = self.cache.covering(self.account_key, lambda: load_metadata(self.api), fields)
         validate_rule(rule, metadata, allow_stale=True)
         check_copy_rights(metadata, actor_user_id, source.ref, rule.pipeline_id, rule.status_id)
         refused = self.refusals.get(self.account_key)
         lang = self.lang_of(actor_user_id)
-        context = PlanContext(domain=self.domain, now=self.clock(), lang=lang, refused=refused)
+        context = PlanContext(
+            domain=self.domain,
+            now=self.clock(),
+            lang=lang,
+            refused=refused,
+            region=self.country,
+            timezone=self.timezone,
+        )
         return build_plan(source, rule, metadata, actor_user_id, context, request_id)
 
     # --- writes -------------------------------------------------------------------------------
@@ -200,83 +205,13 @@ class CopyEngine:
             warnings=plan.warnings,
             name=plan.payload.get("name"),
             stage=self._stage_of(plan),
+            anonymised=plan.anonymised,
         )
 
     def _stage_of(self, plan: CopyPlan) -> str | None:
         """«Pipeline → Stage» of a made copy, from cached metadata only (None when it was just dropped)."""
         known = self.cache.peek(self.account_key)
         return stage_name(known, plan.payload.get("pipeline_id"), plan.payload.get("status_id")) if known else None
-
-    # --- whole copies -------------------------------------------------------------------------
-
-    def copy_one(self, source_id: int, rule: CopyRule, actor_user_id: int, *, adopt: Adopt | None = None) -> CopyResult:
-        """Copy one lead. Raises a `CopyError` (nothing written, or `CopyIncomplete` after the create).
-
-        A create that may or may not have happened (`AmoAmbiguousWrite`) is handed to `adopt`
-        with the plan and the attempt's time: it returns the lead amoCRM did create, or None
-        (the error then propagates). Without `adopt` the error propagates at once.
-        """
-        self.check_rule(rule)
-        plan = self.plan(self.read_source(source_id), rule, actor_user_id)
-        attempted = time.time()
-        try:
-            (outcome,) = self.create([plan])
-        except AmoAmbiguousWrite:
-            adopted = adopt(plan, attempted) if adopt else None
-            if adopted is None:
-                raise
-            outcome = adopted
-        if isinstance(outcome, CopyRejected):
-            raise outcome
-        (done,) = self._follow_up([outcome])
-        if isinstance(done, CopyIncomplete):
-            raise done
-        return self.result(done)
-
-    def copy_many(self, jobs: Sequence[CopyJob]) -> list[CopyResult | CopyError]:
-        """Copy many leads of this account with 4 requests in all (warm); the answer is aligned with `jobs`.
-
-        A failed copy is a `CopyError` in its slot and never prevents the others.
-        `AmoAmbiguousWrite`/`AmoUnavailable` during the create propagate for the job layer.
-        """
-        out: list[CopyResult | CopyError | None] = [None] * len(jobs)
-        ready = []
-        for i, job in enumerate(jobs):
-            try:
-                self.check_rule(job.rule)
-                ready.append(i)
-            except RuleInvalid as err:
-                out[i] = err
-        sources = self.read_sources([jobs[i].source_id for i in ready]) if ready else {}
-        planned: list[tuple[int, CopyPlan]] = []
-        for i in ready:
-            job = jobs[i]
-            try:
-                source = sources.get(job.source_id)
-                if source is None:
-                    raise SourceNotFound(job.source_id)
-                planned.append((i, self.plan(source, job.rule, job.actor_user_id, f"copy-{job.source_id}-{i}")))
-            except CopyError as err:
-                out[i] = err
-        created: list[tuple[int, CreatedCopy]] = []
-        for (i, _), outcome in zip(planned, self.create([p for _, p in planned]), strict=True):
-            if isinstance(outcome, CopyRejected):
-                out[i] = outcome
-            else:
-                created.append((i, outcome))
-        for (i, _), done in zip(created, self._follow_up([c for _, c in created]), strict=True):
-            out[i] = done if isinstance(done, CopyIncomplete) else self.result(done)
-        return [item for item in out if item is not None]
-
-    def _follow_up(self, created: list[CreatedCopy]) -> list[CreatedCopy | CopyIncomplete]:
-        """Links then notes; a transient failure leaves the copies as `CopyIncomplete` (they exist)."""
-        step = "links"
-        try:
-            linked = self.link(created)
-            step = "notes"
-            return list(self.write_notes(linked))
-        except (AmoError, AmoUnavailable) as err:
-            return [CopyIncomplete(c.plan.source_id, c.lead_id, step, err) for c in created]
 
 
 def _metadata_suspect(rejected: CopyRejected) -> bool:
@@ -292,4 +227,4 @@ def _step_done(created: CreatedCopy, step: str, issues: list[ValidationIssue] | 
     return created.model_copy(update={flag: False, "problems": [*created.problems, problem]})
 
 
-__all__ = ["CopyEngine", "CopyJob"]
+__all__ = ["CopyEngine"]

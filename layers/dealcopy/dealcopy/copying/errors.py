@@ -193,22 +193,3 @@ class CopyRejected(CopyError):
 
     def as_dict(self) -> dict[str, Any]:
         return {**super().as_dict(), "issues": [vars(i) for i in self.issues]}
-
-
-class CopyIncomplete(CopyError):
-    """The copy exists but a later step (links or notes) failed for a transient reason.
-
-    The job layer must not create it again: it resumes with `lead_id` from `step`.
-    """
-
-    code = "incomplete"
-
-    def __init__(self, source_id: int, lead_id: int, step: str, cause: BaseException | None = None) -> None:
-        self.source_id = source_id
-        self.lead_id = lead_id
-        self.step = step
-        self.cause = cause
-        super().__init__(source_id=source_id, lead_id=lead_id, step=step, cause=str(cause))
-
-    def details(self) -> dict[str, Any]:
-        return {"lead_id": self.lead_id}

@@ -1,6 +1,6 @@
 """Per-field notes of the widget's field tree: what amoCRM never writes and what an anonymised copy drops.
 
-The tree must tell the truth before anything is copied (issue 13 pts 1, 2): a field amoCRM
+The tree must tell the truth before anything is copied: a field amoCRM
 refuses for this account is «не копируется», a field the anonymised mode drops is unticked and
 disabled with its reason, and the counters count only what will really be carried.
 """

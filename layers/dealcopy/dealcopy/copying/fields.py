@@ -2,25 +2,20 @@
 
 amoCRM echoes `field_name`, `field_type`, `field_code` and (for enums) `enum_code` when
 it returns values; a write must carry `field_id` + values only, in the shape of the type.
-One table, `WRITERS`, holds a deliberate handler for every type of the API docs.
+One table, `FIELD_TYPES`, holds for every type of the API docs its writer and what an anonymised
+copy does with it; a per-type option is added there (and in its tests), nowhere else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from dealcopy.copying.metadata import FieldInfo
 
-# Types that hold personal or financial data of the client: an anonymised copy never carries them.
-# multitext is amoCRM's phone/e-mail type (its enums are WORK/MOB/... or WORK/PRIV/...).
-PERSONAL_TYPES = frozenset(
-    {"multitext", "legal_entity", "org_legal_name", "payer", "supplier", "streetaddress", "smart_address", "birthday"}
-)
-FINANCIAL_TYPES = frozenset({"price", "monetary", "items"})
-# Marketing/attribution data and links to other records (invoices, contracts) are dropped too.
-TRACE_TYPES = frozenset({"tracking_data", "linked_entity"})
+# Field codes of personal data whatever the type (an anonymised copy never carries them).
 PERSONAL_CODES = frozenset({"PHONE", "EMAIL", "ADDRESS"})
 
 FILE_KEYS = ("file_uuid", "version_uuid", "file_name", "file_size")
@@ -37,13 +32,10 @@ class ValueNotCopyable(ValueError):
 
 def sensitivity(field: FieldInfo) -> str | None:
     """`personal`, `financial`, `trace` or None: why an anonymised copy must drop the field."""
-    if field.type in PERSONAL_TYPES or (field.code or "").upper() in PERSONAL_CODES:
-        return "personal"
-    if field.type in FINANCIAL_TYPES:
-        return "financial"
-    if field.type in TRACE_TYPES:
-        return "trace"
-    return None
+    if (field.code or "").upper() in PERSONAL_CODES:
+        return PERSONAL
+    known = FIELD_TYPES.get(field.type)
+    return known.sensitivity if known else None
 
 
 # --- value converters: one stored value dict -> one write value dict (or None to drop it) -------
@@ -149,38 +141,62 @@ def _chained(_: FieldInfo, item: dict[str, Any]) -> dict[str, Any] | None:
     return {"catalog_id": item["catalog_id"], "catalog_element_id": item["catalog_element_id"]}
 
 
-# type -> (converter, keeps several values)
-WRITERS: dict[str, tuple[Converter, bool]] = {
-    "text": (_text, False),
-    "textarea": (_text, False),
-    "url": (_text, False),
-    "streetaddress": (_text, False),
-    "org_legal_name": (_text, False),
+@dataclass(frozen=True)
+class FieldType:
+    """How the copy handles one amoCRM field type: the one place a per-type option is declared.
+
+    `write`: the converter of one stored value into one write value; `multiple`: the field keeps
+    several values; `sensitivity`: why an anonymised copy must drop it (`personal`, `financial`,
+    `trace`; the widget shows it). What an anonymised copy removes, masks or keeps is the policy
+    table's (`copying.pii.policy`), which the documentation prints.
+    """
+
+    write: Converter
+    multiple: bool = False
+    sensitivity: str | None = None
+
+
+PERSONAL, FINANCIAL, TRACE = "personal", "financial", "trace"
+
+FIELD_TYPES: dict[str, FieldType] = {
+    "text": FieldType(_text),
+    "textarea": FieldType(_text),
+    "url": FieldType(_text),
+    "streetaddress": FieldType(_text, sensitivity=PERSONAL),
+    "org_legal_name": FieldType(_text, sensitivity=PERSONAL),
     # UTM and other tracking data are written like text (Kommo field reference, C); an anonymised
-    # copy drops them (TRACE_TYPES), every other copy carries them.
-    "tracking_data": (_text, False),
-    "numeric": (_number, False),
-    "price": (_number, False),
-    "monetary": (_number, False),
-    "checkbox": (_checkbox, False),
-    "date": (_timestamp, False),
-    "date_time": (_timestamp, False),
-    "birthday": (_timestamp, False),
-    "select": (_enum, False),
-    "radiobutton": (_enum, False),
-    "category": (_enum, False),
-    "multiselect": (_enum, True),
-    "multitext": (_coded, True),
-    "smart_address": (_coded, True),
-    "legal_entity": (_structured("name"), False),
-    "payer": (_structured("name"), False),
-    "supplier": (_structured("name"), False),
-    # A link to another record; possibly read-only over the API (U): a 400 drops it.
-    "linked_entity": (_structured(), False),
-    "items": (_structured(), True),
-    "file": (_structured("file_uuid", "version_uuid", keep=FILE_KEYS), False),
-    "chained_list": (_chained, True),
+    # copy drops them, every other copy carries them.
+    "tracking_data": FieldType(_text, sensitivity=TRACE),
+    "numeric": FieldType(_number),
+    "price": FieldType(_number, sensitivity=FINANCIAL),
+    "monetary": FieldType(_number, sensitivity=FINANCIAL),
+    "checkbox": FieldType(_checkbox),
+    "date": FieldType(_timestamp),
+    "date_time": FieldType(_timestamp),
+    "birthday": FieldType(_timestamp, sensitivity=PERSONAL),
+    "select": FieldType(_enum),
+    "radiobutton": FieldType(_enum),
+    "category": FieldType(_enum),
+    "multiselect": FieldType(_enum, multiple=True),
+    # amoCRM's phone / e-mail type (its enums are WORK/MOB/... or WORK/PRIV/...).
+    "multitext": FieldType(_coded, multiple=True, sensitivity=PERSONAL),
+    "smart_address": FieldType(_coded, multiple=True, sensitivity=PERSONAL),
+    "legal_entity": FieldType(_structured("name"), sensitivity=PERSONAL),
+    "payer": FieldType(_structured("name"), sensitivity=PERSONAL),
+    "supplier": FieldType(_structured("name"), sensitivity=PERSONAL),
+    # A link to another record (an invoice, a contract); possibly read-only over the API (U): a 400 drops it.
+    "linked_entity": FieldType(_structured(), sensitivity=TRACE),
+    # Invoice lines: unit prices, discounts.
+    "items": FieldType(_structured(), multiple=True, sensitivity=FINANCIAL),
+    "file": FieldType(_structured("file_uuid", "version_uuid", keep=FILE_KEYS)),
+    "chained_list": FieldType(_chained, multiple=True),
 }
+
+# Views of the table for the code that asks one question of it.
+WRITERS: dict[str, tuple[Converter, bool]] = {name: (t.write, t.multiple) for name, t in FIELD_TYPES.items()}
+PERSONAL_TYPES = frozenset(name for name, t in FIELD_TYPES.items() if t.sensitivity == PERSONAL)
+FINANCIAL_TYPES = frozenset(name for name, t in FIELD_TYPES.items() if t.sensitivity == FINANCIAL)
+TRACE_TYPES = frozenset(name for name, t in FIELD_TYPES.items() if t.sensitivity == TRACE)
 
 
 def write_values(field: FieldInfo, values: list[dict[str, Any]]) -> list[dict[str, Any]]:

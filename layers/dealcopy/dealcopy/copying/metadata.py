@@ -2,6 +2,12 @@
 
 `load_metadata` costs exactly four requests; `MetadataCache` keeps the result per
 account for a few minutes so a warm copy costs only its own reads and writes.
+
+The cache is never trusted over what amoCRM shows: a source deal carrying a field the cached
+metadata does not know means a field was added since it was loaded, so `covering` reloads it
+once and the copy is planned again with the new field (not skipped as «deleted»); ids a reload
+did not learn either are remembered until the entry expires, so they cost no further loads.
+Opening the widget's settings asks for metadata at most `OPEN_MAX_AGE` seconds old.
 """
 
 from __future__ import annotations
@@ -181,6 +187,7 @@ class MetadataCache:
         self.ttl = ttl
         self._clock = clock
         self._entries: dict[str, tuple[float, AccountMetadata]] = {}
+        self._unknown: dict[str, frozenset[int]] = {}  # field ids the latest load did not know either
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -195,19 +202,45 @@ class MetadataCache:
             return None
         return entry[1]
 
-    def get(self, key: str, load: Callable[[], AccountMetadata]) -> AccountMetadata:
-        fresh = self.peek(key)
+    def get(self, key: str, load: Callable[[], AccountMetadata], max_age: float | None = None) -> AccountMetadata:
+        """The cached metadata, loaded when absent, past the TTL or older than `max_age` seconds."""
+        fresh = self._young(key, max_age)
         if fresh is not None:
             return fresh
         with self._lock(key):
-            fresh = self.peek(key)
+            fresh = self._young(key, max_age)
             if fresh is None:
-                fresh = load()
-                self._entries[key] = (self._clock(), fresh)
+                fresh = self._load(key, load)
+            return fresh
+
+    def covering(self, key: str, load: Callable[[], AccountMetadata], field_ids: Iterable[int]) -> AccountMetadata:
+        """The metadata, reloaded once if it lacks one of `field_ids` (fields on a deal amoCRM just read)."""
+        metadata = self.get(key, load)
+        missing = {fid for fid in field_ids if fid not in metadata.fields}
+        if not missing or missing <= self._unknown.get(key, frozenset()):
+            return metadata
+        with self._lock(key):
+            current = self.peek(key)
+            if current is not None and current is not metadata and missing <= current.fields.keys():
+                return current  # another caller reloaded meanwhile
+            fresh = self._load(key, load)
+            self._unknown[key] = frozenset(missing - fresh.fields.keys())
             return fresh
 
     def invalidate(self, key: str) -> None:
         self._entries.pop(key, None)
+
+    def _young(self, key: str, max_age: float | None) -> AccountMetadata | None:
+        entry = self._entries.get(key)
+        if entry is None or (max_age is not None and self._clock() - entry[0] >= max_age):
+            return None
+        return self.peek(key)
+
+    def _load(self, key: str, load: Callable[[], AccountMetadata]) -> AccountMetadata:
+        fresh = load()
+        self._entries[key] = (self._clock(), fresh)
+        self._unknown.pop(key, None)
+        return fresh
 
 
 default_cache = MetadataCache()

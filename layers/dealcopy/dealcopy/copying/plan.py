@@ -18,10 +18,10 @@ from dealcopy.copying import anonymise
 from dealcopy.copying.errors import ResponsibleUnavailable
 from dealcopy.copying.fields import WRITERS, ValueNotCopyable, write_values
 from dealcopy.copying.metadata import AccountMetadata
-from dealcopy.copying.naming import render_name
+from dealcopy.copying.naming import DEFAULT_TIMEZONE, render_name
 from dealcopy.copying.notes import lead_url
 from dealcopy.copying.refusals import NOT_WRITABLE, not_writable_skip
-from dealcopy.copying.result import CopiedField, CopiedSummary, Skip, worded
+from dealcopy.copying.result import AnonymisedField, CopiedField, CopiedSummary, Skip, worded
 from dealcopy.copying.rules import CopyRule
 from dealcopy.copying.source import SourceLead
 from dealcopy.messages import Localized, text
@@ -63,6 +63,7 @@ class CopyPlan(BaseModel):
     source_link_field_id: int | None = None
     field_retry_used: bool = False  # amoCRM refused fields once already: the next refusal is final
     warnings: list[str] = []  # message catalog codes the user should see with the result
+    anonymised: list[AnonymisedField] = []  # what an anonymised copy masked or removed, by field name
 
     def without_fields(self, rejected: dict[int, str], whole: set[int] | frozenset[int] = frozenset()) -> CopyPlan:
         """The plan minus the payload fields amoCRM refused (index -> amoCRM's detail), reported as skipped.
@@ -97,12 +98,15 @@ class CopyPlan(BaseModel):
 @dataclass(frozen=True)
 class PlanContext:
     """Facts from outside the rule: the account's domain (for URLs), the time, the notes' language,
-    and the fields amoCRM refused before in this account (`{field_id: type}`, see `refusals`)."""
+    the fields amoCRM refused before in this account (`{field_id: type}`, see `refusals`), and the
+    account's country: the region of phone numbers typed without a country code (anonymised copies)."""
 
     domain: str
     now: datetime
     lang: str = "ru"
     refused: Mapping[int, str] = field(default_factory=dict)
+    region: str | None = "RU"
+    timezone: str = DEFAULT_TIMEZONE  # the account's zone: `{date}` unless the rule names another
 
 
 def _rejected(ref: int, name: str | None, detail: str, whole: bool) -> Skip:
@@ -144,6 +148,7 @@ class _Draft:
     skipped: list[Skip] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    anonymised: list[AnonymisedField] = field(default_factory=list)
 
 
 def _responsible(rule: CopyRule, source: SourceLead, metadata: AccountMetadata, actor_user_id: int) -> int:
@@ -159,7 +164,7 @@ def _responsible(rule: CopyRule, source: SourceLead, metadata: AccountMetadata, 
 
 
 def _plan_fields(
-    draft: _Draft, source: SourceLead, rule: CopyRule, metadata: AccountMetadata, refused: Mapping[int, str]
+    draft: _Draft, source: SourceLead, rule: CopyRule, metadata: AccountMetadata, ctx: PlanContext
 ) -> None:
     selected = None if rule.fields == "all" else set(rule.fields)
     seen: set[int] = set()
@@ -176,15 +181,19 @@ def _plan_fields(
         if field_info is None:
             draft.skipped.append(_field_deleted("field", fid))
             continue
-        reason = anonymise.field_drop_reason(rule, field_info, item.get("values") or [])
-        if reason:
-            draft.skipped.append(anonymise.anonymised("field", reason, fid, name))
-            continue
-        if field_info.type not in WRITERS or refused.get(fid) == field_info.type:
+        source_values = item.get("values") or []
+        decision = anonymise.decide(rule, field_info, source_values, ctx.region, ctx.lang)
+        if decision is not None:
+            draft.anonymised.append(decision.listed(field_info))
+            if decision.reason:
+                draft.skipped.append(anonymise.anonymised("field", decision.reason, fid, name))
+                continue
+            source_values = decision.values or []
+        if field_info.type not in WRITERS or ctx.refused.get(fid) == field_info.type:
             draft.skipped.append(not_writable_skip(fid, name))
             continue
         try:
-            values = write_values(field_info, item.get("values") or [])
+            values = write_values(field_info, source_values)
         except ValueNotCopyable as err:
             draft.skipped.append(worded("field", "not_copyable", err.code, fid, name, **err.data))
             continue
@@ -275,7 +284,9 @@ def _name(source: SourceLead, rule: CopyRule, metadata: AccountMetadata, ctx: Pl
     if template is None:
         return source.name
     pipeline = metadata.pipelines[rule.pipeline_id].name if rule.pipeline_id in metadata.pipelines else ""
-    return render_name(template, name=source.name, lead_id=source.id, pipeline=pipeline, now=ctx.now, tz=rule.timezone)
+    return render_name(
+        template, name=source.name, lead_id=source.id, pipeline=pipeline, now=ctx.now, tz=rule.timezone or ctx.timezone
+    )
 
 
 def build_plan(
@@ -290,7 +301,7 @@ def build_plan(
     `ResponsibleUnavailable` (the responsible user the rule points to cannot own a lead)."""
     draft = _Draft()
     responsible = _responsible(rule, source, metadata, actor_user_id)
-    _plan_fields(draft, source, rule, metadata, context.refused)
+    _plan_fields(draft, source, rule, metadata, context)
     _plan_source_link(draft, source, rule, metadata, context)
     _plan_people(draft, source, rule)
     _plan_budget_and_tags(draft, source, rule)
@@ -317,4 +328,5 @@ def build_plan(
         skipped=draft.skipped,
         source_link_field_id=rule.source_link_field_id if draft.summary.get("source_link") else None,
         warnings=draft.warnings,
+        anonymised=draft.anonymised,
     )

@@ -55,6 +55,22 @@ def worded(what: str, code: str, reason: str, ref: int | None = None, name: str 
     )
 
 
+class AnonymisedField(BaseModel):
+    """A field an anonymised copy masked (`masked`: values written with placeholders) or left out (`removed`).
+
+    `kinds` say what was found: phone, email, link, iban, card, account, passport, snils, ogrn,
+    inn, kpp, bik; for a field removed by its type, code or name, the reason's short name
+    (requisites, personal, location, map-link, file, money, tracking, linked-record, excluded).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    field_id: int
+    field: str  # the field's name, as the manager knows it
+    action: str  # masked | removed
+    kinds: list[str] = []
+
+
 class CopiedField(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -89,6 +105,7 @@ class CopyResult(BaseModel):
     warnings: list[str] = []  # message catalog codes, e.g. anonymised-products-carry-prices
     name: str | None = None  # the copy's name as created, to tell copies apart
     stage: str | None = None  # «Pipeline → Stage» of the copy, by name
+    anonymised: list[AnonymisedField] = []  # an anonymised copy: what it masked or removed, by field name
 
     @property
     def failures(self) -> list[Skip]:

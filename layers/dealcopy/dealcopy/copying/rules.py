@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 from dealcopy.copying.digest import rule_hash  # noqa: F401 (re-exported beside `canonical_rule`)
 from dealcopy.copying.errors import RuleInvalid, RuleProblem
 from dealcopy.copying.metadata import AccountMetadata
-from dealcopy.copying.naming import DEFAULT_TIMEZONE, TemplateError, placeholders, zone
+from dealcopy.copying.naming import TemplateError, placeholders, zone
 from dealcopy.messages import VALIDATION_CODES
 
 Selection = Literal["all"] | list[int]
@@ -65,8 +65,8 @@ class CopyRule(BaseModel):
     anonymise_extra_field_ids: list[int] = Field(default_factory=list)
     source_link_field_id: int | None = None  # a url field of the copy that gets the source's link
     add_tags: list[str] = Field(default_factory=list)
-    timezone: str = DEFAULT_TIMEZONE  # for {date}
-    # A delayed DP copy (`dealcopy.schedules.delay.Delay`): opaque here, checked where a rule is
+    timezone: str | None = None  # for {date}; None: the account's zone (as amoCRM reports it)
+    # A delayed DP copy (`dealcopy.records.copy_delay.Delay`): opaque here, checked where a rule is
     # saved (`usecases.rules.RuleBook.strict`); the copy engine itself never reads it.
     delay: dict[str, Any] | None = None
 
@@ -90,7 +90,9 @@ class CopyRule(BaseModel):
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         try:
             zone(value)
         except Exception as err:

@@ -29,9 +29,9 @@ from typing import Any
 from dealcopy.accounts import Account
 from dealcopy.copying.metadata import AmoApi
 from dealcopy.copying.stage_entries import StageEntry, stage_entries
-from dealcopy.jobs.model import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.jobs.queue import JobQueue
 from dealcopy.observability import logger
+from dealcopy.records.job import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.storage.dp_rules import DpRuleRepository
 from dealcopy.storage.jobs import JobRepository
 from dealcopy.storage.signatures import SignatureRepository

@@ -8,7 +8,8 @@ received it); 401 rule or signature missing, or a signature that does not match 
 this account id; 401 the same `bad-signature` answer for an account id with no install (the
 signature is checked first and needs only the account id, so nothing tells an installed
 account from an unknown one); 410 uninstalled account (or one that must be reinstalled).
-A new `subdomain` with a valid signature is a renamed account: `dealcopy.hosts.follow_hook`.
+A new `subdomain` with a valid signature is a renamed account; the worker follows the rename
+when the stored host answers 404 (`dealcopy.hosts.host_checker`).
 Whether the lead really entered the stage is the worker's check (`jobs.stage_check`).
 """
 
@@ -23,8 +24,8 @@ from dealcopy.dp.errors import HookAccountGone, HookStale, HookUnauthorized, Hoo
 from dealcopy.dp.hook import DpHook
 from dealcopy.dp.signing import verified_rule
 from dealcopy.jobs.queue import JobQueue
-from dealcopy.jobs.queued import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.observability import logger
+from dealcopy.records.job_message import DpEvent, JobMessage, JobRef, dp_job_id
 from dealcopy.storage.dp_rules import DpRuleRepository
 
 
@@ -68,7 +69,7 @@ def check_account(hook: DpHook, account: Account | None) -> Account:
     if account.status is not AccountStatus.ACTIVE:
         raise HookAccountGone("uninstalled" if account.status is AccountStatus.UNINSTALLED else "reinstall-required")
     # A `subdomain` other than the stored one is a renamed account, not a foreign one: the rule's
-    # signature binds the account id; once it verifies, the stored host follows (`dealcopy.hosts.follow_hook`).
+    # signature binds the account id; the worker's client follows the rename (`dealcopy.hosts.host_checker`).
     return account
 
 
@@ -77,7 +78,7 @@ def verified(hook: DpHook, client_secret: str) -> str:
 
     Only we sign rules, and only valid ones (`usecases.signing`), so the hook does not parse the
     rule again: the pydantic rule model loads in the worker, whose admit step fails the job with
-    a note if the rule no longer fits (cold start of this function, issue 8 pt 6).
+    a note if the rule no longer fits (the cold start amoCRM waits on).
     """
     if not hook.rule or not hook.signature:
         raise HookUnauthorized("unsigned")

@@ -9,24 +9,19 @@ key with another body is refused. This module holds the pure parts; `usecases.bu
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
 
 from dealcopy.copying.rules import rule_hash
-from dealcopy.jobs.model import JobMessage, JobRef, JobState, bulk_job_id
+from dealcopy.fingerprints import digest
+from dealcopy.records.job import JobMessage, JobRef, JobState, bulk_job_id
 
 JOBS_PER_MESSAGE = 50  # one create request's worth (amoCRM recommends <= 50 leads per create)
 
 
 def batch_id_of(account_id: int, key: str) -> str:
-    return hashlib.sha256(f"{account_id}|{key}".encode()).hexdigest()[:32]
-
-
-def fingerprint(body: dict[str, Any]) -> str:
-    """What makes two requests with one idempotency key the same request (the key itself excluded)."""
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    return digest(account_id, key, length=32)
 
 
 def messages_for(account_id: int, batch_id: str, lead_ids: list[int], rule: str, user_id: int) -> list[JobMessage]:
@@ -68,4 +63,4 @@ def progress(
     return {"batch_id": batch_id, "total": len(results), **counts, "results": results}
 
 
-__all__ = ["batch_id_of", "fingerprint", "messages_for", "progress"]
+__all__ = ["batch_id_of", "messages_for", "progress"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dealcopy.jobs.model import FiledEvent, JobRecord
+from dealcopy.records.job import FiledEvent, JobRecord
 
 
 def filed_event(record: JobRecord, window: int) -> FiledEvent | None:

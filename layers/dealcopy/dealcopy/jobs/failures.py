@@ -18,8 +18,8 @@ from dealcopy.amo.errors import (
     ReinstallRequired,
 )
 from dealcopy.copying.errors import CopyError
-from dealcopy.jobs.model import JobError
 from dealcopy.messages import text
+from dealcopy.records.job import JobError
 
 TRANSIENT = (AmoUnavailable, AmoError, AmoTokenError)  # amoCRM trouble the queue retries
 PERMANENT_ACCOUNT = (ReinstallRequired, AmoPaymentRequired)  # ends every job of the account

@@ -10,8 +10,8 @@ from typing import Any
 
 from dealcopy.copying.notes import NOTE_TYPE, SERVICE_NAME
 from dealcopy.jobs.failures import job_error
-from dealcopy.jobs.model import JobError, JobRecord
 from dealcopy.messages import text
+from dealcopy.records.job import JobError, JobRecord
 
 _TRIGGERS = ("dp", "bulk", "repeat", "manual")  # each has its `note-failed-<trigger>` title
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from dealcopy.jobs.queued import JobMessage
+from dealcopy.records.job_message import JobMessage
 
 
 class QueueError(Exception):

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from dealcopy.accounts import AccountStatus
 from dealcopy.jobs.dedup import filed_event
 from dealcopy.jobs.failures import PERMANENT_ACCOUNT, TRANSIENT, error_of, inactive_error, unfinished
-from dealcopy.jobs.model import JobMessage, JobRecord, JobRef, JobState
 from dealcopy.jobs.steps.admit import admit
 from dealcopy.jobs.steps.create import create
 from dealcopy.jobs.steps.finish import dead_letter, finish
 from dealcopy.jobs.steps.follow_up import follow_up
 from dealcopy.jobs.steps.reconcile import reconcile
-from dealcopy.jobs.work import JobPolicy, Run, RunReport, Work
+from dealcopy.jobs.work import Ending, JobPolicy, Run, RunReport, Work
+from dealcopy.records.job import JobMessage, JobRecord, JobRef, JobState
 
 Step = Callable[[Run, list[Work]], None]
 # An uncertain create is settled and looked for in the next round; a second round covers the
@@ -85,9 +86,12 @@ class JobRunner:
             if work.record.error is not None:  # decided on an earlier run; only its note was missing
                 work.fail(work.record.error)
         if run.account is None or not run.account.is_active or run.engine is None:
+            # An account that left stops its jobs (no DLQ, no alarm for it); a disconnected one fails them
+            # into the DLQ, to re-drive after its re-install.
+            left = run.account is None or run.account.status is AccountStatus.UNINSTALLED
             for work in works:
                 if work.open:
-                    work.fail(inactive_error(run.account))
+                    work.end(Ending.STOP if left else Ending.FAIL, inactive_error(run.account))
             return
         if not self._step(admit, works):
             return

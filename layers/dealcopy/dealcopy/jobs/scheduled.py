@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from dealcopy.accounts import Account
     from dealcopy.copying.engine import CopyEngine
-    from dealcopy.jobs.model import JobMessage
+    from dealcopy.records.job import JobMessage
 
 
 class FireRun(Protocol):

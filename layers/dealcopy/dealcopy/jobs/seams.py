@@ -9,7 +9,7 @@ created the leads, no checkpoint yet), `create.saved`, `link.sent`, `link.saved`
 
 from __future__ import annotations
 
-from dealcopy.storage.countdowns import Countdowns
+from dealcopy.records.ports import CountdownStorage
 
 # `manual.create.sent`: a manual copy (`usecases.copies`) crashes after amoCRM made its lead, before its checkpoint.
 POINTS = ("create.sent", "create.saved", "link.sent", "link.saved", "notes.sent", "manual.create.sent")
@@ -20,7 +20,7 @@ class SimulatedCrash(Exception):
 
 
 class Seams:
-    def __init__(self, countdowns: Countdowns, enabled: bool) -> None:
+    def __init__(self, countdowns: CountdownStorage, enabled: bool) -> None:
         self._countdowns = countdowns
         self._enabled = enabled
         self._armed: set[str] | None = None

@@ -16,9 +16,9 @@ from dealcopy.accounts import Account
 from dealcopy.copying.engine import CopyEngine
 from dealcopy.copying.rules import CopyRule
 from dealcopy.jobs.dedup import filed_event
-from dealcopy.jobs.model import FiledEvent, JobError, JobMessage, JobRecord, JobState
 from dealcopy.jobs.seams import Seams
-from dealcopy.storage.runs import Prefetched, RunStore
+from dealcopy.records.job import FiledEvent, JobError, JobMessage, JobRecord, JobState
+from dealcopy.records.ports import Prefetched, RunStorage
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class JobPolicy:
     max_attempts: int = 5
     settle_seconds: float = 30.0
     inline_settle_max: float = 10.0  # wait inline for a settle shorter than this (else retry later)
+    settle_reserve: float = 30.0  # time a run keeps after an inline settle (a manual copy has its deadline)
     max_depth: int = 3
     dedup_window: int = 60
 
@@ -40,6 +41,7 @@ class Ending(StrEnum):
 class Verdict:
     ending: Ending
     error: JobError
+    cause: BaseException | None = None  # the exception behind it: a manual copy answers with it
 
 
 @dataclass
@@ -57,14 +59,14 @@ class Work:
     def open(self) -> bool:
         return not self.record.terminal and self.verdict is None
 
-    def end(self, ending: Ending, error: JobError) -> None:
-        self.verdict = Verdict(ending, error)
+    def end(self, ending: Ending, error: JobError, cause: BaseException | None = None) -> None:
+        self.verdict = Verdict(ending, error, cause)
 
-    def fail(self, error: JobError) -> None:
-        self.end(Ending.FAIL, error)
+    def fail(self, error: JobError, cause: BaseException | None = None) -> None:
+        self.end(Ending.FAIL, error, cause)
 
-    def retry(self, error: JobError) -> None:
-        self.end(Ending.RETRY, error)
+    def retry(self, error: JobError, cause: BaseException | None = None) -> None:
+        self.end(Ending.RETRY, error, cause)
 
     def in_state(self, state: JobState) -> bool:
         return self.record.state is state
@@ -88,13 +90,14 @@ class Run:
     account_id: int
     account: Account | None
     engine: CopyEngine | None
-    store: RunStore
+    store: RunStorage
     policy: JobPolicy
     dead_letter: Callable[[JobMessage], None]
     seams: Seams | None = None
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep
     time_left: Callable[[], float] = lambda: 60.0
+    crash_prefix: str = ""  # names the seams of a manual copy apart from the worker's (`manual.create.sent`)
     pre: Prefetched = field(default_factory=Prefetched)
     filed: set[str] = field(default_factory=set)  # jobs whose DP event is in the near-duplicate index
 
@@ -106,7 +109,7 @@ class Run:
 
     def crash(self, point: str) -> None:
         if self.seams is not None:
-            self.seams.crash_point(point)
+            self.seams.crash_point(self.crash_prefix + point)
 
     def events_to_file(self, works: Iterable[Work]) -> list[FiledEvent]:
         """DP events that now have a job (a later near-duplicate of them is dropped); each filed once."""

@@ -37,14 +37,14 @@ from pydantic import ValidationError
 
 from dealcopy.accounts import Account
 from dealcopy.copying.engine import CopyEngine
-from dealcopy.jobs.model import JobError, JobMessage
 from dealcopy.jobs.queue import JobQueue
 from dealcopy.jobs.runner import JobRunner
 from dealcopy.jobs.scheduled import DEFERRABLE_ORIGINS, FireRun, Fires
 from dealcopy.jobs.seams import Seams, SimulatedCrash
 from dealcopy.jobs.work import JobPolicy, Run
 from dealcopy.observability import logger, metrics
-from dealcopy.storage.runs import RunStore
+from dealcopy.records.job import JobError, JobMessage
+from dealcopy.records.ports import RunStorage
 
 MAX_VISIBILITY_BACKOFF = 600
 
@@ -92,7 +92,7 @@ class CopyWorker:
     def __init__(
         self,
         *,
-        store: RunStore,
+        store: RunStorage,
         queue: JobQueue,
         account_of: Callable[[int], Account | None],
         engine_for: Callable[[Account], CopyEngine],

@@ -1,4 +1,4 @@
-"""amoCRM's own validation codes and texts, in the user's language (issue 13 pt 2).
+"""amoCRM's own validation codes and texts, in the user's language: amoCRM answers in English codes.
 
 amoCRM answers a refused write with Symfony-style codes (`NotSupportedChoice`, `FieldMissing`,
 ...) and an English `detail` ("Field is read-only"). Neither may reach a Russian screen as is:

@@ -15,10 +15,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "amoCRM отклонил создание копии сделки #{source_id}: {details}",
         "amoCRM rejected the copy of lead #{source_id}: {details}",
     ),
-    "incomplete": (
-        "Копия #{lead_id} создана, но шаг «{step}» не выполнен: {cause}",
-        "Copy #{lead_id} was created but step '{step}' failed: {cause}",
-    ),
     # Why an anonymised copy (manual 6.7) leaves something out (ANONYMISE: copying/classify.py, anonymise.py).
     "anonymised-requisites": ("обезличенная копия: реквизиты клиента", "anonymised copy: the client's requisites"),
     "anonymised-location": ("обезличенная копия: адрес или координаты", "anonymised copy: an address or coordinates"),

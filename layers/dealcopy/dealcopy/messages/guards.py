@@ -1,4 +1,4 @@
-"""Words of the guards against replays and overreach (issue 9): stale hooks, unconfirmed stages, preset rights."""
+"""Words of the guards against replays and overreach: stale hooks, unconfirmed stages, preset rights."""
 
 MESSAGES = {
     "stale-event": (

@@ -34,6 +34,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Повтор остановлен: исходная сделка удалена",
         "The repeat stopped: the source deal was deleted",
     ),
+    "repeat-uninstalled": (
+        "Повтор остановлен: виджет удаляли из аккаунта. Его можно возобновить",
+        "The repeat stopped: the widget was uninstalled from the account. It can be resumed",
+    ),
+    "repeat-disconnected": (
+        "Повтор остановлен: amoCRM отключил доступ виджета, нужна переустановка. Затем повтор можно возобновить",
+        "The repeat stopped: amoCRM revoked the widget's access, it must be reinstalled. Then it can be resumed",
+    ),
     "repeat-preset-deleted": (
         "Повтор остановлен: его шаблон копирования удалён",
         "The repeat stopped: its copy preset was deleted",

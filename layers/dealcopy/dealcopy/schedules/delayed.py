@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from dealcopy.schedules.errors import ScheduledCopyNotFound
-from dealcopy.schedules.fire import ScheduledFire, Skipped, fire_input
-from dealcopy.schedules.names import schedule_name
+from dealcopy.records.schedule import PendingCopy
+from dealcopy.records.schedule_errors import ScheduledCopyNotFound
+from dealcopy.records.schedule_ids import schedule_name
+from dealcopy.records.scheduled_fire import ScheduledFire, Skipped, fire_input
 from dealcopy.schedules.ports import Scheduler, ScheduleStore
-from dealcopy.schedules.records import PendingCopy
 from dealcopy.schedules.timemath import due_time, minute
 
 CLOSED_STATUSES = frozenset({142, 143})  # won, lost: the same ids in every amoCRM pipeline (C)
+RETRY_LATER = timedelta(hours=1)  # amoCRM could not be read at due time (down, host unconfirmed): fire again then
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,10 @@ class DelayedCopies:
         self._store = store
 
     def plan(self, pending: PendingCopy, now: datetime) -> bool:
-        """Schedule the copy; False when it is due already (the caller copies at once)."""
+        """Schedule the copy; False when it is due already (the caller copies at once). A copy cancelled
+        before (its DP event brought again by the catch-up) stays cancelled: True, nothing planned."""
+        if self._store.was_cancelled(pending.account_id, pending.pending_id):
+            return True
         if pending.due_at <= now:
             return False
         self._store.put_pending(pending)
@@ -61,6 +65,20 @@ class DelayedCopies:
             raise ScheduledCopyNotFound(pending_id=pid)
         # By name (no ListSchedules right): a schedule left from an earlier due time fires as `gone`.
         self._scheduler.delete(schedule_name(pid, pending.due_at))
+        self._store.mark_cancelled(pending)
+        self._store.delete_pending(account_id, pid)
+
+    def cancel_all(self, account_id: int) -> int:
+        """Cancel every pending copy of the account (an uninstall): schedules and records deleted."""
+        pending = self._store.list_pending(account_id)
+        for copy in pending:
+            self._scheduler.delete(schedule_name(copy.pending_id, copy.due_at))
+            self._store.mark_cancelled(copy)
+            self._store.delete_pending(account_id, copy.pending_id)
+        return len(pending)
+
+    def drop(self, account_id: int, pid: str) -> None:
+        """Forget a pending copy whose schedule fired for an account that is gone (nothing to copy)."""
         self._store.delete_pending(account_id, pid)
 
     def get(self, account_id: int, pid: str) -> PendingCopy | None:
@@ -93,11 +111,23 @@ class DelayedCopies:
                 return Rescheduled(due)
         return CopyNow(pending)
 
+    def postpone(self, fire: ScheduledFire, now: datetime) -> datetime | None:
+        """amoCRM could not tell what the source is now: the copy fires again `RETRY_LATER` from now (its
+        decision waits, nothing is lost); None when the fire was stale or the copy is gone."""
+        pending = self._store.get_pending(fire.account_id, fire.id)
+        if pending is None or minute(fire.scheduled_at) != minute(pending.due_at):
+            return None
+        later = pending.model_copy(update={"due_at": minute(now + RETRY_LATER)})
+        self._store.put_pending(later)
+        self._arm(later)
+        return later.due_at
+
     def finish(self, pending: PendingCopy) -> None:
         """The job exists now: the pending copy is done (its schedule deleted itself)."""
         self._store.delete_pending(pending.account_id, pending.pending_id)
 
     def _cancel(self, pending: PendingCopy, code: str) -> Cancelled:
+        self._store.mark_cancelled(pending)
         self._store.delete_pending(pending.account_id, pending.pending_id)
         return Cancelled(code)
 

@@ -22,19 +22,21 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from dealcopy.amo.errors import AmoTokenError, AmoUnavailable
 from dealcopy.copying.errors import SourceNotFound
 from dealcopy.copying.naming import DEFAULT_TIMEZONE
 from dealcopy.copying.notes import NOTE_TYPE, SERVICE_NAME
+from dealcopy.copying.rule_resolution import resolve_rule
 from dealcopy.copying.rules import rule_hash
-from dealcopy.jobs.model import JobMessage, JobRef
 from dealcopy.messages import text
 from dealcopy.observability import logger
-from dealcopy.schedules.delay import delay_of
+from dealcopy.records.copy_delay import delay_of
+from dealcopy.records.job import JobMessage, JobRef
+from dealcopy.records.schedule import PendingCopy, Repeat
+from dealcopy.records.schedule_ids import pending_id
+from dealcopy.records.scheduled_fire import ScheduledFire
 from dealcopy.schedules.delayed import Cancelled, CopyNow, DelayedCopies
-from dealcopy.schedules.fire import ScheduledFire
-from dealcopy.schedules.names import pending_id
-from dealcopy.schedules.records import PendingCopy, Repeat
-from dealcopy.schedules.repeats import OccurrenceCopy, Repeats
+from dealcopy.schedules.repeats import DISCONNECTED, UNINSTALLED, OccurrenceCopy, Repeats
 from dealcopy.schedules.timemath import due_time
 
 if TYPE_CHECKING:
@@ -87,18 +89,27 @@ class ScheduleFires:
     def open(self, body: str, account: Account | None, engine: CopyEngine | None) -> Firing:
         fire = ScheduledFire.model_validate_json(body)
         if fire.scheduled == "repeat":
-            return self._repeat(fire, engine)
+            gone = None if engine is not None else (DISCONNECTED if account is not None else UNINSTALLED)
+            return self._repeat(fire, engine, gone)
         return self._delayed_fire(fire, engine)
 
     # --- repeats ------------------------------------------------------------------------------
 
-    def _repeat(self, fire: ScheduledFire, engine: CopyEngine | None) -> Firing:
+    def _repeat(self, fire: ScheduledFire, engine: CopyEngine | None, gone: str | None = None) -> Firing:
         decision = self._repeats.on_fire(fire)
         if not isinstance(decision, OccurrenceCopy):
             logger.info("repeat fire skipped", extra={"repeat_id": fire.id, "reason": decision.reason})
             return Firing()
         repeat = decision.repeat
-        if engine is not None and not engine.read_sources([repeat.lead_id]):
+        if engine is None:  # the account is gone or disconnected: no job that could only fail
+            self._repeats.stop(repeat.account_id, repeat.repeat_id, gone or UNINSTALLED)
+            return Firing()
+        try:
+            gone = not engine.read_sources([repeat.lead_id])
+        except (AmoUnavailable, AmoTokenError):  # amoCRM down or its host unconfirmed: the job's retries decide
+            logger.warning("repeat source unreadable; copying anyway", extra={"repeat_id": repeat.repeat_id})
+            gone = False
+        if gone:
             self._repeats.stop(repeat.account_id, repeat.repeat_id, "repeat-source-deleted")
             return Firing()
         rule = self._rule_of(repeat)
@@ -120,20 +131,30 @@ class ScheduleFires:
         return Firing(message, lambda: self._repeats.advance(decision, self._clock()))
 
     def _rule_of(self, repeat: Repeat) -> dict[str, Any] | None:
-        """The repeat's own rule, or its preset's as it is now with the overrides on top (None: preset gone)."""
+        """The repeat's own rule, or its preset's as it is now with the overrides on top (None: preset gone).
+
+        The preset's locks as they are now win over the stored overrides: it may have been locked or
+        anonymised since the repeat was set up, and nobody is there to refuse.
+        """
         if repeat.rule is not None:
-            return dict(json.loads(repeat.rule))
+            return resolve_rule(own=json.loads(repeat.rule))
         preset = self._presets.get(repeat.account_id, repeat.preset_id or "")
-        return None if preset is None else {**preset.rule, **(repeat.overrides or {})}
+        return None if preset is None else resolve_rule(preset=preset, overrides=repeat.overrides, refuse=False)
 
     # --- delayed DP copies --------------------------------------------------------------------
 
     def _delayed_fire(self, fire: ScheduledFire, engine: CopyEngine | None) -> Firing:
         if engine is None:
             logger.info("delayed copy of an inactive account dropped", extra={"pending_id": fire.id})
+            self._delayed.drop(fire.account_id, fire.id)
             return Firing()
         pending = self._delayed.get(fire.account_id, fire.id)
-        lead = _lead_view(engine, pending.lead_id) if pending is not None else {}  # gone: no read spent
+        try:
+            lead = _lead_view(engine, pending.lead_id) if pending is not None else {}  # gone: no read spent
+        except (AmoUnavailable, AmoTokenError):  # never decided on a guess: the same decision an hour later
+            later = self._delayed.postpone(fire, self._clock())
+            logger.warning("delayed copy postponed", extra={"pending_id": fire.id, "until": str(later)})
+            return Firing()
         decision = self._delayed.on_fire(fire, lead, self._clock())
         if isinstance(decision, CopyNow):
             return Firing(_dp_message(decision.pending), lambda: self._delayed.finish(decision.pending))
@@ -154,7 +175,7 @@ class ScheduleFires:
             if found is None:
                 return False  # the runner fails the job as usual (source not found)
             lead = found
-        timezone = str(json.loads(message.rule).get("timezone") or DEFAULT_TIMEZONE)
+        timezone = str(json.loads(message.rule).get("timezone") or engine.timezone or DEFAULT_TIMEZONE)
         due = due_time(delay, event_time=message.event.time, lead=lead, timezone=timezone)
         if due is None:
             _note(engine, ref.lead_id, "delayed-field-empty")

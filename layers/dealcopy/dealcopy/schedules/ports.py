@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from dealcopy.schedules.records import PendingCopy, Repeat
+from dealcopy.records.schedule import PendingCopy, Repeat
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,7 @@ class ScheduleStore(Protocol):
     def list_pending(self, account_id: int, lead_id: int | None = None) -> list[PendingCopy]: ...
 
     def delete_pending(self, account_id: int, pending_id: str) -> bool: ...
+
+    def mark_cancelled(self, pending: PendingCopy) -> None: ...
+
+    def was_cancelled(self, account_id: int, pending_id: str) -> bool: ...

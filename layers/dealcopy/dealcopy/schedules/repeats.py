@@ -11,24 +11,31 @@ An occurrence is handled in two steps so a crash loses nothing: `on_fire` claims
 what to copy (its job id is deterministic: the job record makes the copy exactly-once), then
 `advance` arms the next occurrence. A later delivery of an occurrence that already advanced is
 a no-op; one that comes while the repeat still waits on it (a crash in between) resumes.
+
+An uninstall stops every repeat of the account (`stop_code: uninstalled`, nothing armed); after a
+re-install they are listed as stopped and a person resumes each (`RESUMABLE`), never the system.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from dealcopy.copying.errors import RuleProblem
-from dealcopy.schedules.errors import IdempotencyKeyReused, RepeatNotFound, ScheduleInvalid
-from dealcopy.schedules.fire import ScheduledFire, Skipped, fire_input
-from dealcopy.schedules.names import occurrence_job_id, repeat_id, schedule_name
+from dealcopy.fingerprints import body_fingerprint
+from dealcopy.records.repeat_calendar import RepeatChange, RepeatRequest, RepeatSchedule
+from dealcopy.records.schedule import Repeat, RepeatState
+from dealcopy.records.schedule_errors import IdempotencyKeyReused, RepeatNotFound, ScheduleInvalid
+from dealcopy.records.schedule_ids import occurrence_job_id, repeat_id, schedule_name
+from dealcopy.records.scheduled_fire import ScheduledFire, Skipped, fire_input
 from dealcopy.schedules.ports import Scheduler, ScheduleStore
-from dealcopy.schedules.records import Repeat, RepeatState
-from dealcopy.schedules.repeat import RepeatChange, RepeatRequest, RepeatSchedule
 from dealcopy.schedules.timemath import Occurrence, check_schedule, minute, name_values, next_occurrence
+
+UNINSTALLED = "uninstalled"  # the stop code of a repeat the account's uninstall stopped
+DISCONNECTED = "disconnected"  # it fell due while amoCRM refused our tokens (until a re-install)
+RESUMABLE = frozenset({UNINSTALLED, DISCONNECTED})  # stops a person may undo (a deleted source stays stopped)
 
 
 @dataclass(frozen=True)
@@ -64,9 +71,7 @@ class Repeats:
             schedule=schedule,
             next_n=upcoming.n,
             next_at=upcoming.at,
-            request_hash=hashlib.sha256(
-                json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()
-            ).hexdigest(),
+            request_hash=body_fingerprint(request.model_dump(mode="json")),
             created_by=user_id,
         )
         stored, created = self._store.create_repeat(repeat)
@@ -96,9 +101,10 @@ class Repeats:
         if change.changes_calendar:
             repeat.schedule = change.apply(repeat.schedule)
             _valid(repeat.schedule)
-        if repeat.state is RepeatState.STOPPED:
+        if repeat.state is RepeatState.STOPPED and not (repeat.stop_code in RESUMABLE and change.paused is False):
             self._store.save_repeat(repeat)
             return repeat
+        repeat.stop_code = None
         paused = repeat.state is RepeatState.PAUSED if change.paused is None else change.paused
         self._disarm(repeat)
         if paused:
@@ -118,6 +124,17 @@ class Repeats:
         self._disarm(repeat)
         repeat.stop_code = code
         self._save(repeat, RepeatState.STOPPED, None)
+
+    def stop_all(self, account_id: int, code: str = UNINSTALLED) -> int:
+        """Stop every active or paused repeat of the account (its schedule deleted); returns how many."""
+        stopped = 0
+        for repeat in self._store.list_repeats(account_id):
+            if repeat.state in (RepeatState.ACTIVE, RepeatState.PAUSED):
+                self._disarm(repeat)
+                repeat.stop_code = code
+                self._save(repeat, RepeatState.STOPPED, None)
+                stopped += 1
+        return stopped
 
     def list(self, account_id: int, lead_id: int | None = None) -> list[Repeat]:
         return self._store.list_repeats(account_id, lead_id)

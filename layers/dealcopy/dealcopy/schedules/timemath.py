@@ -14,9 +14,9 @@ from typing import Any, NamedTuple
 
 from dealcopy.copying.errors import RuleProblem
 from dealcopy.copying.naming import zone
-from dealcopy.schedules.delay import AfterEvent, Delay, FieldOffset
-from dealcopy.schedules.repeat import RepeatSchedule
-from dealcopy.schedules.types import clock_time
+from dealcopy.records.copy_delay import AfterEvent, Delay, FieldOffset
+from dealcopy.records.repeat_calendar import RepeatSchedule
+from dealcopy.records.schedule_types import clock_time
 
 _LAST_YEAR = 9998  # beyond it `date` overflows: a sequence simply ends there
 

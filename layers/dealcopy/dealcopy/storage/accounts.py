@@ -12,12 +12,13 @@ from typing import Any
 
 from dealcopy.accounts import Account, AccountStatus, Secret, StoredTokens, repaired_domain
 from dealcopy.amo.oauth import TokenPair
+from dealcopy.storage.account_upkeep import AccountUpkeep
 from dealcopy.storage.dynamo import applied, plain
 
 DAY = 86400
 
 
-class AccountRepository:
+class AccountRepository(AccountUpkeep):
     def __init__(self, table: Any) -> None:
         self._table = table
 
@@ -36,9 +37,17 @@ class AccountRepository:
         tokens: TokenPair,
         trial_days: int,
         now: int | None = None,
+        country: str | None = None,
+        timezone: str | None = None,
     ) -> Account:
-        """Upsert on install; the first-install date and the trial end survive re-installs."""
+        """Upsert on install; the first-install date and the trial end survive re-installs.
+
+        `country` is amoCRM's for the account (`GET /api/v4/account`): the region of phone numbers
+        typed without a country code, for anonymised copies.
+        """
         now = int(now or time.time())
+        country_set, country_value = (", country = :country", {":country": country}) if country else ("", {})
+        zone = {":tz": timezone} if timezone else {}
         result = self._table.update_item(
             Key={"account_id": account_id},
             UpdateExpression=(
@@ -47,11 +56,17 @@ class AccountRepository:
                 "trial_until = if_not_exists(trial_until, :trial), "
                 "access_token = :at, refresh_token = :rt, expires_at = :exp, "
                 "token_version = if_not_exists(token_version, :zero) + :one, "
-                "updated_at = :now "
-                "REMOVE uninstalled_at, refresh_lock_until, refresh_lock_owner"
+                f"updated_at = :now, tokens_at = :now{country_set}"
+                + (", #tz = :tz " if timezone else " ")
+                + "REMOVE uninstalled_at, refresh_lock_until, refresh_lock_owner, disconnected_at, disconnect_reason"
             ),
-            ExpressionAttributeNames={"#domain": "domain", "#status": "status"},
+            ExpressionAttributeNames={
+                "#domain": "domain",
+                "#status": "status",
+                **({"#tz": "timezone"} if zone else {}),
+            },
             ExpressionAttributeValues={
+                **zone,
                 ":sub": subdomain,
                 ":domain": domain,
                 ":active": AccountStatus.ACTIVE.value,
@@ -62,6 +77,7 @@ class AccountRepository:
                 ":exp": tokens.expires_at,
                 ":zero": 0,
                 ":one": 1,
+                **country_value,
             },
             ReturnValues="ALL_NEW",
         )
@@ -125,9 +141,9 @@ class AccountRepository:
         )
         return _account(plain(result["Attributes"]))
 
-    def scan(self) -> list[Account]:
-        """Every account (operator listing; small table)."""
-        items, kwargs = [], {}
+    def scan(self, **kwargs: Any) -> list[Account]:
+        """Every account (operator listing; small table), or those a `FilterExpression` in `kwargs` keeps."""
+        items = []
         while True:
             page = self._table.scan(**kwargs)
             items.extend(page.get("Items", []))
@@ -135,7 +151,9 @@ class AccountRepository:
                 return [_account(plain(item)) for item in items]
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def mark_reinstall_required(self, account_id: int, owner: str, refused: str, version: int) -> bool:
+    def mark_reinstall_required(
+        self, account_id: int, owner: str, refused: str, version: int, reason: str = "", at: float | None = None
+    ) -> bool:
         """Flag the account iff the refused refresh token is still the stored one and the lease is ours.
 
         False when a refresh or re-install (new `token_version`) or an uninstall landed meanwhile:
@@ -144,7 +162,10 @@ class AccountRepository:
         return applied(
             self._table.update_item,
             Key={"account_id": account_id},
-            UpdateExpression="SET #status = :s, updated_at = :now REMOVE refresh_lock_until, refresh_lock_owner",
+            UpdateExpression=(
+                "SET #status = :s, updated_at = :now, disconnected_at = :at, disconnect_reason = :reason "
+                "REMOVE refresh_lock_until, refresh_lock_owner"
+            ),
             ConditionExpression=(
                 "#status = :active AND refresh_lock_owner = :owner AND refresh_token = :refused "
                 "AND token_version = :version"
@@ -157,6 +178,8 @@ class AccountRepository:
                 ":refused": refused,
                 ":version": version,
                 ":now": int(time.time()),
+                ":at": int(at or time.time()),
+                ":reason": (reason or "refused")[:200],
             },
         )
 
@@ -194,8 +217,13 @@ class AccountRepository:
             ExpressionAttributeValues={":until": _num(time.time() + lease), ":owner": owner},
         )
 
-    def store_refreshed(self, account_id: int, owner: str, tokens: TokenPair, version: int | None = None) -> bool:
-        """Write the new pair and release the lease; False if our lease (or the pair's generation) was lost."""
+    def store_refreshed(
+        self, account_id: int, owner: str, tokens: TokenPair, version: int | None = None, *, at: float | None = None
+    ) -> bool:
+        """Write the new pair and release the lease; False if our lease (or the pair's generation) was lost.
+
+        `at` is when the pair was issued as the caller's clock says (the keep-alive's scheduled time).
+        """
         condition, values = "refresh_lock_owner = :owner", {}
         if version is not None:
             condition, values = condition + " AND token_version = :version", {":version": version}
@@ -204,7 +232,7 @@ class AccountRepository:
             Key={"account_id": account_id},
             UpdateExpression=(
                 "SET access_token = :at, refresh_token = :rt, expires_at = :exp, "
-                "token_version = token_version + :one, updated_at = :now "
+                "token_version = token_version + :one, updated_at = :now, tokens_at = :issued "
                 "REMOVE refresh_lock_until, refresh_lock_owner"
             ),
             ConditionExpression=condition,
@@ -214,6 +242,7 @@ class AccountRepository:
                 ":exp": tokens.expires_at,
                 ":one": 1,
                 ":now": int(time.time()),
+                ":issued": int(at or time.time()),
                 ":owner": owner,
                 **values,
             },
@@ -254,6 +283,11 @@ def _account(item: dict[str, Any]) -> Account:
         trial_until=_int_or_none(item.get("trial_until")),
         paid_until=_int_or_none(item.get("paid_until")),
         tokens=tokens,
+        country=item.get("country") or None,
+        tokens_at=_int_or_none(item.get("tokens_at", item.get("installed_at"))),
+        timezone=item.get("timezone") or None,
+        disconnected_at=_int_or_none(item.get("disconnected_at")),
+        disconnect_reason=item.get("disconnect_reason") or None,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from dealcopy.jobs.model import Activity
+from dealcopy.records.job import Activity
 from dealcopy.storage.dynamo import Item, Table
 
 ACTIVITY_TTL = 30 * 86400

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from dealcopy.jobs.model import FiledEvent
+from dealcopy.records.job import FiledEvent
 from dealcopy.storage.dynamo import Item
 from dealcopy.storage.jobs import DAY, job_pk
 

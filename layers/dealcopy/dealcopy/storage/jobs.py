@@ -5,14 +5,13 @@ The jobs table holds several kinds of item, each with its own repository over on
 
 | pk | sk | item (module) |
 |---|---|---|
-| `job#{account}` | `job#{job_id}` | a job record: JSON of `JobRecord` + queryable attributes (here) |
+| `job#{account}` | `job#{job_id}` | a job record (manual copies' too): JSON of `JobRecord` + queryable attributes |
 | `job#{account}` | `lead#{lead_id}` | lineage of a lead we created, for the loop guard (`lineage`) |
 | `job#{account}` | `trig#{lead}#{pipeline}#{status}#{rule}#{n}` | a DP event with a job, bucket n (`dp_events`) |
 | `job#{account}` | `batch#{batch_id}` | a bulk copy: its lead ids and who asked (`batches`) |
 | `activity#{account}` | `copy#{ms}#{job}` / `fail#{ms}#{job}` | the widget's recent activity (`activity`) |
 | `dprules` | `{account}#{pipeline}#{status}#{rule}` | a DP rule learned from hooks (`dp_rules`) |
 | `dpsign#{account}` | `{rule}` | who signed a DP rule (`signatures`) |
-| `manual#{account}` | `key#{idempotency_key}` | how far a manual copy got: plan, lead, answer (`manual_copies`) |
 | `test#seams` | `crash#{point}` | local stack only: crashes the worker should simulate (`countdowns`) |
 
 What a worker run reads first and writes after each step spans kinds: `runs.RunStore`.
@@ -28,7 +27,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from dealcopy.jobs.model import JobRecord, JobState
+from dealcopy.records.job import JobRecord, JobState
 from dealcopy.storage.dynamo import Item, Table
 
 DAY = 86400

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from dealcopy.jobs.model import Lineage
+from dealcopy.records.job import Lineage
 from dealcopy.storage.dynamo import Item, Table
 from dealcopy.storage.jobs import DAY, job_pk
 

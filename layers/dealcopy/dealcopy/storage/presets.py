@@ -14,7 +14,10 @@ PRESET_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 
 class Preset(BaseModel):
-    """A named rule; `owner_user_id` None is shared (admins write it), else the one user's personal preset."""
+    """A named rule; `owner_user_id` None is shared (admins write it), else the one user's personal preset.
+
+    `locked`: rule fields (of a shared preset) no override may change (`copying.rule_resolution`).
+    """
 
     preset_id: str
     name: str
@@ -22,6 +25,7 @@ class Preset(BaseModel):
     updated_at: int = 0
     updated_by: int | None = None
     owner_user_id: int | None = None
+    locked: list[str] = []
 
     def visible_to(self, user_id: int) -> bool:
         return self.owner_user_id is None or self.owner_user_id == user_id
@@ -59,6 +63,8 @@ class PresetRepository:
             item["updated_by"] = stored.updated_by
         if stored.owner_user_id is not None:
             item["owner_user_id"] = stored.owner_user_id
+        if stored.locked:
+            item["locked"] = list(stored.locked)
         self._table.put_item(Item=item)
         return stored
 
@@ -75,4 +81,5 @@ def _preset(item: dict[str, Any]) -> Preset:
         updated_at=item.get("updated_at", 0),
         updated_by=item.get("updated_by"),
         owner_user_id=item.get("owner_user_id"),
+        locked=list(item.get("locked") or []),
     )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
-from dealcopy.jobs.model import Activity, FiledEvent, JobRecord, Lineage
+from dealcopy.records.job import Activity, FiledEvent, JobRecord, Lineage
+from dealcopy.records.ports import Prefetched
 from dealcopy.storage.activity import activity_item
 from dealcopy.storage.dp_events import event_item, event_of, neighbour_keys
 from dealcopy.storage.dynamo import Item, Table
@@ -20,15 +20,9 @@ from dealcopy.storage.lineage import LineageRepository, lineage_item, lineage_ke
 from dealcopy.storage.signatures import signature_key
 
 
-@dataclass
-class Prefetched:
-    jobs: dict[str, JobRecord] = field(default_factory=dict)
-    lineage: dict[int, Lineage] = field(default_factory=dict)
-    signers: dict[str, int] = field(default_factory=dict)  # rule hash -> the admin who signed it
-    events: list[FiledEvent] = field(default_factory=list)  # DP events filed near the run's events
-
-
 class RunStore:
+    """`records.ports.RunStorage` over the jobs table."""
+
     def __init__(self, table: Table) -> None:
         self._table = table
         self._lineage = LineageRepository(table)
@@ -61,6 +55,10 @@ class RunStore:
             elif sk.startswith("trig#"):
                 found.events.append(event_of(item, window))
         return found
+
+    def forget(self, account_id: int, job_id: str) -> None:
+        """Drop a job that made nothing and will not resume (a refused manual copy): a retry starts afresh."""
+        self._table.delete(job_key(account_id, job_id))
 
     def claimed(self, account_id: int, lead_ids: Iterable[int]) -> set[int]:
         """Leads that are already a copy we made: a search for an uncertain create never adopts them."""

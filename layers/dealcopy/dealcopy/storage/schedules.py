@@ -5,6 +5,7 @@
 | `sched#{account}` | `repeat#{repeat_id}` | a repeat (`data` = JSON of `Repeat`; `lead_id`, `state` to filter) |
 | `sched#{account}` | `pending#{pending_id}` | a delayed DP copy waiting for its due time |
 | `sched#{account}` | `fired#{owner}#{yyyymmddThhmm}` | one occurrence was delivered (conditional put) |
+| `sched#{account}` | `cancelled#{pending_id}` | a cancelled delayed copy: never planned again |
 
 A repeat or pending copy changes only through its own account's requests and its own fires,
 which the FIFO group serialises; the claim is the one item two deliveries may race for.
@@ -18,8 +19,8 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from dealcopy.schedules.names import stamp
-from dealcopy.schedules.records import PendingCopy, Repeat, RepeatState
+from dealcopy.records.schedule import PendingCopy, Repeat, RepeatState
+from dealcopy.records.schedule_ids import stamp
 from dealcopy.storage.dynamo import applied
 
 DAY = 86400
@@ -98,6 +99,16 @@ class ScheduleRepository:
 
     def delete_pending(self, account_id: int, pending_id: str) -> bool:
         return self._delete(account_id, f"pending#{pending_id}")
+
+    def mark_cancelled(self, pending: PendingCopy) -> None:
+        """Remember a cancelled delayed copy until 30 days past its due time (a catch-up of its DP event
+        must not plan it again)."""
+        until = int(pending.due_at.timestamp()) + PENDING_GRACE
+        key = {"pk": _pk(pending.account_id), "sk": f"cancelled#{pending.pending_id}"}
+        self._table.put_item(Item={**key, "expires_at": until})
+
+    def was_cancelled(self, account_id: int, pending_id: str) -> bool:
+        return "Item" in self._table.get_item(Key={"pk": _pk(account_id), "sk": f"cancelled#{pending_id}"})
 
     # --- helpers ----------------------------------------------------------------------------
 

@@ -68,6 +68,7 @@ class DynamoTokenProvider:
         deadline: float = 20.0,
         wait: float = 20.0,
         poll: float = 0.1,
+        on_refused: Callable[[int], None] | None = None,
     ) -> None:
         self._accounts = accounts
         self._account_id = account_id
@@ -77,6 +78,7 @@ class DynamoTokenProvider:
         self._wait = wait
         self._poll = poll
         self._cached: StoredTokens | None = None
+        self._on_refused = on_refused  # counts a disconnection (the `RefreshRefused` metric)
 
     def access_token(self) -> str:
         tokens = self._cached or self._load()
@@ -84,7 +86,8 @@ class DynamoTokenProvider:
             return self.refreshed_after(tokens.access_token.get_secret_value())
         return tokens.access_token.get_secret_value()
 
-    def refreshed_after(self, rejected: str) -> str:
+    def refreshed_after(self, rejected: str, *, at: float | None = None) -> str:
+        """A token newer than `rejected`; `at` stamps a refresh made here (the keep-alive's scheduled time)."""
         give_up = time.monotonic() + self._wait
         while True:
             current = self._load()
@@ -93,12 +96,12 @@ class DynamoTokenProvider:
                 return token
             owner = uuid.uuid4().hex  # per refresh, so even two threads of one process never share a lease
             if self._accounts.acquire_refresh_lock(self._account_id, owner, token, self._lease):
-                return self._refresh_holding_lease(current, owner)
+                return self._refresh_holding_lease(current, owner, at)
             if time.monotonic() > give_up:
                 raise RefreshUnavailable(f"account {self._account_id}: another instance's token refresh is unfinished")
             time.sleep(self._poll * (1 + random.random()))
 
-    def _refresh_holding_lease(self, current: StoredTokens, owner: str) -> str:
+    def _refresh_holding_lease(self, current: StoredTokens, owner: str, at: float | None = None) -> str:
         refused = current.refresh_token.get_secret_value()
         renew = lambda: self._accounts.renew_refresh_lock(self._account_id, owner, self._lease)  # noqa: E731
         try:
@@ -113,14 +116,16 @@ class DynamoTokenProvider:
             self._accounts.release_refresh_lock(self._account_id, owner)
             raise
         self._cached = None
-        if not self._accounts.store_refreshed(self._account_id, owner, pair, current.version):
+        if not self._accounts.store_refreshed(self._account_id, owner, pair, current.version, at=at):
             # A re-install, an uninstall or another refresher came first: the table holds the latest state.
             return self._load().access_token.get_secret_value()
         return pair.access_token
 
     def _after_refusal(self, refused: str, version: int, owner: str, err: OAuthGrantRejected) -> str:
         self._cached = None
-        if self._accounts.mark_reinstall_required(self._account_id, owner, refused, version):
+        if self._accounts.mark_reinstall_required(self._account_id, owner, refused, version, err.detail):
+            if self._on_refused is not None:
+                self._on_refused(self._account_id)
             raise ReinstallRequired(
                 f"account {self._account_id}: amoCRM rejected the refresh token; the widget must be reinstalled"
             ) from err

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from dealcopy.copying.notes import lead_url
 from dealcopy.copying.rules import canonical_rule
+from dealcopy.fingerprints import body_fingerprint
 from dealcopy.jobs import bulk
 from dealcopy.usecases.errors import BatchNotFound, KeyReused
 
@@ -37,7 +38,7 @@ def start_bulk(
     meta = {
         "batch_id": batch_id,
         "lead_ids": lead_ids,
-        "fingerprint": bulk.fingerprint(request.model_dump(mode="json", exclude={"idempotency_key"})),
+        "fingerprint": body_fingerprint(request.model_dump(mode="json", exclude={"idempotency_key"})),
         "rule": canonical_rule(rule),
         "user_id": caller.user_id,
         "created_at": int(time.time()),

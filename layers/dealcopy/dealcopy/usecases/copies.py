@@ -1,201 +1,220 @@
-"""`copy_lead`: a manual copy requested from the lead card, recorded in the activity log.
+"""`copy_lead`: a manual copy requested from the lead card: one copy job, run inside the request.
 
-One lead per idempotency key, whatever fails after the create. The copy checkpoints under
-its key (`storage.manual_copies`) the plan before the create, the lead right after it, and
-the answer at the end; a retry with the same key reads the checkpoint and finishes that lead
-(links, notes) or, when the create's answer was lost (a timeout, a crash), looks for the lead
-with the DP jobs' search (`copying.reconcile`) before it would ever create again. A failure
-after the create answers 503 `copy-unfinished` naming the key, and a copy that would outlive
-API Gateway's deadline stops between steps with 202 `copy-pending` (`copy_lead_deadline`).
+The job goes through the same steps as every queued copy (`jobs.steps`: admit, plan and create,
+reconcile, link, notes), with the same record and checkpoints in the jobs table; only its
+sequencing is its own, because a person waits for the answer:
+
+- one job per idempotency key (`manual_job_id`); its record keeps the request's fingerprint,
+  so the same key with another body is refused and a retry finishes the lead the first call
+  made (links, notes) or, when the create's answer was lost (a timeout, a crash), looks for
+  that lead before it would ever create again;
+- a copy that fails before anything exists answers the copy's own error (400/403/404/422)
+  and leaves no record, so a retry starts afresh; a failure after the create answers 503
+  `copy-unfinished` naming the key; a copy that would outlive API Gateway's deadline stops
+  between steps with 202 `copy-pending` (`copy_lead_deadline`);
+- no failure notes on the source and no DLQ: the answer says what went wrong.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dealcopy.amo.errors import AmoAmbiguousWrite, AmoError, AmoRateLimited, AmoServerError, AmoUnavailable
-from dealcopy.copying.creating import CreatedCopy
-from dealcopy.copying.errors import CopyError, CopyRejected
-from dealcopy.jobs.model import Activity, JobError, Lineage
+from dealcopy.amo.errors import AmoError, AmoRateLimited, AmoServerError, AmoTokenError, AmoUnavailable
+from dealcopy.copying.errors import CopyError
+from dealcopy.copying.rules import canonical_rule, rule_hash
+from dealcopy.fingerprints import body_fingerprint, digest
+from dealcopy.jobs.failures import error_of
+from dealcopy.jobs.steps.admit import admit
+from dealcopy.jobs.steps.create import create, plan
+from dealcopy.jobs.steps.follow_up import link, write_notes
+from dealcopy.jobs.steps.reconcile import reconcile
+from dealcopy.jobs.work import JobPolicy, Run, Work
 from dealcopy.observability import logger
-from dealcopy.storage.manual_copies import ManualCheckpoint
+from dealcopy.records.job import Activity, JobMessage, JobRecord, JobRef, JobState
 from dealcopy.usecases.errors import CopyUnfinished, KeyReused
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
+    from dealcopy.accounts import Account
     from dealcopy.copying.engine import CopyEngine
-    from dealcopy.copying.plan import CopyPlan
-    from dealcopy.copying.result import CopyResult
-    from dealcopy.storage.manual_copies import ManualCheckpoints
-    from dealcopy.storage.runs import RunStore
+    from dealcopy.jobs.seams import Seams
+    from dealcopy.records.ports import RunStorage
     from dealcopy.usecases.copy_lead_deadline import Deadline
     from dealcopy.usecases.requests import CopyRequest
     from dealcopy.usecases.rules import RuleBook
 
 UNFINISHED_RETRY_AFTER = 5  # seconds the widget waits before it finishes a copy amoCRM failed for now
 CRASH_AFTER_CREATE = "manual.create.sent"  # the test seam: amoCRM made the lead, the checkpoint is not saved
+NOT_CREATED = "amoCRM did not create the copy (checked after a timeout); a retry is safe"
 
 
-def _no_crash(point: str) -> None:
-    """The crash seam of every real deployment: nothing."""
+def manual_job_id(account_id: int, key: str) -> str:
+    """The job of one idempotency key of one account (keys are the caller's, so the account is part of it)."""
+    return "manual-" + digest(account_id, "manual", key, length=40)
 
 
 @dataclass
 class ManualCopier:
-    """Runs one manual copy for an account, at most one lead per idempotency key, and records it."""
+    """Runs one manual copy of an account as a job, at most one lead per idempotency key."""
 
-    engine: CopyEngine
-    store: RunStore
-    checkpoints: ManualCheckpoints
-    account_id: int
+    run: Run  # the account's run: engine, job store, settle policy, seams; `time_left` is the deadline's
     deadline: Deadline
-    settle: float = 3.0
-    sleep: Callable[[float], None] = field(default=time.sleep)
-    crash: Callable[[str], None] = field(default=_no_crash)
 
-    def run(self, request: CopyRequest, rules: RuleBook, actor_user_id: int) -> dict[str, Any]:
-        key, mark = request.idempotency_key, fingerprint(request)
-        saved = self.checkpoints.get(self.account_id, key)
-        if saved is not None and saved.fingerprint != mark:
+    @classmethod
+    def of(
+        cls,
+        account: Account,
+        engine: CopyEngine,
+        store: RunStorage,
+        deadline: Deadline,
+        *,
+        settle: float,
+        seams: Seams | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> ManualCopier:
+        """The account's manual copier: the deadline, not the worker's inline limit, decides how long
+        a create may settle before it is looked for."""
+        policy = JobPolicy(settle_seconds=settle, inline_settle_max=float("inf"), settle_reserve=0.0)
+        run = Run(
+            account_id=account.account_id,
+            account=account,
+            engine=engine,
+            store=store,
+            policy=policy,
+            dead_letter=_never_dead_lettered,
+            seams=seams,
+            sleep=sleep,
+            time_left=deadline.left,
+            crash_prefix="manual.",
+        )
+        return cls(run, deadline)
+
+    def copy(self, request: CopyRequest, rules: RuleBook, actor_user_id: int) -> dict[str, Any]:
+        key, mark = request.idempotency_key, body_fingerprint(request.model_dump(mode="json"))
+        job_id = manual_job_id(self.run.account_id, key)
+        work = self._stored(job_id, request.lead_id)
+        if work is not None and work.record.request_mark != mark:
             raise KeyReused()
-        if saved is not None and saved.result is not None:
-            return saved.result  # finished before; its answer was lost on the way
+        if work is not None and work.record.state is JobState.DONE and work.record.result is not None:
+            return work.record.result  # finished before; its answer was lost on the way
         try:
-            created = self._resume(saved, key) if saved is not None else None
-            if created is None:
-                plan = saved.plan if saved is not None else None
-                created = self._create(request, rules, actor_user_id, key, mark, plan)
-            result = self._finish(created, key, mark)
+            if work is None:
+                work = self._new(request, rules, actor_user_id, job_id, mark)
+            self._advance(work, key)
         except CopyError as err:
-            self._record(_failure(request.lead_id, err))
+            self._record(Activity.failed(job_id, source_id=request.lead_id, trigger="manual", error=error_of(err)))
             raise
-        self._record(_made(result))
-        return result.model_dump(mode="json")
+        assert work.record.result is not None
+        return work.record.result
 
-    def _resume(self, saved: ManualCheckpoint, key: str) -> CreatedCopy | None:
-        """The lead an earlier call with this key made (None: it made none, create it)."""
-        if saved.created is not None:
-            return saved.created
-        if saved.plan is None or saved.attempted_at is None:
+    def _stored(self, job_id: str, lead_id: int) -> Work | None:
+        """The job an earlier call with this key left (one consistent read), None when there is none."""
+        run = self.run
+        key = JobRecord(account_id=run.account_id, job_id=job_id, trigger="manual", lead_id=lead_id, rule_hash="")
+        run.pre = run.store.prefetch(run.account_id, [key], (), (), run.policy.dedup_window)
+        record = run.pre.jobs.get(job_id)
+        if record is None:
             return None
-        return self._reconcile(saved.plan, saved.attempted_at, key, saved.fingerprint)
+        # Past admission a job needs its record only: the message names it (the rule is in the plan).
+        refs = [JobRef(job_id=job_id, lead_id=record.lead_id)]
+        return Work(record, JobMessage(account_id=run.account_id, trigger="manual", rule="", rule_hash="", jobs=refs))
 
-    def _create(
-        self, request: CopyRequest, rules: RuleBook, actor: int, key: str, mark: str, plan: CopyPlan | None
-    ) -> CreatedCopy:
-        """Plan (unless a checkpoint kept the plan), checkpoint the attempt, create, checkpoint the lead."""
-        self.deadline.ensure(key)
-        if plan is None:
-            rule = rules.resolve(request)
-            self.engine.check_rule(rule)
-            plan = self.engine.plan(self.engine.read_source(request.lead_id), rule, actor)
-            self.deadline.ensure(key)
-        attempted = time.time()
-        attempt = ManualCheckpoint(fingerprint=mark, plan=plan, attempted_at=attempted)
-        self.checkpoints.save(self.account_id, key, attempt)
+    def _new(self, request: CopyRequest, rules: RuleBook, actor: int, job_id: str, mark: str) -> Work:
+        """A fresh job for the request's rule (resolved and checked once; nothing is stored yet)."""
+        canonical = canonical_rule(rules.runnable(request))
+        message = JobMessage(
+            account_id=self.run.account_id,
+            trigger="manual",
+            origin="widget",
+            rule=canonical,
+            rule_hash=rule_hash(canonical),
+            actor_user_id=actor,
+            jobs=[JobRef(job_id=job_id, lead_id=request.lead_id)],
+        )
+        record = JobRecord(
+            account_id=self.run.account_id,
+            job_id=job_id,
+            trigger="manual",
+            origin="widget",
+            lead_id=request.lead_id,
+            rule_hash=message.rule_hash,
+            depth=0,  # a copy a user made starts a new chain: the DP loop guard counts automatic copies only
+            request_mark=mark,
+        )
+        return Work(record, message)
+
+    def _advance(self, work: Work, key: str) -> None:
+        """Every step the job still needs, with the deadline checked before each amoCRM request."""
+        if work.in_state(JobState.QUEUED):
+            self._step(admit, work, key)
+            self._step(plan, work, key)
+        if work.in_state(JobState.CREATING) and work.record.attempt_at is None:
+            self._step(create, work, key)
+        if work.in_state(JobState.CREATING):
+            self._settle(work, key)
         try:
-            (outcome,) = self.engine.create([plan])
-        except AmoAmbiguousWrite as err:
-            adopted = self._reconcile(plan, attempted, key, mark)
-            if adopted is None:
-                reason = "amoCRM did not create the copy (checked after a timeout); a retry is safe"
-                raise AmoUnavailable(reason) from err
-            return adopted
-        except (AmoUnavailable, AmoError):  # refused before amoCRM ran it (429/503) or outright: nothing exists
-            self.checkpoints.forget(self.account_id, key)
-            raise
-        if isinstance(outcome, CopyRejected):
-            self.checkpoints.forget(self.account_id, key)
-            raise outcome
-        self.crash(CRASH_AFTER_CREATE)
-        self._save(key, mark, outcome, lineage=True)
-        return outcome
-
-    def _reconcile(self, plan: CopyPlan, attempted: float, key: str, mark: str) -> CreatedCopy | None:
-        """The lead an unanswered create made, found once the attempt settled; None (and no checkpoint) if none."""
-        wait = max(0.0, attempted + self.settle - time.time())
-        self.deadline.ensure(key, seconds=wait)  # no time to settle and search: the retry will
-        if wait:
-            self.sleep(wait)
-        found = self.engine.find_made([plan], attempted, lambda ids: self.store.claimed(self.account_id, ids))
-        lead_id = found.get(plan.request_id)
-        if lead_id is None:
-            self.checkpoints.forget(self.account_id, key)
-            return None
-        logger.info("uncertain create reconciled", extra={"account_id": self.account_id, "lead_id": lead_id})
-        created = CreatedCopy(plan=plan, lead_id=lead_id)
-        self._save(key, mark, created, lineage=True)
-        return created
-
-    def _finish(self, created: CreatedCopy, key: str, mark: str) -> CopyResult:
-        """Links, then notes, each unless done before; a temporary failure is `CopyUnfinished`."""
-        try:
-            if created.links_written is None:
-                self.deadline.ensure(key, created.lead_id)
-                (created,) = self.engine.link([created])
-                if created.plan.catalog_links:
-                    self._save(key, mark, created)
-            if created.notes_written is None:
-                self.deadline.ensure(key, created.lead_id)
-                (created,) = self.engine.write_notes([created])
+            if work.in_state(JobState.CREATED):
+                self._step(link, work, key)
+            if work.in_state(JobState.LINKED):
+                self._step(write_notes, work, key)
         except (AmoUnavailable, AmoServerError, AmoRateLimited) as err:
-            # Temporary. Blocked, unpaid or revoked propagate as such; the checkpoint lets a later retry finish.
-            raise self._unfinished(key, created) from err
-        result = self.engine.result(created)
-        self._save(key, mark, created, result=result.model_dump(mode="json"))
-        return result
+            # Temporary. Blocked, unpaid or revoked propagate as such; the record lets a later retry finish.
+            raise self._unfinished(key, work) from err
 
-    def _unfinished(self, key: str, created: CreatedCopy) -> CopyUnfinished:
-        self.deadline.ensure(key, created.lead_id)  # out of time as well: 202 pending says it better
-        data = {"idempotency_key": key, "lead_id": created.lead_id, "retry_after": UNFINISHED_RETRY_AFTER}
-        return CopyUnfinished(**data)
+    def _step(self, step: Any, work: Work, key: str) -> None:
+        """One job step on this one job; a verdict it reaches ends the request with its cause."""
+        self.deadline.ensure(key, work.record.copy_id)
+        try:
+            step(self.run, [work])
+        except (AmoError, AmoTokenError):
+            if step is create and work.record.copy_id is None:  # amoCRM answered the create: nothing was made
+                self.run.store.forget(self.run.account_id, work.record.job_id)
+            raise
+        if work.verdict is None:
+            return
+        if work.record.copy_id is None:  # nothing exists: the next call with this key starts afresh
+            self.run.store.forget(self.run.account_id, work.record.job_id)
+        cause = work.verdict.cause
+        if cause is not None:
+            raise cause
+        raise CopyError(work.verdict.error.code)  # pragma: no cover - every verdict of these steps has a cause
 
-    def _save(
-        self, key: str, mark: str, created: CreatedCopy, *, lineage: bool = False, result: dict[str, Any] | None = None
-    ) -> None:
-        if result is not None:  # finished: a retry only needs the answer; the plan (field values) is dropped
-            checkpoint = ManualCheckpoint(fingerprint=mark, result=result)
-        else:
-            checkpoint = ManualCheckpoint(fingerprint=mark, plan=created.plan, created=created)
-        self.checkpoints.save(self.account_id, key, checkpoint, _lineage(created) if lineage else None)
+    def _settle(self, work: Work, key: str) -> None:
+        """A create amoCRM did not confirm: wait for it to settle, then look for its lead (or refuse)."""
+        record = work.record
+        wait = max(0.0, (record.attempt_at or 0) + self.run.policy.settle_seconds - self.run.clock())
+        self.deadline.ensure(key, seconds=wait)  # no time to settle and search: the retry will
+        work.waiting = None
+        reconcile(self.run, [work])
+        if work.in_state(JobState.CREATING):
+            self.run.store.forget(self.run.account_id, record.job_id)
+            raise AmoUnavailable(NOT_CREATED)
+        lead_id = record.copy_id
+        logger.info("uncertain create reconciled", extra={"account_id": self.run.account_id, "lead_id": lead_id})
+
+    def _unfinished(self, key: str, work: Work) -> CopyUnfinished:
+        lead_id = work.record.copy_id
+        self.deadline.ensure(key, lead_id)  # out of time as well: 202 pending says it better
+        return CopyUnfinished(idempotency_key=key, lead_id=lead_id, retry_after=UNFINISHED_RETRY_AFTER)
 
     def _record(self, activity: Activity) -> None:
-        """Activity is best effort: it must never turn a made copy into an error (and a retry)."""
+        """Activity is best effort: it must never turn a failed copy's answer into another error."""
         try:
-            self.store.checkpoint(self.account_id, activity=[activity])
+            self.run.store.checkpoint(self.run.account_id, activity=[activity])
         except Exception:
             logger.warning("could not record the copy's activity", exc_info=True)
 
 
-def fingerprint(request: CopyRequest) -> str:
-    """The request body's hash: the same key with another body is refused, never finished."""
-    body = json.dumps(request.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(body.encode()).hexdigest()
-
-
-def _made(result: CopyResult) -> Activity:
-    job_id = f"manual-{result.lead_id}"
-    return Activity.made(job_id, source_id=result.source_id, lead_id=result.lead_id, url=result.url, trigger="manual")
-
-
-def _lineage(created: CreatedCopy) -> Lineage:
-    """A copy a user made starts a new chain (depth 0): the DP loop guard counts automatic copies only."""
-    job_id = f"manual-{created.lead_id}"
-    return Lineage(
-        lead_id=created.lead_id, source_id=created.plan.source_id, depth=0, chain=[], job_id=job_id, trigger="manual"
-    )
-
-
-def _failure(lead_id: int, err: CopyError) -> Activity:
-    error = JobError(code=err.code, message_ru=err.message_ru, message_en=err.message_en)
-    return Activity.failed(f"manual-{lead_id}", source_id=lead_id, trigger="manual", error=error)
+def _never_dead_lettered(message: JobMessage) -> None:
+    """A manual copy answers its failure to the person who asked: it never goes to the DLQ."""
+    raise AssertionError("a manual copy is never dead-lettered")
 
 
 def copy_lead(request: CopyRequest, actor_user_id: int, *, rules: RuleBook, copier: ManualCopier) -> dict[str, Any]:
     """Copy one lead now (201 with the result); a `CopyError` is recorded and raised."""
-    return copier.run(request, rules, actor_user_id)
+    return copier.copy(request, rules, actor_user_id)
+
+
+__all__ = ["CRASH_AFTER_CREATE", "ManualCopier", "copy_lead", "manual_job_id"]

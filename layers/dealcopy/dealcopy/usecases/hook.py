@@ -15,7 +15,7 @@ from dealcopy.dp.intake import accept
 if TYPE_CHECKING:
     from dealcopy.dp.intake import AccountCache, Follow
     from dealcopy.jobs.queue import JobQueue
-    from dealcopy.jobs.queued import JobMessage
+    from dealcopy.records.job_message import JobMessage
     from dealcopy.storage.dp_rules import DpRuleRepository
 
 

@@ -1,7 +1,7 @@
 """`lead_views`: deals by name for the widget (results, list rows, journal, the card's own elements).
 
 Only leads the calling user may view are described: a name is client data, and the widget
-must not show a user what amoCRM itself would hide from them (issue 13 pts 3, 5).
+must not show a user what amoCRM itself would hide from them.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Who may change what: a shared preset (no owner) is written and deleted by admins only; any
 user may keep personal presets (`owner_user_id` = that user), which only they (and, to delete,
 an admin) can change. A manager's save makes a personal preset; an admin's is shared unless
-the body asks for a personal one. Others' personal presets are not listed.
+the body asks for a personal one. Others' personal presets are not listed. Only an admin locks
+rule fields (`locked`), and only in a shared preset: overrides of a copy, a bulk copy or a repeat
+may then not change them (`copying.rule_resolution`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class PresetInput(Protocol):
 
     rule: dict[str, object]
     personal: bool
+    locked: list[str]
 
     def to_preset(self, preset_id: str, rule: CopyRule, user_id: int, owner: int | None) -> Preset: ...
 
@@ -52,7 +55,9 @@ def save_preset(preset_id: str, body: PresetInput, caller: WidgetCaller, *, rule
             raise PresetForbidden()
     else:
         owner = caller.user_id if body.personal or not caller.is_admin else None
-    rule = rules.strict(body.rule)
+    if body.locked and not caller.is_admin:
+        raise PresetForbidden()
+    rule = rules.strict(body.rule, locked=body.locked, shared=owner is None)
     return rules.presets.put(rules.account_id, body.to_preset(preset_id, rule, caller.user_id, owner))
 
 

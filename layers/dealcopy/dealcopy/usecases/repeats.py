@@ -11,14 +11,15 @@ import dataclasses
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from dealcopy.copying.errors import RuleInvalid, RuleProblem
+from dealcopy.copying.errors import RuleInvalid
 from dealcopy.copying.rules import CopyRule, parse_rule
 from dealcopy.messages import text
-from dealcopy.schedules.repeat import RepeatChange, RepeatRequest, parse
+from dealcopy.records.repeat_calendar import RepeatChange, RepeatRequest, parse
+from dealcopy.schedules.repeats import DISCONNECTED, RESUMABLE, UNINSTALLED
 
 if TYPE_CHECKING:
+    from dealcopy.records.schedule import PendingCopy, Repeat
     from dealcopy.schedules.delayed import DelayedCopies
-    from dealcopy.schedules.records import PendingCopy, Repeat
     from dealcopy.schedules.repeats import Repeats
     from dealcopy.usecases.rules import RuleBook
 
@@ -26,15 +27,22 @@ if TYPE_CHECKING:
 def create_repeat(
     body: str, account_id: int, user_id: int, *, repeats: Repeats, rules: RuleBook, now: datetime, lang: str = "ru"
 ) -> tuple[dict[str, Any], bool]:
-    """Store and arm a repeat; (its view, whether it is new). The same key again answers the first one."""
+    """Store and arm a repeat; (its view, whether it is new). The same key again answers the first one.
+
+    Its times are in the request's `timezone`, else the rule's, else the account's (the copy engine's).
+    """
     request = parse(RepeatRequest, body)
     rule = _checked_rule(request, rules)
-    repeat, created = repeats.create(account_id, request, timezone=rule.timezone, now=now, user_id=user_id)
+    zone = rule.timezone or rules.engine.timezone
+    repeat, created = repeats.create(account_id, request, timezone=zone, now=now, user_id=user_id)
     return repeat_view(repeat, lang), created
 
 
 def _checked_rule(request: RepeatRequest, rules: RuleBook) -> CopyRule:
-    """The request's own rule checked strictly (like a preset being saved), or the preset's as it runs."""
+    """The request's own rule checked strictly (like a preset being saved), or the preset's as it runs.
+
+    Overrides that change a field the preset locks are refused here, when someone can still see why.
+    """
     if request.rule is not None:
         try:
             return rules.strict(request.rule)
@@ -42,13 +50,7 @@ def _checked_rule(request: RepeatRequest, rules: RuleBook) -> CopyRule:
             for problem in err.problems:
                 problem.path = f"rule.{problem.path}" if problem.path else "rule"
             raise
-    pid = request.preset_id or ""
-    preset = rules.preset(pid)
-    if preset is None:
-        raise RuleInvalid([RuleProblem("preset_id", "repeat-preset-not-found", preset_id=pid)])
-    rule = parse_rule({**preset.rule, **(request.overrides or {})})
-    rules.engine.check_rule(rule)
-    return rule
+    return rules.runnable(request, missing="repeat-preset-not-found")
 
 
 def list_repeats(account_id: int, lead_id: int | None, *, repeats: Repeats, lang: str = "ru") -> dict[str, Any]:
@@ -86,9 +88,23 @@ def repeat_view(repeat: Repeat, lang: str = "ru") -> dict[str, Any]:
         fired=repeat.fired,
         rule=None if repeat.rule is None else parse_rule(repeat.rule).model_dump(mode="json", exclude={"delay"}),
         stop_code=repeat.stop_code,
-        stop_reason=text(repeat.stop_code, lang) if repeat.stop_code else None,
+        stop_reason=text(_STOP_WORDS.get(repeat.stop_code, repeat.stop_code), lang) if repeat.stop_code else None,
+        actions=_actions(repeat),
     )
     return view
+
+
+_STOP_WORDS = {UNINSTALLED: "repeat-uninstalled", DISCONNECTED: "repeat-disconnected"}
+
+
+def _actions(repeat: Repeat) -> list[str]:
+    """What a person may do with the repeat now (`resume`: `PATCH {"paused": false}`)."""
+    state = repeat.state.value
+    if state == "active":
+        return ["pause", "change", "delete"]
+    if state == "paused" or (state == "stopped" and repeat.stop_code in RESUMABLE):
+        return ["resume", "change", "delete"]
+    return ["delete"]
 
 
 def pending_view(pending: PendingCopy) -> dict[str, Any]:

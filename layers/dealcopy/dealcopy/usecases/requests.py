@@ -18,21 +18,26 @@ AmoId = Annotated[int, Field(ge=1, le=MAX_AMO_ID)]
 MAX_LEADS = 250  # a bulk copy's limit (amoCRM's lead list selects at most 250 at a time)
 
 
-class RuleChoice(BaseModel):
-    """`rule`, or `preset_id` plus optional `overrides`; the key makes a retry return the same answer."""
+class RuleSource(BaseModel):
+    """`rule`, or `preset_id` plus optional `overrides` (resolved by `usecases.rules.RuleBook`)."""
 
     model_config = ConfigDict(extra="forbid")
 
     rule: dict[str, Any] | None = None
     preset_id: str | None = Field(default=None, pattern=PRESET_ID_PATTERN)
     overrides: dict[str, Any] = Field(default_factory=dict)
-    idempotency_key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
 
     @model_validator(mode="after")
-    def _one_rule_source(self) -> RuleChoice:
+    def _one_rule_source(self) -> RuleSource:
         if (self.rule is None) == (self.preset_id is None):
             raise ValueError("give exactly one of `rule` or `preset_id`")
         return self
+
+
+class RuleChoice(RuleSource):
+    """A rule source and a key that makes a retry return the same answer."""
+
+    idempotency_key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
 
 
 class CopyRequest(RuleChoice):
@@ -47,9 +52,7 @@ class BulkRequest(RuleChoice):
     lead_ids: list[AmoId] = Field(min_length=1, max_length=MAX_LEADS)
 
 
-class SignRequest(BaseModel):
-    """A DP rule to validate and sign for the caller's account."""
+class SignRequest(RuleSource):
+    """A DP rule to validate and sign for the caller's account: its own (an object or its JSON), or a preset."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    rule: dict[str, Any] | str
+    rule: dict[str, Any] | str | None = None  # type: ignore[assignment]  # the DP settings may hold the JSON

@@ -28,9 +28,11 @@ def sign_dp_rule(
 ) -> dict[str, str]:
     """Validate a DP rule and sign it for this account; the widget stores both strings in the DP settings.
 
-    Only an admin may (the edge refuses others before it reads the body).
+    Only an admin may (the edge refuses others before it reads the body). A preset is resolved
+    with its overrides as a copy resolves it (its locks hold) and signed as the rule it makes.
     """
     assert caller.is_admin
-    canonical = canonical_rule(rules.strict(request.rule))
+    raw = request.rule if isinstance(request.rule, str) else rules.raw(request)
+    canonical = canonical_rule(rules.strict(raw))
     signatures.record(account.account_id, rule_hash(canonical), caller.user_id)
     return {"rule": canonical, "signature": sign(client_secret(), account.account_id, canonical)}

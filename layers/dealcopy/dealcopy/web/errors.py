@@ -54,7 +54,6 @@ RULES: dict[str, Rule] = {
     "dealcopy.copying.errors.CopyForbidden": Rule(403),
     "dealcopy.copying.errors.SourceNotFound": Rule(404),
     "dealcopy.copying.errors.CopyRejected": Rule(422),
-    "dealcopy.copying.errors.CopyIncomplete": Rule(502),
     "dealcopy.copying.errors.CopyError": Rule(400),
     # amoCRM: never a bare 500; a blocked or unpaid account is the account's state, not our fault
     "dealcopy.amo.errors.AmoAmbiguousWrite": _RETRY_503,
@@ -80,10 +79,10 @@ RULES: dict[str, Rule] = {
     "dealcopy.dp.errors.HookAccountGone": Rule(410),
     "dealcopy.dp.errors.HookUnauthorized": Rule(401),
     "dealcopy.jobs.queue.QueueError": Rule(503, "queue-unavailable", retry_after=True),
-    "dealcopy.schedules.errors.ScheduleInvalid": Rule(400),
-    "dealcopy.schedules.errors.RepeatNotFound": Rule(404),
-    "dealcopy.schedules.errors.ScheduledCopyNotFound": Rule(404),
-    "dealcopy.schedules.errors.IdempotencyKeyReused": Rule(409),
+    "dealcopy.records.schedule_errors.ScheduleInvalid": Rule(400),
+    "dealcopy.records.schedule_errors.RepeatNotFound": Rule(404),
+    "dealcopy.records.schedule_errors.ScheduledCopyNotFound": Rule(404),
+    "dealcopy.records.schedule_errors.IdempotencyKeyReused": Rule(409),
     # the framework
     "aws_lambda_powertools.event_handler.exceptions.NotFoundError": Rule(404, "not-found"),
     "aws_lambda_powertools.utilities.idempotency.exceptions.IdempotencyAlreadyInProgressError": Rule(

@@ -7,5 +7,5 @@
     finish      failure/stop notes on the sources -> `failed` (+ DLQ) / `stopped`; save the rest
 
 Each takes the run and its open jobs (`work.Work`) and moves their records along the state
-machine of `jobs.model`; only the storage's `checkpoint` and the engine touch the outside.
+machine of `records.job`; only the storage's `checkpoint` and the engine touch the outside.
 """

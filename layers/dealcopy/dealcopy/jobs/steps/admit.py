@@ -12,10 +12,10 @@ from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.rules import parse_rule
 from dealcopy.jobs.dedup import filed_event, twin_of
 from dealcopy.jobs.failures import error_of, job_error
-from dealcopy.jobs.model import FiledEvent, JobState
 from dealcopy.jobs.notes import loop_cycle_error, loop_depth_error
 from dealcopy.jobs.work import Ending, Run, Work
 from dealcopy.licence import licence_of
+from dealcopy.records.job import FiledEvent, JobState
 
 
 def admit(run: Run, works: list[Work]) -> None:
@@ -23,7 +23,7 @@ def admit(run: Run, works: list[Work]) -> None:
         try:
             work.rule = parse_rule(work.message.rule)
         except CopyError as err:
-            work.fail(error_of(err))
+            work.fail(error_of(err), err)
     fresh = [w for w in works if w.in_state(JobState.QUEUED)]
     if not fresh:
         return

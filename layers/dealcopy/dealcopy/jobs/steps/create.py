@@ -12,9 +12,9 @@ from dealcopy.copying.batching import chunked
 from dealcopy.copying.creating import CREATE_CHUNK
 from dealcopy.copying.errors import CopyError, CopyRejected, SourceNotFound
 from dealcopy.jobs.failures import error_of
-from dealcopy.jobs.model import JobState
 from dealcopy.jobs.stage_check import confirm_stages
 from dealcopy.jobs.work import Run, Work
+from dealcopy.records.job import JobState
 
 
 def create(run: Run, works: list[Work]) -> None:
@@ -35,7 +35,7 @@ def plan(run: Run, works: list[Work]) -> None:
             assert work.rule is not None
             engine.check_rule(work.rule)
         except CopyError as err:
-            work.fail(error_of(err))
+            work.fail(error_of(err), err)
     todo = [w for w in todo if w.open]
     sources = engine.read_sources([w.record.lead_id for w in todo]) if todo else {}
     confirm_stages(engine.api, todo, sources)  # a DP hook's lead must have entered its stage
@@ -50,7 +50,7 @@ def plan(run: Run, works: list[Work]) -> None:
             record.plan = engine.plan(source, work.rule, work.message.actor_user_id, record.job_id)
             record.state = JobState.CREATING
         except CopyError as err:
-            work.fail(error_of(err))
+            work.fail(error_of(err), err)
 
 
 def _create_part(run: Run, part: list[Work]) -> None:
@@ -68,7 +68,7 @@ def _create_part(run: Run, part: list[Work]) -> None:
         # Every attempt was refused before amoCRM ran it (429/503/connection): nothing exists.
         for work in part:
             work.record.attempt_at = None
-            work.retry(error_of(err))
+            work.retry(error_of(err), err)
         run.store.checkpoint(run.account_id, records=[w.record for w in part])
         return
     run.crash("create.sent")
@@ -76,7 +76,7 @@ def _create_part(run: Run, part: list[Work]) -> None:
     for work, outcome in zip(part, outcomes, strict=True):
         work.record.attempt_at = None
         if isinstance(outcome, CopyRejected):
-            work.fail(error_of(outcome))
+            work.fail(error_of(outcome), outcome)
         else:
             work.record.state = JobState.CREATED
             work.record.created = outcome

@@ -9,9 +9,9 @@ with it (`last_error`) for the queue's next delivery.
 from __future__ import annotations
 
 from dealcopy.jobs.failures import NO_NOTE, PERMANENT_ACCOUNT, TRANSIENT, unfinished
-from dealcopy.jobs.model import Activity, JobRef, JobState
 from dealcopy.jobs.notes import job_note
 from dealcopy.jobs.work import Ending, Run, RunReport, Work
+from dealcopy.records.job import Activity, JobRef, JobState
 
 
 def finish(run: Run, works: list[Work], report: RunReport) -> None:

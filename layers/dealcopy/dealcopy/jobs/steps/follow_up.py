@@ -6,8 +6,8 @@ carries on (the refusal is reported in its result).
 
 from __future__ import annotations
 
-from dealcopy.jobs.model import Activity, JobState
 from dealcopy.jobs.work import Run, Work
+from dealcopy.records.job import Activity, JobState
 
 
 def follow_up(run: Run, works: list[Work]) -> None:

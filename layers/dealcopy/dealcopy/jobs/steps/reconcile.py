@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dealcopy.copying.creating import CreatedCopy
 from dealcopy.jobs.failures import job_error
-from dealcopy.jobs.model import JobState
 from dealcopy.jobs.work import Run, Work
+from dealcopy.records.job import JobState
 
 
 def reconcile(run: Run, works: list[Work]) -> None:
@@ -42,7 +42,7 @@ def _settled(run: Run, uncertain: list[Work]) -> bool:
     wait = newest + run.policy.settle_seconds - run.clock()
     if wait <= 0:
         return True
-    if wait > run.policy.inline_settle_max or wait > run.time_left() - 30:
+    if wait > run.policy.inline_settle_max or wait > run.time_left() - run.policy.settle_reserve:
         for work in uncertain:
             work.retry(job_error("amocrm_uncertain", key="amocrm_settling"))
         return False

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from dealcopy.copying.errors import RuleProblem
 from dealcopy.copying.rules import problems_of
-from dealcopy.schedules.errors import ScheduleInvalid
-from dealcopy.schedules.types import Id, LocalTime, TimeZoneName, problem
+from dealcopy.records.schedule_errors import ScheduleInvalid
+from dealcopy.records.schedule_types import Id, LocalTime, TimeZoneName, problem
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 PRESET_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"  # as storage.presets (kept here: the domain reads no storage)

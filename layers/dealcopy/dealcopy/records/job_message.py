@@ -1,7 +1,7 @@
 """What the job queue carries: one DP job, or up to 50 jobs of a bulk copy, and their ids.
 
-Apart from `jobs.model` (records, which carry copy plans): the DP hook builds these on every
-request, so importing them must not load the copy engine (cold start, issue 8 pt 6).
+Apart from `records.job` (records, which carry copy plans): the DP hook builds these on every
+request, so importing them must not load the copy engine (the hook's cold start).
 Stdlib dataclasses for the same reason: the hook only builds and writes them; pydantic
 validates them (`JobMessage.from_json`) where they are read back, in the worker and tools.
 """
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from dealcopy.fingerprints import digest
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,7 +39,7 @@ class JobMessage:
 
     v: int = 1
     account_id: int
-    trigger: Literal["dp", "bulk", "repeat"]
+    trigger: Literal["dp", "bulk", "repeat", "manual"]
     origin: str = "hook"  # hook | catchup | bulk | recycle | redrive | delayed | schedule
     rule: str  # canonical JSON of the rule (signed for DP)
     rule_hash: str
@@ -65,8 +66,7 @@ class JobMessage:
         """Deterministic per content, so a repeated hook or catch-up is dropped by SQS itself (5 min)."""
         if len(self.jobs) == 1:
             return self.jobs[0].job_id
-        digest = hashlib.sha256("|".join(j.job_id for j in self.jobs).encode()).hexdigest()[:40]
-        return f"{self.trigger}-{digest}"
+        return f"{self.trigger}-{digest(*(j.job_id for j in self.jobs), length=40)}"
 
 
 @functools.cache
@@ -93,8 +93,7 @@ def _without_none(data: dict[str, Any]) -> dict[str, Any]:
 
 def dp_job_id(account_id: int, lead_id: int, pipeline_id: int, status_id: int, event_time: int, rule_hash: str) -> str:
     """The id of the job answering one DP event (also its SQS dedup id): hook and catch-up compute the same."""
-    raw = f"{account_id}|{lead_id}|{pipeline_id}|{status_id}|{event_time}|{rule_hash}"
-    return "dp-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+    return "dp-" + digest(account_id, lead_id, pipeline_id, status_id, event_time, rule_hash, length=40)
 
 
 def bulk_job_id(batch_id: str, lead_id: int) -> str:

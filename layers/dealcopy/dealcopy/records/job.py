@@ -1,4 +1,4 @@
-"""Job records (what the jobs table remembers); the messages the queue carries are `jobs.queued`.
+"""Job records (what the jobs table remembers); the messages the queue carries are `records.job_message`.
 
 State machine of a job record (terminal states in capitals):
 
@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 
 from dealcopy.copying.creating import CreatedCopy
 from dealcopy.copying.plan import CopyPlan
-from dealcopy.jobs.queued import DpEvent, JobMessage, JobRef, bulk_job_id, dp_job_id  # noqa: F401 (re-exported)
+from dealcopy.records.job_message import DpEvent, JobMessage, JobRef, bulk_job_id, dp_job_id  # noqa: F401 (re-exported)
 
 TriggerKind = Literal["manual", "dp", "bulk", "repeat"]
 
@@ -77,6 +77,7 @@ class JobRecord(BaseModel):
     failed_from: JobState | None = None
     note_written: bool | None = None
     dead_lettered: bool = False
+    request_mark: str | None = None  # a manual copy: its request's fingerprint (same key, other body: refused)
     created_at: float = Field(default_factory=time.time)
     updated_at: float = Field(default_factory=time.time)
 

@@ -8,12 +8,13 @@ next one. All schedules of one repeat or pending copy share the prefix `{owner}-
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
+
+from dealcopy.fingerprints import digest
 
 
 def _digest(*parts: object) -> str:
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:24]
+    return digest(*parts, length=24)
 
 
 def repeat_id(account_id: int, idempotency_key: str) -> str:

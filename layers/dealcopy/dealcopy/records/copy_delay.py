@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from dealcopy.copying.errors import RuleInvalid, RuleProblem
 from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.rules import CopyRule, problems_of
-from dealcopy.schedules.types import Id, LocalTime, problem
+from dealcopy.records.schedule_types import Id, LocalTime, problem
 
 DATE_FIELD_TYPES = frozenset({"date", "date_time", "birthday"})
 MAX_DAYS = 3650

@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from dealcopy.jobs.model import DpEvent
-from dealcopy.schedules.delay import Delay
-from dealcopy.schedules.repeat import RepeatSchedule
+from dealcopy.records.copy_delay import Delay
+from dealcopy.records.job import DpEvent
+from dealcopy.records.repeat_calendar import RepeatSchedule
 
 
 class RepeatState(StrEnum):

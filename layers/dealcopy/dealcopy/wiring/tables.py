@@ -1,0 +1,151 @@
+"""AWS resources every function shares: DynamoDB tables and their repositories, SQS, the client secret.
+
+One boto3 resource or client per process, built on first use.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import boto3
+
+from dealcopy.config import settings
+from dealcopy.storage.accounts import AccountRepository
+from dealcopy.storage.claims import ClaimStore
+
+if TYPE_CHECKING:
+    from dealcopy.accounts import Account
+    from dealcopy.jobs.queue import JobQueue
+    from dealcopy.jobs.seams import Seams
+    from dealcopy.storage.activity import ActivityRepository
+    from dealcopy.storage.batches import BatchRepository
+    from dealcopy.storage.dp_rules import DpRuleRepository
+    from dealcopy.storage.dynamo import Table
+    from dealcopy.storage.jobs import JobRepository
+    from dealcopy.storage.presets import PresetRepository
+    from dealcopy.storage.retention import Retention
+    from dealcopy.storage.runs import RunStore
+    from dealcopy.storage.schedules import ScheduleRepository
+    from dealcopy.storage.signatures import SignatureRepository
+
+
+@cache
+def dynamodb() -> Any:  # boto3's service resource (boto3 ships no types)
+    return boto3.resource("dynamodb")
+
+
+def table(name: str) -> Any:
+    return dynamodb().Table(name)
+
+
+@cache
+def accounts() -> AccountRepository:
+    return AccountRepository(table(settings().accounts_table))
+
+
+@cache
+def claims() -> ClaimStore:
+    return ClaimStore(table(settings().jobs_table))
+
+
+def client_secret() -> str:
+    """The integration's secret from Secrets Manager (powertools caches it for 5 minutes)."""
+    from aws_lambda_powertools.utilities import parameters
+
+    return str(parameters.get_secret(settings().client_secret_id, max_age=300))
+
+
+@cache
+def presets() -> PresetRepository:
+    from dealcopy.storage.presets import PresetRepository
+
+    return PresetRepository(table(settings().presets_table))
+
+
+@cache
+def sqs() -> Any:  # boto3's SQS client (boto3 ships no types)
+    return boto3.client("sqs")
+
+
+@cache
+def jobs_table() -> Table:
+    """The jobs table, shared by the repositories of its kinds of item."""
+    from dealcopy.storage.dynamo import Table
+
+    return Table(table(settings().jobs_table), dynamodb())
+
+
+@cache
+def job_records() -> JobRepository:
+    from dealcopy.storage.jobs import JobRepository
+
+    return JobRepository(jobs_table())
+
+
+@cache
+def run_store() -> RunStore:
+    from dealcopy.storage.runs import RunStore
+
+    return RunStore(jobs_table())
+
+
+@cache
+def batches() -> BatchRepository:
+    from dealcopy.storage.batches import BatchRepository
+
+    return BatchRepository(jobs_table())
+
+
+@cache
+def activity_log() -> ActivityRepository:
+    from dealcopy.storage.activity import ActivityRepository
+
+    return ActivityRepository(jobs_table())
+
+
+@cache
+def dp_rules() -> DpRuleRepository:
+    from dealcopy.storage.dp_rules import DpRuleRepository
+
+    return DpRuleRepository(jobs_table())
+
+
+def retention() -> Retention:
+    """After an uninstall the account's data expires in 30 days; a re-install keeps it (`storage.retention`)."""
+    from dealcopy.storage.retention import Retention
+
+    return Retention(jobs_table(), table(settings().presets_table))
+
+
+@cache
+def signatures() -> SignatureRepository:
+    from dealcopy.storage.signatures import SignatureRepository
+
+    return SignatureRepository(jobs_table())
+
+
+def seams() -> Seams:
+    """The worker's crash seam (armed only where `TEST_SEAMS=true`)."""
+    from dealcopy.jobs.seams import Seams
+    from dealcopy.storage.countdowns import Countdowns
+
+    return Seams(Countdowns(jobs_table()), settings().test_seams)
+
+
+def job_queue() -> JobQueue:
+    from dealcopy.jobs.queue import JobQueue
+
+    cfg = settings()
+    return JobQueue(sqs(), cfg.copy_queue_url, cfg.copy_dlq_url)
+
+
+def account_of(account_id: int) -> Account | None:
+    return accounts().get(account_id)
+
+
+@cache
+def schedule_store() -> ScheduleRepository:
+    from dealcopy.storage.schedules import ScheduleRepository
+
+    return ScheduleRepository(table(settings().jobs_table))

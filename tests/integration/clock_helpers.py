@@ -1,0 +1,32 @@
+"""The local stack's simulated clock for tests of schedules: a stack whose time moves only through
+`POST /_devstack/scheduler/run-due`, the emulator's time, and waiting for fired copies to be made."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import httpx
+
+from tests.support.stack import local_stack
+
+
+@contextmanager
+def clocked_stack() -> Iterator[SimpleNamespace]:
+    """A stack of its own that runs nothing by itself (no real-time schedules), with a `writer` integration
+    that plays a person editing deals in amoCRM."""
+    with local_stack("--schedule-interval", "0") as stack:
+        stack.control.add_integration("writer", "writer-secret", "https://writer.example/oauth")
+        yield stack
+
+
+def emulator_now(stack) -> datetime:
+    seconds = httpx.get(f"{stack.emulator_url}/_emulator/clock", timeout=10).json()["now"]
+    return datetime.fromtimestamp(float(seconds), UTC)
+
+
+def drain(stack) -> None:
+    """Wait until the stack is idle (the worker handled what was fired)."""
+    stack.idle(timeout=60)
