@@ -74,8 +74,13 @@ runtime-venv: $(RUNTIME_VENV)/.installed ## The runtime-only virtualenv (python3
 demo-built: $(STAMP) build-local runtime-venv ## make demo with the functions from sam build's output in the runtime-only virtualenv
 	$(PY) -m devstack demo --built $(LOCAL_BUILD) --runtime-python $(RUNTIME_VENV)/bin/python
 
+# Every core (pytest-xdist): a test file runs on one worker, with the session's local stacks of its own
+# (docs/testing.md). PYTEST_WORKERS=0 runs in this process (a debugger, -x on the first failure).
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
+
 unit: $(STAMP) ## Fast tests only
-	$(PY) -m pytest -q tests -m "not slow"
+	$(PY) -m pytest -q $(XDIST) tests -m "not slow"
 
 # The Lambda runtime is 3.13, but the shared code must also run on 3.11.
 PY311 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3.11) $(shell command -v python3.11 2>/dev/null))
@@ -98,18 +103,26 @@ lock: $(STAMP) $(VENV311)/.installed ## Lock files with hashes from the requirem
 	$(PY) $(PIP_COMPILE) -o requirements-checkov.lock requirements-checkov.txt && \
 	$(VENV311)/bin/python $(PIP_COMPILE) -o requirements-dev-py311.lock requirements-dev.txt
 
-# On 3.11: every in-process suite, plus the HTTP suites that run each function through the local stack
-# (started with the same interpreter), so handlers, worker and scheduler run on 3.11 too. The rest of the
-# HTTP suites repeat those code paths and run once, on 3.13, in `make test`.
+# On 3.11 runs what may behave differently on it: the shared code (layer and handlers) under the other
+# interpreter. So the in-process suites of that code (repeats and delayed copies included), and two HTTP
+# paths through the local stack started with the same interpreter: the widget routes with manual copies,
+# and DP hooks through queue and worker. HTTP edge cases, the scheduler's long runs, rate-bound and browser
+# tests repeat these code paths, and the checks of the repository itself (architecture, docs, template,
+# imports, sample events) read files: they run once, on 3.13.
 COMPAT_TESTS := tests/unit tests/copying tests/schedules tests/dp/test_units.py tests/dp/test_scenarios.py \
-	tests/integration/test_widget_api.py tests/integration/test_manual_copy_once.py \
-	tests/integration/test_repeats_http.py tests/hostile/test_inputs_http.py
-compat: $(VENV311)/.installed ## The shared code on Python 3.11: in-process suites and the main HTTP paths
-	$(VENV311)/bin/python -m pytest -q -p no:cacheprovider $(COMPAT_TESTS) -m "not slow"
+	tests/integration/test_widget_api.py
+COMPAT_SKIP := $(foreach name,architecture docs template cold_start sample_events,--ignore=tests/unit/test_$(name).py)
+compat: $(VENV311)/.installed ## The shared code on Python 3.11: in-process suites, widget routes and DP hooks over HTTP
+	$(VENV311)/bin/python -m pytest -q -p no:cacheprovider $(XDIST) $(COMPAT_TESTS) $(COMPAT_SKIP) -m "not slow"
 
+# `make test` installs first (one pip at a time); then the checks, the builds and the 3.11 run side by side
+# (make -j, each one's output printed whole when it ends), as none of them measures time; then the main
+# run on every core by itself, since its rate-limit and timeout tests need the processor they expect.
 # DEALCOPY_REQUIRE_BUILT: the demo test on the built artifact (tests/integration/test_demo.py) must run, not skip.
-test: lint validate build build-local runtime-venv compat chromium widget-harness widget ## Install, lint, validate, build and run every test
-	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q --durations=25 tests
+TEST_JOBS ?= 4
+test: $(SAM_STAMP) $(CHECKOV_VENV)/.installed $(VENV311)/.installed runtime-venv chromium widget-harness ## Install, lint, validate, build and run every test
+	+$(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target lint validate build build-local widget compat
+	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q $(XDIST) --durations=25 tests
 
 demo: $(STAMP) ## Start the local stack, install through OAuth, call amoCRM (emulated), stop
 	$(PY) -m devstack demo

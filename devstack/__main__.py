@@ -27,6 +27,7 @@ def up(args: argparse.Namespace) -> int:
         gateway_port=args.gateway_port,
         moto_port=args.moto_port,
         emulator_port=args.emulator_port,
+        amo_rate=args.amo_rate,
     )
     config.extra_origins = args.allow_origin
     config.schedule_interval = args.schedule_interval
@@ -57,6 +58,13 @@ def up(args: argparse.Namespace) -> int:
 
 
 def _built_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--amo-rate",
+        type=int,
+        default=7,
+        metavar="N",
+        help="amoCRM requests/s per account for the emulator and the functions (tests emulate a faster limit)",
+    )
     parser.add_argument(
         "--built",
         default="",
@@ -103,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from devstack.demo import run_demo
 
-        return run_demo(config=StackConfig(built_dir=args.built, runtime_python=args.runtime_python))
+        config = StackConfig(built_dir=args.built, runtime_python=args.runtime_python, amo_rate=args.amo_rate)
+        return run_demo(config=config)
     return up(args)
 
 

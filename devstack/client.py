@@ -123,3 +123,14 @@ def request_log_mark(control: EmulatorControl, account_id: int) -> int:
     """The emulator's request log position now: `api_requests` after it shows only what comes next."""
     entries = control.requests(account_id)
     return entries[-1]["seq"] if entries else 0
+
+
+def wait_idle(stack: Any, timeout: float = 30.0) -> float:
+    """Blocks until the stack has nothing in flight (`GET /_devstack/idle`, devstack/idle.py); the seconds waited.
+
+    Instead of sleeping: after a hook, to let its job (and retries) finish; before checking that something
+    did not happen (a duplicate copy), since anything that could happen has by then."""
+    answer = httpx.get(f"{stack.gateway_url}/_devstack/idle", params={"timeout": timeout}, timeout=timeout + 10)
+    if answer.status_code != 200:
+        raise AssertionError(f"the local stack is still busy after {timeout} s: {answer.text}")
+    return answer.json()["waited"]

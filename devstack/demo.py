@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from devstack.client import StackInfo, call_widget, dp_hook_form, install_via_oauth, post_dp_hook
+from devstack.client import StackInfo, call_widget, dp_hook_form, install_via_oauth, post_dp_hook, wait_idle
 from devstack.stack import LocalStack, StackConfig
 
 SOURCE_LEAD = 24002811
@@ -227,7 +227,7 @@ def digital_pipeline(stack: StackInfo, control: Any, account: dict[str, Any], ou
     )
     form = dp_hook_form(account, SOURCE_LEAD, trigger, signed, hooks[-1]["time"])
     again = [post_dp_hook(stack, form=form).status_code for _ in range(3)]
-    time.sleep(1.5)
+    wait_idle(stack)  # the repeated hooks have been handled
     copies = [
         lead
         for lead in control.state(account["id"])["leads"]

@@ -117,7 +117,11 @@ def _periodic_then_schedules(scheduler: Any, event_scheduler: Any, now: datetime
 
 
 def create_gateway(
-    template: Template, functions: FunctionRegistry, scheduler: Any = None, event_scheduler: Any = None
+    template: Template,
+    functions: FunctionRegistry,
+    scheduler: Any = None,
+    event_scheduler: Any = None,
+    idle: Any = None,
 ) -> Starlette:
     routes = template.routes()
 
@@ -167,12 +171,25 @@ def create_gateway(
             return JSONResponse({"message": f"{type(err).__name__}: {err}"}, status_code=500)
         return JSONResponse({"now": now.isoformat(), **jobs})
 
+    async def wait_idle(request: Request) -> Response:
+        """Answers once nothing is in flight (devstack/idle.py), or with 503 and what is busy after `timeout` s."""
+        if idle is None:
+            return JSONResponse({"message": "no idle probe"}, status_code=404)
+        try:
+            timeout = min(float(request.query_params.get("timeout", "30")), 300.0)
+        except ValueError:
+            return JSONResponse({"message": "bad timeout"}, status_code=400)
+        quiet, busy, waited = await run_in_threadpool(idle.wait, timeout)
+        answer = {"idle": quiet, "waited": round(waited, 3), "busy": busy}
+        return JSONResponse(answer, status_code=200 if quiet else 503)
+
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
     return Starlette(
         routes=[
             StarletteRoute("/_devstack/health", health, methods=["GET"]),
             StarletteRoute("/_devstack/schedule/{name}", run_schedule, methods=["POST"]),
             StarletteRoute("/_devstack/scheduler/run-due", run_due, methods=["POST"]),
+            StarletteRoute("/_devstack/idle", wait_idle, methods=["GET"]),
             StarletteRoute("/{path:path}", dispatch, methods=methods),
         ]
     )

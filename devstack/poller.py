@@ -79,6 +79,10 @@ class SqsPoller:
         self._thread: threading.Thread | None = None
         self.totals = PollResult()
 
+    @property
+    def queue_url(self) -> str:
+        return self._url
+
     def poll_once(self) -> PollResult:
         messages = self._sqs.receive_message(
             QueueUrl=self._url,

@@ -23,10 +23,12 @@ import boto3
 import httpx
 
 from amo_emulator.server import EmulatorServer, ThreadedAsgiServer
+from amo_emulator.state import EmulatorState
 from devstack.built import BuiltFunctions
 from devstack.event_scheduler import EventScheduler, move_emulator_clock
 from devstack.functions import FunctionRegistry
 from devstack.gateway import create_gateway
+from devstack.idle import IdleProbe, TrackedFunctions
 from devstack.moto_server import MotoServer
 from devstack.poller import SqsPoller
 from devstack.provision import Provisioned, provision
@@ -59,6 +61,9 @@ class StackConfig:
     schedule_interval: float | None = None  # seconds between scheduled runs; None = the template's rate, 0 = never
     built_dir: str = ""  # `sam build --build-dir` output to run instead of the source (for this machine's architecture)
     runtime_python: str = ""  # python of the runtime-only virtualenv that runs the built functions
+    # amoCRM's requests per second per account, for the emulator's accounts and our client alike:
+    # tests emulate a faster limit (docs/testing.md); the demo and the benchmark keep amoCRM's 7.
+    amo_rate: int = 7
 
 
 class LocalStack:
@@ -71,6 +76,8 @@ class LocalStack:
         self._pollers: list[SqsPoller] = []
         self.scheduler: Scheduler | None = None
         self.event_scheduler: EventScheduler | None = None  # fires moto's EventBridge Scheduler schedules
+        self.invocations: TrackedFunctions | None = None
+        self.idle: IdleProbe | None = None  # when nothing is in flight (`GET /_devstack/idle`)
         self.provisioned: Provisioned | None = None
         self.functions: FunctionRegistry | BuiltFunctions = FunctionRegistry(self.template)
         self._aws_env: dict[str, str] = {}
@@ -117,14 +124,20 @@ class LocalStack:
             self.functions = BuiltFunctions(
                 self.template, Path(cfg.built_dir), cfg.runtime_python or sys.executable, self._own_environment(params)
             ).start()
-        self.scheduler = Scheduler(self.template, self.functions.invoke, interval=cfg.schedule_interval, region=REGION)
+        self.invocations = TrackedFunctions(self.functions)  # what `GET /_devstack/idle` waits for
+        self.scheduler = Scheduler(
+            self.template, self.invocations.invoke, interval=cfg.schedule_interval, region=REGION
+        )
         self.event_scheduler = EventScheduler(
             self.client("scheduler"),
             self.client("sqs"),
             interval=15.0 if cfg.schedule_interval is None else cfg.schedule_interval,
             clock=lambda moment: move_emulator_clock(self.emulator_url, moment),
         )
-        gateway_app = create_gateway(self.template, self.functions, self.scheduler, self.event_scheduler)
+        self.idle = IdleProbe(
+            self.invocations, self.client("sqs"), lambda: [p.queue_url for p in self._pollers], self._emulator_busy()
+        )
+        gateway_app = create_gateway(self.template, self.invocations, self.scheduler, self.event_scheduler, self.idle)
         self._gateway = ThreadedAsgiServer(gateway_app, cfg.host, gateway_port).start()
         self._start_pollers()
         self.scheduler.start()
@@ -169,8 +182,17 @@ class LocalStack:
         os.environ.update(self._aws_env)
 
     def _start_emulator(self) -> str:
-        self._emulator = EmulatorServer(host=self.config.host, port=self.config.emulator_port).start()
+        state = EmulatorState(default_rate=self.config.amo_rate)
+        self._emulator = EmulatorServer(host=self.config.host, port=self.config.emulator_port, state=state).start()
         return self._emulator.url
+
+    def _emulator_busy(self) -> dict[str, Callable[[], bool]]:
+        """The emulator started here sends DP hooks from a thread of this process: idle waits for them too."""
+        if not self._emulator:
+            return {}
+        from amo_emulator.dp import dispatcher
+
+        return {"emulator_dp_hooks": lambda: not dispatcher.wait_idle(0)}
 
     def _register_integration(self) -> None:
         httpx.post(
@@ -210,6 +232,7 @@ class LocalStack:
                 "MANUAL_SETTLE_SECONDS": "0.5",
                 "CATCHUP_GRACE_SECONDS": "0",
                 "TEST_SEAMS": "true",
+                "AMO_RATE_LIMIT": str(self.config.amo_rate),
                 **self.config.extra_env,
             }
         )
@@ -224,7 +247,7 @@ class LocalStack:
                 queue = event["Properties"]["Queue"]["Fn::GetAtt"][0]
 
                 def invoke(ev: dict[str, Any], fn_name: str = name) -> Any:
-                    return self.functions.invoke(fn_name, ev)
+                    return self.invocations.invoke(fn_name, ev)
 
                 poller = SqsPoller(
                     sqs,

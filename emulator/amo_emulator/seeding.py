@@ -13,6 +13,7 @@ from . import lead_writer
 from .custom_fields import FIELD_TYPES, apply_values, default_enums, is_offered, normalize_values
 from .links import add_link, validate_link
 from .problems import ItemErrors
+from .ratelimit import LimitConfig
 from .state import (
     INCOMING_TYPE,
     LOST_STATUS_ID,
@@ -81,6 +82,7 @@ def new_account(
         name=name or subdomain,
         created_at=state.clock.now_int(),
         base_domain=base_domain,
+        limits=LimitConfig(rate=state.default_rate),
     )
     state.accounts[account.id] = account
     _predefined_fields(account)

@@ -429,7 +429,9 @@ class TokenPair:
 class EmulatorState:
     """Everything the emulator knows; one instance per app."""
 
-    def __init__(self) -> None:
+    def __init__(self, default_rate: int = 7) -> None:
+        # amoCRM's 7 requests/s; tests may emulate a faster limit so rate-bound checks take less time.
+        self.default_rate = default_rate
         self.lock = threading.RLock()
         self.clock = Clock()
         self.reset()

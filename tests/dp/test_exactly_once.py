@@ -62,7 +62,7 @@ def test_the_same_hook_five_times_makes_one_copy(dp_stack, account):
     assert {a.status_code for a in answers} == {200}
     assert len({a.json()["job_id"] for a in answers}) == 1
     wait_for(lambda: settled(dp_stack, account, 1), what="the job")
-    time.sleep(1.5)  # any duplicate message would have been processed by now
+    dp_stack.idle()  # any duplicate message has been processed by now
     assert len(jobs(dp_stack, account)) == 1
     _one_complete_copy(dp_stack, account)
 
@@ -93,7 +93,7 @@ def test_a_redelivered_message_of_a_finished_job_changes_nothing(dp_stack, accou
             MessageGroupId=str(account["id"]),
             MessageDeduplicationId=f"late-{record['job_id']}-{n}",
         )
-    time.sleep(3)
+    dp_stack.idle()  # the late messages have been handled
     assert [j["state"] for j in jobs(dp_stack, account)] == ["done"]
     _one_complete_copy(dp_stack, account)
 
@@ -105,7 +105,7 @@ def test_a_hook_and_the_catch_up_finding_the_same_event_make_one_copy(dp_stack, 
     wait_for(lambda: settled(dp_stack, account, 1), what="the hook's job")
     report = run_catch_up(dp_stack)
     assert report["events"] >= 1 and account["id"] not in report["failed_accounts"]
-    time.sleep(1.5)
+    dp_stack.idle()
     assert len(jobs(dp_stack, account)) == 1
     _one_complete_copy(dp_stack, account)
 

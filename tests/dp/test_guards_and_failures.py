@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -43,8 +42,8 @@ def _chain(stack, account, hops: list[tuple[dict, dict]]) -> None:
 def test_a_chain_of_rules_stops_at_depth_3_with_a_note(dp_stack, account):
     _chain(dp_stack, account, [(PAID, DELIVERY), (DELIVERY, PARTNERS), (PARTNERS, LOGISTICS), (LOGISTICS, RENEWALS)])
     dp_stack.control.move_lead(account["id"], SOURCE, *PAID.values())
-    done = wait_for(lambda: settled(dp_stack, account, 4), timeout=40, what="four jobs")
-    time.sleep(1.5)
+    wait_for(lambda: settled(dp_stack, account, 4), timeout=40, what="four jobs")
+    dp_stack.idle()  # nothing more follows: no fifth job
     done = jobs(dp_stack, account)
     assert sorted(j["state"] for j in done) == ["done", "done", "done", "stopped"]
     records = sorted((json.loads(j["data"]) for j in done), key=lambda r: r["depth"])
@@ -65,7 +64,7 @@ def test_a_cycle_of_rules_is_stopped_and_noted(dp_stack, account):
     _chain(dp_stack, account, [(PAID, DELIVERY), (DELIVERY, PAID)])
     dp_stack.control.move_lead(account["id"], SOURCE, *PAID.values())
     wait_for(lambda: settled(dp_stack, account, 3), timeout=40, what="three jobs")
-    time.sleep(1.5)
+    dp_stack.idle()
     records = sorted((json.loads(j["data"]) for j in jobs(dp_stack, account)), key=lambda r: r["depth"])
     assert [(r["depth"], r["state"]) for r in records] == [(1, "done"), (2, "done"), (3, "stopped")]
     assert records[-1]["error"]["code"] == "loop_cycle"
@@ -81,7 +80,9 @@ def test_a_permanent_failure_ends_in_the_dlq_with_a_russian_note_on_the_source(d
         dp_stack, account, PAID, sign(dp_stack, account, {**DELIVERY, **LIGHT, "responsible": {"mode": "source"}})
     )
     dp_stack.control.move_lead(account["id"], source, *PAID.values())
-    (job,) = wait_for(lambda: settled(dp_stack, account, 1), what="the failed job")
+    wait_for(lambda: settled(dp_stack, account, 1), what="the failed job")
+    dp_stack.idle()  # the note and the dead-letter record are written after the failed state
+    (job,) = jobs(dp_stack, account)
     record = json.loads(job["data"])
     assert record["state"] == "failed" and record["error"]["code"] == "responsible_unavailable"
     assert record["note_written"] is True and record["dead_lettered"] is True

@@ -65,7 +65,7 @@ def test_a_corrupt_job_record_of_one_account_does_not_stop_the_worker_for_anothe
     (job,) = dp.wait_for(lambda: dp.settled(dp_stack, healthy, 1), what="the healthy account's job")
     assert job["state"] == "done"
     assert len(dp.leads_in(dp_stack, healthy, TARGET)) == 1
-    time.sleep(1.0)
+    dp_stack.idle(timeout=60)  # the broken run and its retries are over
     assert dp.leads_in(dp_stack, broken, TARGET) == []  # its run failed (logged, retried by the queue), nothing made
     stored = dp_stack.table("JobsTable").get_item(Key={"pk": f"job#{broken['id']}", "sk": item["sk"]})["Item"]
     assert stored["data"] == "{corrupt"

@@ -7,6 +7,7 @@ from dealcopy.amo.counting import RequestCounter
 from dealcopy.amo.ratelimit import SlidingWindowLimiter
 from dealcopy.amo.retry import RetryPolicy
 from dealcopy.amo.tokens import StaticToken, TokenProvider
+from tests.support.rate import AMO_RATE
 
 
 def client(
@@ -22,7 +23,7 @@ def client(
     return AmoClient(
         url,
         StaticToken(tokens) if isinstance(tokens, str) else tokens,
-        limiter=limiter or SlidingWindowLimiter(),
+        limiter=limiter or SlidingWindowLimiter(rate=AMO_RATE),
         account_key="test",
         policy=RetryPolicy(max_attempts=attempts, base=0.1, cap=1.0, deadline=deadline),
         counter=counter or RequestCounter(),

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -11,7 +10,6 @@ from types import SimpleNamespace
 
 import httpx
 
-from tests.dp.helpers import queue_depth, wait_for
 from tests.support.stack import local_stack
 
 
@@ -29,9 +27,6 @@ def emulator_now(stack) -> datetime:
     return datetime.fromtimestamp(float(seconds), UTC)
 
 
-def drain(stack, pause: float = 0.5) -> None:
-    """Wait until the copy queue is empty twice in a row (the worker handled what was fired)."""
-    time.sleep(pause)
-    for _ in range(2):
-        wait_for(lambda: queue_depth(stack, "CopyJobsQueue") == 0, timeout=60, what="the copy queue to drain")
-        time.sleep(pause)
+def drain(stack) -> None:
+    """Wait until the stack is idle (the worker handled what was fired)."""
+    stack.idle(timeout=60)

@@ -15,9 +15,11 @@ import pytest
 
 from amo_emulator.control import EmulatorControl
 from amo_emulator.server import EmulatorServer
+from amo_emulator.state import EmulatorState
 from devstack.moto_server import MotoServer
 from devstack.provision import provision
 from devstack.template import Template
+from tests.support.rate import AMO_RATE
 from tests.support.stack import local_stack
 
 _ids = itertools.count(1)
@@ -29,7 +31,8 @@ def unique(prefix: str) -> str:
 
 @pytest.fixture(scope="session")
 def emulator():
-    with EmulatorServer() as server:
+    """An emulator whose accounts allow the tests' emulated amoCRM rate (tests/support/rate.py)."""
+    with EmulatorServer(state=EmulatorState(default_rate=AMO_RATE)) as server:
         yield SimpleNamespace(url=server.url, control=EmulatorControl(server.url))
 
 

@@ -1,7 +1,7 @@
 """One "Lambda instance" for the distributed budget test: its own process, client, limiter and store.
 
-`python -m tests.integration.distributed_sender MOTO_URL TABLE EMULATOR_URL TOKEN ACCOUNT COUNT`
-sends COUNT requests as fast as its limiters allow and prints one JSON line of what it saw.
+`python -m tests.integration.distributed_sender MOTO_URL TABLE EMULATOR_URL TOKEN ACCOUNT COUNT RATE`
+sends COUNT requests as fast as its limiters (RATE per second) allow and prints one JSON line of what it saw.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from dealcopy.storage.budget import DynamoSlotStore
 from tests.integration.amo_helpers import client
 
 
-def main(moto_url: str, table: str, emulator_url: str, token: str, account: str, count: str) -> None:
+def main(moto_url: str, table: str, emulator_url: str, token: str, account: str, count: str, rate: str) -> None:
     dynamodb = boto3.resource("dynamodb", endpoint_url=moto_url, region_name="eu-central-1")
-    budget = SharedBudget(account, DynamoSlotStore(dynamodb.Table(table)), local=SlidingWindowLimiter(rate=7))
+    store = DynamoSlotStore(dynamodb.Table(table))
+    budget = SharedBudget(account, store, local=SlidingWindowLimiter(rate=int(rate)), rate=int(rate))
     api = client(emulator_url, token, limiter=budget, attempts=1)
     statuses: Counter[str] = Counter()
     for _ in range(int(count)):

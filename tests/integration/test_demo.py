@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.rate import STACK_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
 BUILT = ROOT / ".aws-sam" / "local" / "build"
 RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
@@ -20,7 +22,11 @@ SOURCES = [ROOT / "layers" / "dealcopy", ROOT / "functions", ROOT / "template.ya
 
 def _demo(*args: str) -> str:
     done = subprocess.run(  # noqa: S603 - our own module
-        [sys.executable, "-m", "devstack", "demo", *args], cwd=ROOT, capture_output=True, text=True, timeout=180
+        [sys.executable, "-m", "devstack", "demo", *STACK_ARGS, *args],  # at the tests' emulated amoCRM rate
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout

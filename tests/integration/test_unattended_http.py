@@ -52,7 +52,7 @@ def run_due(stack, moment: datetime) -> dict[str, Any]:
     assert answer.status_code == 200, answer.text
     body = answer.json()
     if body["fired"]:
-        drain(stack, pause=0.3)
+        drain(stack)
     return body
 
 

@@ -11,6 +11,7 @@ output is deterministic: the same script always writes the same bytes.
 from __future__ import annotations
 
 import math
+import os
 import struct
 import sys
 import zlib
@@ -150,7 +151,10 @@ def write_all(out_dir: Path) -> list[Path]:
         path = out_dir / name
         data = png(width, height, render(width, height))
         if not path.exists() or path.read_bytes() != data:
-            path.write_bytes(data)
+            # Atomically: parallel test workers build the widget at once and must never read half a PNG.
+            partial = path.with_name(f".{name}.{os.getpid()}.partial")
+            partial.write_bytes(data)
+            os.replace(partial, path)
         written.append(path)
     return written
 
