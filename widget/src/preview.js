@@ -54,7 +54,14 @@ define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copy
      */
     function attach($root, form, leadId, meta) {
       var $box = $('<div class="dealcopy-preview" data-slot="preview" role="status" aria-live="polite"></div>');
-      $box.insertBefore($root.find('.dealcopy-actions').first());
+      // Below the button and its result, never above: a refreshed preview changes its height, and
+      // a control that moves while a pointer is on its way to it takes the click elsewhere.
+      var $result = $root.find('[data-slot="result"]').first();
+      if ($result.length) {
+        $box.insertAfter($result);
+      } else {
+        $box.insertAfter($root.find('.dealcopy-actions').first());
+      }
       var sequence = 0;
       var pending = null;
 

@@ -1,0 +1,64 @@
+"""The widget in daily use: every press acts on what is on screen at that moment.
+
+A person types and presses at once, changes a stage and presses «Готово» at once, presses the
+list action twice, opens the settings while amoCRM answers 429; each test does that in chromium
+and checks the outcome in the emulator or the backend.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from amo_emulator.seed_demo import LEAD_IDS, pipeline_id, status_id
+from tests.browser.conftest import open_area, screenshot, wait_for
+from tests.browser.test_trust import captured_posts, lead_ids, open_card
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SOURCE = 24_002_811
+
+
+def box_of(locator) -> tuple[float, float, float, float]:
+    box = locator.bounding_box()
+    return (box["x"], box["y"], box["width"], box["height"])
+
+
+def under(locator, x: float, y: float) -> bool:
+    left, top, width, height = box_of(locator)
+    return left <= x <= left + width and top <= y <= top + height
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_type_a_name_and_press_at_once_copies_with_that_name(page, harness, stack, account, lang):
+    """The button never moves when the preview refreshes; a press right after typing copies what was typed."""
+    panel = open_card(page, harness, account, lang)
+    preview = panel.locator('[data-slot="preview"]')
+    page.wait_for_selector('.dealcopy-panel [data-slot="preview"][data-state="ready"]')
+    button = panel.locator('[data-action="copy"]')
+    resting = box_of(button)
+
+    # a change makes the preview stale, then it refreshes with another text: the button stays put
+    panel.locator('[data-control="contacts"]').uncheck()
+    assert preview.get_attribute("data-state") == "stale"
+    assert box_of(button) == resting
+    page.wait_for_selector('.dealcopy-panel [data-slot="preview"][data-state="ready"]')
+    assert box_of(button) == resting
+    screenshot(page.locator(".harness-widget"), f"daily-card-preview-{lang}")
+
+    # a person aims at where the button is, types, and presses without waiting for anything
+    x, y, width, height = resting
+    before = lead_ids(stack, account)
+    panel.locator('[data-control="name"]').fill("Повтор: {name}")
+    page.mouse.click(x + width / 2, y + height / 2)
+    assert under(button, x + width / 2, y + height / 2)  # busy now: its text changes, not its place
+    link = panel.locator(".dealcopy-result__link")
+    link.wait_for()
+    made = lead_ids(stack, account) - before
+    assert len(made) == 1
+    source = stack.control.lead(account["id"], SOURCE)
+    copy = stack.control.lead(account["id"], made.pop())
+    assert copy["name"] == f"Повтор: {source['name']}"
+    assert under(button, x + width / 2, y + height / 2)
