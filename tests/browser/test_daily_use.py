@@ -62,3 +62,33 @@ def test_type_a_name_and_press_at_once_copies_with_that_name(page, harness, stac
     copy = stack.control.lead(account["id"], made.pop())
     assert copy["name"] == f"Повтор: {source['name']}"
     assert under(button, x + width / 2, y + height / 2)
+
+
+def test_done_pressed_right_after_a_stage_change_saves_the_new_stage(page, harness, stack, account):
+    """«Готово» within 100 ms of a change waits for that change's signature: the action runs the new stage."""
+    trigger = status_id("Воронка", "Передать партнёру")
+    open_area(page, harness, account, "dp", pipeline=pipeline_id("Воронка"), status=trigger)
+    form = page.locator(".dealcopy-dp")
+    form.locator(".dealcopy-form").wait_for()
+    form.locator('[data-control="pipeline"]').select_option(str(pipeline_id("Выполнение")))
+    form.locator('[data-control="stage"]').select_option(str(status_id("Выполнение", "В работе")))
+    page.wait_for_selector('.dealcopy-dp[data-sign-state="ok"]')  # the first choice is signed and ready
+
+    chosen = status_id("Выполнение", "Проверка")
+    started = time.monotonic()
+    form.locator('[data-control="stage"]').select_option(str(chosen))
+    page.locator(".js-trigger-save").click()
+    assert time.monotonic() - started < 0.1 + 0.4  # Playwright's own round trips; the page got both at once
+    page.wait_for_function("window.harness.dpRegistered")
+    saved = page.evaluate("window.harness.dpSaved")
+    assert json.loads(saved["rule"])["status_id"] == chosen and saved["signature"]
+
+    # the action amoCRM now holds makes its copy in the stage chosen last
+    before = lead_ids(stack, account)
+    open_area(page, harness, account, "lcard", lead=LEAD_IDS[1])
+    page.locator('[data-harness="move-stage"]').select_option(f"{pipeline_id('Воронка')}:{trigger}")
+    page.locator('[data-harness="move"]').click()
+    page.wait_for_function("window.harness.moved")
+    made = wait_for(lambda: lead_ids(stack, account) - before, timeout=60, what="the DP copy")
+    copy = stack.control.lead(account["id"], made.pop())
+    assert (copy["pipeline_id"], copy["status_id"]) == (pipeline_id("Выполнение"), chosen)
