@@ -8,6 +8,7 @@ and checks the outcome in the emulator or the backend.
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -97,3 +98,33 @@ def test_done_pressed_right_after_a_stage_change_saves_the_new_stage(page, harne
     made = wait_for(lambda: lead_ids(stack, account) - before, timeout=60, what="the DP copy")
     copy = stack.control.lead(account["id"], made.pop())
     assert (copy["pipeline_id"], copy["status_id"]) == (pipeline_id("Выполнение"), chosen)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_settings_opened_while_amocrm_answers_429_show_progress_then_a_retry(page, harness, stack, account, lang):
+    """Progress within 1 s; within 5 s the content or a clear message with a retry; the retry loads it."""
+    stack.control.add_fault(account["id"], kind="429", count=1000, path_prefix="/api/v4")
+    try:
+        opened = time.monotonic()
+        open_area(page, harness, account, "settings", lang=lang)
+        root = page.locator(".dealcopy-settings-root")
+        root.locator(".dealcopy-spinner").wait_for(timeout=1000)
+        assert time.monotonic() - opened < 1 + 1  # the page itself and its scripts load within the first second
+        content = root.locator(".dealcopy-settings")
+        retry = root.locator('[data-action="retry-load"]')
+        page.wait_for_selector(
+            ".dealcopy-settings-root .dealcopy-settings, .dealcopy-settings-root [data-action='retry-load']",
+            timeout=5000 - 1000 * (time.monotonic() - opened) + 1000,
+        )
+        assert time.monotonic() - opened < 5 + 1
+        if content.count() == 0:
+            text = root.inner_text()
+            assert ("amoCRM" in text) and ("Повторить" if lang == "ru" else "Retry") in text, text
+            assert not any(code in text for code in ("429", "amocrm-unavailable", "http-"))
+            screenshot(page.locator(".harness-settings"), f"daily-settings-slow-{lang}")
+    finally:
+        stack.control.clear_faults(account["id"])
+    if content.count() == 0:
+        retry.first.click()
+    content.wait_for(timeout=30_000)
+    assert root.locator('[data-slot="licence"]').inner_text()

@@ -34,7 +34,7 @@ define('dealcopy/problems', ['jquery'], function ($) {
       var $box = $('<div class="dealcopy-alert dealcopy-alert_error" role="alert"></div>').appendTo($root);
       $('<div class="dealcopy-alert__text"></div>').text(problem.detail).appendTo($box);
       if (retry) {
-        $('<button type="button" class="dealcopy-link"></button>')
+        $('<button type="button" class="dealcopy-link" data-action="retry-load"></button>')
           .text(t('panel.retry'))
           .on('click', retry)
           .appendTo($box);
