@@ -70,6 +70,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ключ повтора уже использован для другого запроса.",
         "The idempotency key was already used for a different request.",
     ),
+    "already-copied": (
+        "Эти сделки уже скопированы по этому правилу: {already} из {total}. Если нужны ещё копии, подтвердите повтор.",
+        "These deals were already copied with this rule: {already} of {total}. Confirm to make more copies.",
+    ),
     "batch-not-found": ("Пакет копирования {batch_id} не найден.", "Bulk copy {batch_id} not found."),
     # --- DP hooks (`bad-json` and `reinstall-required` are the edge's: the same words everywhere) ---
     "empty-body": ("Пустой запрос.", "The request body is empty."),

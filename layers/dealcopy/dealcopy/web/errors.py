@@ -69,6 +69,7 @@ RULES: dict[str, Rule] = {
     "dealcopy.amo.errors.AmoError": Rule(502),
     # requests of the use cases, DP hooks, copy jobs and schedules
     "dealcopy.usecases.errors.KeyReused": Rule(409),
+    "dealcopy.usecases.errors.AlreadyCopied": Rule(409),
     "dealcopy.usecases.errors.BatchNotFound": Rule(404),
     "dealcopy.usecases.presets.PresetForbidden": Rule(403),
     "dealcopy.usecases.errors.CopyPending": Rule(202, retry_after=True),
