@@ -128,3 +128,40 @@ def test_settings_opened_while_amocrm_answers_429_show_progress_then_a_retry(pag
         retry.first.click()
     content.wait_for(timeout=30_000)
     assert root.locator('[data-slot="licence"]').inner_text()
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_list_action_pressed_twice_says_what_it_made_and_asks(page, harness, stack, account, lang):
+    """The second press for the same deals and rule makes nothing until the person confirms."""
+    posts = captured_posts(page, "/copies/bulk")
+    open_area(page, harness, account, "llist", lang=lang)
+    chosen = LEAD_IDS[1:4]
+    for lead_id in chosen:
+        page.locator(f'tr[data-lead="{lead_id}"] .harness-list__check').check()
+    page.locator('[data-harness="mass-dealcopy"]').click()
+    panel = page.locator(".dealcopy-bulk")
+    button = panel.locator('[data-action="copy"]')
+    button.wait_for()
+    before = lead_ids(stack, account)
+    button.click()
+    page.wait_for_selector(".dealcopy-progress_done", timeout=60_000)
+    assert len(lead_ids(stack, account) - before) == 3
+
+    button.click()
+    again = panel.locator('[data-slot="again"]')
+    again.wait_for()
+    expected = "уже скопированы 3 из 3" if lang == "ru" else "3 of 3 chosen deals were already copied"
+    assert expected in again.inner_text()
+    assert panel.locator('[data-slot="error"]').is_hidden()
+    screenshot(page.locator(".harness-side"), f"daily-bulk-again-{lang}")
+    page.wait_for_timeout(1500)  # nothing may be made meanwhile
+    assert len(lead_ids(stack, account) - before) == 3
+    again.locator('[data-action="again-no"]').click()
+    assert again.is_hidden()
+
+    button.click()
+    again.wait_for()
+    again.locator('[data-action="again-yes"]').click()
+    wait_for(lambda: len(lead_ids(stack, account) - before) == 6, timeout=60, what="the confirmed second set")
+    page.wait_for_timeout(100)  # Playwright delivers page events only while it is called
+    assert [body.get("confirm_again", False) for body in posts] == [False, False, False, True]
