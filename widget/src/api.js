@@ -132,6 +132,9 @@ define('dealcopy/api', ['jquery'], function ($) {
     function loadMeta(force) {
       if (force || !metaRequest || metaRequest.state() === 'rejected') {
         metaRequest = call('GET', '/widget/settings');
+        metaRequest.done(function (meta) {
+          ctx.accountZone = (meta && meta.timezone) || null; // times are labelled with the account's zone
+        });
       }
       return metaRequest;
     }

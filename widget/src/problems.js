@@ -22,6 +22,26 @@ define('dealcopy/problems', ['jquery'], function ($) {
           $('<li></li>').text(message).appendTo($list);
         });
       }
+      moreInto($slot, problem);
+    }
+
+    /** Codes and paths are for support, not for a manager: folded under «подробнее». */
+    function moreInto($slot, problem) {
+      var lines = [];
+      if (problem.code) {
+        lines.push(t('errors.code', { code: problem.code }));
+      }
+      $.each(problem.errors || [], function (_, error) {
+        if (error.path) {
+          lines.push(error.path + (error.code ? ' (' + error.code + ')' : ''));
+        }
+      });
+      if (!lines.length) {
+        return;
+      }
+      var $more = $('<details class="dealcopy-detail" data-detail></details>').appendTo($slot);
+      $('<summary></summary>').text(t('errors.more')).appendTo($more);
+      $('<div class="dealcopy-detail__body"></div>').text(lines.join('; ')).appendTo($more);
     }
 
     function hideProblem($slot) {

@@ -236,7 +236,7 @@ define('dealcopy/rule_form', [
             }
             placeError($place.first(), message);
           } else {
-            unplaced.push(path ? path + ': ' + message : message);
+            unplaced.push(message); // the path is for support: problems.js puts it under «подробнее»
           }
         });
         return unplaced;

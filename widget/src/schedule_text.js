@@ -10,22 +10,9 @@ define('dealcopy/schedule_text', ['jquery', 'dealcopy/meta'], function ($, accou
   function create(ctx) {
     var t = ctx.i18n.t;
 
-    /** An ISO instant as the user's locale writes it, in `timezone` (falls back to the browser's). */
+    /** An ISO instant as the user's locale writes it, in `timezone` (else the account's), labelled with its zone. */
     function at(iso, timezone) {
-      if (!iso) {
-        return '';
-      }
-      var date = new Date(iso);
-      if (isNaN(date.getTime())) {
-        return String(iso);
-      }
-      var options = { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' };
-      var locale = ctx.i18n.userLang() === 'en' ? 'en-GB' : 'ru-RU';
-      try {
-        return date.toLocaleString(locale, $.extend({ timeZone: timezone || undefined }, options));
-      } catch (unknownZone) {
-        return date.toLocaleString(locale, options);
-      }
+      return ctx.i18n.formatAt(iso, timezone);
     }
 
     function every(spec) {

@@ -92,8 +92,15 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta', 'de
     }
 
     function triggerLabel(trigger) {
-      var labels = { manual: t('page.trigger.manual'), dp: t('page.trigger.dp'), bulk: t('page.trigger.bulk') };
-      return labels[trigger] || trigger || '';
+      var labels = {
+        manual: t('page.trigger.manual'),
+        dp: t('page.trigger.dp'),
+        bulk: t('page.trigger.bulk'),
+        repeat: t('page.trigger.repeat'),
+        delayed: t('page.trigger.delayed')
+      };
+      // a kind this version does not know yet is still no code for a manager to read
+      return labels[trigger] || (trigger ? t('page.trigger.other') : '');
     }
 
     function ruleSummary(meta, rule) {
