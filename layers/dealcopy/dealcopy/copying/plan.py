@@ -251,7 +251,7 @@ def _plan_catalogs(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: 
                     catalog_id=element.catalog_id,
                 )
             )
-        elif (rule.catalogs != "all" and catalog.id not in rule.catalogs) or element.id in rule.exclude_elements:
+        elif not rule.carries_catalog(catalog.id) or element.id in rule.exclude_elements:
             draft.skipped.append(_not_selected("catalog_element", element.id, catalog.name))
         elif not anonymise.keeps_catalog(rule, catalog):
             reason = anonymise.catalog_drop_reason(catalog)
