@@ -110,7 +110,8 @@ def account(stack):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1360, "height": 1000}, device_scale_factor=1)
+    # UTC: the browser's own time differs from the accounts' Moscow, as for a manager travelling
+    context = browser.new_context(viewport={"width": 1360, "height": 1000}, device_scale_factor=1, timezone_id="UTC")
     page = context.new_page()
     page.set_default_timeout(20_000)
     errors: list[str] = []

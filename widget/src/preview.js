@@ -25,12 +25,22 @@ define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copy
       return user ? user.name : t('schedules.preview.unknown_user', { id: id });
     }
 
-    function view(plan, meta) {
+    /** The deal's own linked element by name, as the form's tree lists it (the plan names only its list). */
+    function elementName(form, skip) {
+      if (skip.what !== 'catalog_element' || !skip.ref) {
+        return '';
+      }
+      return $.trim(form.$el.find('[data-element="' + skip.ref + '"]').closest('label').find('.dealcopy-check__text').text());
+    }
+
+    function view(plan, meta, form) {
       var parts = result.carriedParts(plan.carried);
       var skipped = $.map(plan.skipped || [], function (skip) {
+        var element = elementName(form, skip);
+        var what = skip.name ? result.whatName(skip.what) + ' «' + skip.name + '»' : result.whatName(skip.what);
         return {
           code: skip.code,
-          what: skip.name ? result.whatName(skip.what) + ' «' + skip.name + '»' : result.whatName(skip.what),
+          what: element ? t('schedules.preview.element', { name: element, list: skip.name || '' }) : what,
           reason: messageOf(skip)
         };
       });
@@ -88,7 +98,7 @@ define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copy
             .call('POST', '/copies/preview', { lead_id: leadId, rule: form.rule() })
             .done(function (plan) {
               if (mine === sequence && !pending) {
-                $box.html(html('preview', view(plan, meta)));
+                $box.html(html('preview', view(plan, meta, form)));
                 state('ready');
               }
             })
