@@ -73,8 +73,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{whose} #{user_id} is not in the account",
     ),
     "responsible-deactivated": (
-        "{whose} «{user}» деактивирован: выберите ответственного в настройках",
-        "{whose} '{user}' is deactivated: choose a responsible user in the rule",
+        "{whose} «{user}» деактивирован, поэтому копия не создана: выберите в поле «Ответственный» "
+        "активного пользователя и повторите",
+        "{whose} '{user}' is deactivated, so no copy was made: choose an active user in the Responsible field "
+        "and try again",
     ),
     # A rule's problems (RuleProblem codes, copying/rules.py and whoever checks a rule or request).
     "rule-choose-user": ("укажите пользователя", "choose a user"),

@@ -64,7 +64,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "amoCRM не подтвердил создание копии; она могла быть создана — проверьте целевой этап, прежде чем повторять.",
         "amoCRM did not confirm the copy; it may exist — check the target stage before retrying.",
     ),
-    "note-code": ("Код: {error_code}", "Code: {error_code}"),
+    # last, after the words a manager acts on: the code is for support
+    "note-code": ("Подробнее для поддержки: {error_code}", "Details for support: {error_code}"),
     # --- refused requests (DomainError); `in-progress` and `admin-only` are the edge's ---
     "key-reused": (
         "Ключ повтора уже использован для другого запроса.",
