@@ -30,6 +30,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "repeat-not-found": ("Повтор не найден", "The repeat was not found"),
     "scheduled-copy-not-found": ("Отложенная копия не найдена", "The scheduled copy was not found"),
+    "scheduled-copy-firing": (
+        "Отменить уже нельзя: время пришло, и копия сейчас создаётся. Если она не нужна, удалите её в amoCRM.",
+        "Too late to cancel: the time has come and the copy is being made. Delete it in amoCRM if it is not needed.",
+    ),
     "repeat-source-deleted": (
         "Повтор остановлен: исходная сделка удалена",
         "The repeat stopped: the source deal was deleted",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dealcopy.schedules.errors import ScheduledCopyNotFound
+from dealcopy.schedules.errors import ScheduledCopyFiring, ScheduledCopyNotFound
 from dealcopy.schedules.fire import ScheduledFire, Skipped, fire_input
 from dealcopy.schedules.names import schedule_name
 from dealcopy.schedules.ports import Scheduler, ScheduleStore
@@ -59,9 +59,13 @@ class DelayedCopies:
         pending = self._store.get_pending(account_id, pid)
         if pending is None:
             raise ScheduledCopyNotFound(pending_id=pid)
+        # The record first, conditionally: a fire that claimed it is making the copy (never both).
+        if not self._store.delete_unclaimed_pending(account_id, pid):
+            if self._store.get_pending(account_id, pid) is None:
+                raise ScheduledCopyNotFound(pending_id=pid)
+            raise ScheduledCopyFiring(pending_id=pid)
         # By name (no ListSchedules right): a schedule left from an earlier due time fires as `gone`.
         self._scheduler.delete(schedule_name(pid, pending.due_at))
-        self._store.delete_pending(account_id, pid)
 
     def get(self, account_id: int, pid: str) -> PendingCopy | None:
         return self._store.get_pending(account_id, pid)
@@ -88,9 +92,12 @@ class DelayedCopies:
                 return self._cancel(pending, "delayed-field-empty")
             if due != minute(pending.due_at) and due > now:
                 moved = pending.model_copy(update={"due_at": due})
-                self._store.put_pending(moved)
+                if not self._store.replace_pending(moved):
+                    return Skipped("gone")  # cancelled since it was read: it stays cancelled
                 self._arm(moved)
                 return Rescheduled(due)
+        if not self._store.claim_pending(pending.account_id, pending.pending_id):
+            return Skipped("gone")  # cancelled since it was read: no copy
         return CopyNow(pending)
 
     def finish(self, pending: PendingCopy) -> None:

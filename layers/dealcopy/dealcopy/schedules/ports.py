@@ -66,3 +66,12 @@ class ScheduleStore(Protocol):
     def list_pending(self, account_id: int, lead_id: int | None = None) -> list[PendingCopy]: ...
 
     def delete_pending(self, account_id: int, pending_id: str) -> bool: ...
+
+    def replace_pending(self, pending: PendingCopy) -> bool:
+        """Store a re-planned copy only if it is still there and not being made."""
+
+    def claim_pending(self, account_id: int, pending_id: str) -> bool:
+        """Mark the copy as being made (again, on a later delivery); False when it was cancelled."""
+
+    def delete_unclaimed_pending(self, account_id: int, pending_id: str) -> bool:
+        """Delete the copy unless it is being made; False when it is gone or being made."""

@@ -84,6 +84,7 @@ RULES: dict[str, Rule] = {
     "dealcopy.schedules.errors.ScheduleInvalid": Rule(400),
     "dealcopy.schedules.errors.RepeatNotFound": Rule(404),
     "dealcopy.schedules.errors.ScheduledCopyNotFound": Rule(404),
+    "dealcopy.schedules.errors.ScheduledCopyFiring": Rule(409),
     "dealcopy.schedules.errors.IdempotencyKeyReused": Rule(409),
     # the framework
     "aws_lambda_powertools.event_handler.exceptions.NotFoundError": Rule(404, "not-found"),
