@@ -23,7 +23,10 @@ define('dealcopy/scheduled', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text
     function row(meta, pending, withLead) {
       return {
         id: pending.pending_id,
-        due: t('schedules.pending.due', { at: text.at(pending.due_at, pending.timezone) }),
+        // a due time already behind us (a late fire): the copy is being made now, and the list says so
+        due: t(new Date(pending.due_at).getTime() < Date.now() ? 'schedules.pending.due_past' : 'schedules.pending.due', {
+          at: text.at(pending.due_at, pending.timezone)
+        }),
         delay: text.delay(pending.delay, meta),
         target: text.target(meta, pending.target),
         lead: withLead ? t('schedules.repeat.lead', { id: pending.lead_id }) : '',

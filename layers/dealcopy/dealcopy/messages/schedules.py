@@ -54,4 +54,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Отложенная копия отменена: сделка удалена",
         "The delayed copy was cancelled: the deal was deleted",
     ),
+    "delayed-past-due": (
+        "Отложенная копия должна была появиться {at}, но эта дата уже прошла, поэтому копия создана сразу",
+        "The delayed copy was due {at}, which has already passed, so it was made right away",
+    ),
 }
