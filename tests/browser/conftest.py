@@ -133,6 +133,14 @@ def open_area(page, harness, account, area: str, *, lang: str = "ru", user: int 
     page.wait_for_function("window.harness && window.harness.ready === true")
 
 
+def dated(name: str) -> str:
+    """A copy's default name: the source's name and today in the account's zone (`{name} ({date})`)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return f"{name} ({datetime.now(ZoneInfo('Europe/Moscow')):%d.%m.%Y})"
+
+
 def screenshot(target, name: str) -> Path:
     """Saves a PNG under test-artifacts/screenshots/ for a person (or an image viewer) to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

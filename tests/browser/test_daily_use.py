@@ -14,7 +14,7 @@ import pytest
 
 from amo_emulator.seed_demo import LEAD_IDS, pipeline_id, status_id
 from tests.browser.conftest import open_area, screenshot, wait_for
-from tests.browser.test_trust import captured_posts, lead_ids, open_card
+from tests.browser.test_trust import captured_posts, lead_ids, open_card, open_list_action
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -134,14 +134,8 @@ def test_settings_opened_while_amocrm_answers_429_show_progress_then_a_retry(pag
 def test_the_list_action_pressed_twice_says_what_it_made_and_asks(page, harness, stack, account, lang):
     """The second press for the same deals and rule makes nothing until the person confirms."""
     posts = captured_posts(page, "/copies/bulk")
-    open_area(page, harness, account, "llist", lang=lang)
-    chosen = LEAD_IDS[1:4]
-    for lead_id in chosen:
-        page.locator(f'tr[data-lead="{lead_id}"] .harness-list__check').check()
-    page.locator('[data-harness="mass-dealcopy"]').click()
-    panel = page.locator(".dealcopy-bulk")
+    panel = open_list_action(page, harness, account, lang, LEAD_IDS[1:4])
     button = panel.locator('[data-action="copy"]')
-    button.wait_for()
     before = lead_ids(stack, account)
     button.click()
     page.wait_for_selector(".dealcopy-progress_done", timeout=60_000)

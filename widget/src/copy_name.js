@@ -8,6 +8,8 @@ define('dealcopy/copy_name', [], function () {
 
   /** What an empty name field means: the source's own name (the backend's default when none is stored). */
   var SOURCE_NAME = '{name}';
+  /** A new rule's name: the source's name and the day it was copied, so copies are told apart in lists. */
+  var DEFAULT_NAME = '{name} ({date})';
 
   /** The template a rule stores for what the user typed: null for the source's own name. */
   function templateOf(text) {
@@ -33,5 +35,5 @@ define('dealcopy/copy_name', [], function () {
     };
   }
 
-  return { SOURCE_NAME: SOURCE_NAME, templateOf: templateOf, render: render, previewValues: previewValues };
+  return { SOURCE_NAME: SOURCE_NAME, DEFAULT_NAME: DEFAULT_NAME, templateOf: templateOf, render: render, previewValues: previewValues };
 });

@@ -171,7 +171,7 @@ define('dealcopy/rule_form', [
         $anonymise.prop('checked', !!base.anonymise);
         $form.find('[data-std]').each(function () {
           var key = $(this).attr('data-std');
-          $(this).prop('checked', key === 'name_template' ? !base.name_template : base[key] !== false);
+          $(this).prop('checked', key === 'name_template' ? ruleValues.keepsName(base) : base[key] !== false);
         });
         $name.val(ruleValues.nameText(base, anonymousName()));
         ticks.set(base);
@@ -348,7 +348,11 @@ define('dealcopy/rule_form', [
       } else {
         var defaults = opts.defaults || {};
         var start = pipelineById(meta, defaults.pipeline_id) || mainPipeline(meta);
-        setRule({ pipeline_id: start && start.id, status_id: stageChoice.startingStatus(start, defaults.status_id) });
+        setRule({
+          pipeline_id: start && start.id,
+          status_id: stageChoice.startingStatus(start, defaults.status_id),
+          name_template: copyName.DEFAULT_NAME
+        });
         base = {};
       }
 

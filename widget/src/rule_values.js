@@ -43,7 +43,12 @@ define('dealcopy/rule_values', ['dealcopy/copy_name'], function (copyName) {
     out.copy_company = !anonymous && !!choice.company;
     (choice.std || []).forEach(function (box) {
       if (box.key === 'name_template') {
-        out.name_template = box.on ? null : (base && base.name_template) || anonymousName;
+        // ticked: the source's name — with the day for a new rule (nothing loaded) or one saved so, to
+        // tell copies apart; unticked: the rule's own template, else the anonymous name
+        var own = base && base.name_template;
+        var fresh = !base || !Object.prototype.hasOwnProperty.call(base, 'name_template');
+        var withDay = !anonymous && (fresh || own === copyName.DEFAULT_NAME);
+        out.name_template = box.on ? (withDay ? copyName.DEFAULT_NAME : null) : (own !== copyName.DEFAULT_NAME && own) || anonymousName;
       } else {
         out[box.key] = !anonymous && !!box.on;
       }
@@ -54,10 +59,21 @@ define('dealcopy/rule_values', ['dealcopy/copy_name'], function (copyName) {
     return out;
   }
 
+  /** Whether the standard box «Название» is ticked for a rule: the source's name, with or without the day. */
+  function keepsName(rule) {
+    return !rule.name_template || rule.name_template === copyName.DEFAULT_NAME;
+  }
+
   /** The name field's text for a rule: its template, or the anonymous or the source's name. */
   function nameText(rule, anonymousName) {
     return rule.name_template || (rule.anonymise ? anonymousName : copyName.SOURCE_NAME);
   }
 
-  return { responsibleOf: responsibleOf, responsibleChoice: responsibleChoice, compose: compose, nameText: nameText };
+  return {
+    responsibleOf: responsibleOf,
+    responsibleChoice: responsibleChoice,
+    compose: compose,
+    keepsName: keepsName,
+    nameText: nameText
+  };
 });

@@ -99,12 +99,19 @@ test('an anonymous copy carries no contacts, company or standard fields whatever
 });
 
 test('the name box of the standard fields: ticked keeps the name, unticked uses the stored or anonymous one', () => {
-  const on = ruleValues.compose({}, { ...CHOICE, std: [{ key: 'name_template', on: true }] }, 'anon');
-  assert.equal(on.name_template, null);
-  const off = ruleValues.compose({}, { ...CHOICE, std: [{ key: 'name_template', on: false }] }, 'anon');
-  assert.equal(off.name_template, 'anon');
-  const kept = ruleValues.compose({ name_template: 'Мой' }, { ...CHOICE, std: [{ key: 'name_template', on: false }] }, 'anon');
-  assert.equal(kept.name_template, 'Мой');
+  const nameBox = (on) => ({ ...CHOICE, std: [{ key: 'name_template', on: on }] });
+  // a new rule: the source's name with the day, so copies differ in lists
+  assert.equal(ruleValues.compose({}, nameBox(true), 'anon').name_template, '{name} ({date})');
+  assert.equal(ruleValues.compose({}, { ...nameBox(true), anonymous: true }, 'anon').name_template, null);
+  // a rule saved before keeps what it had: the plain name, or the name with the day
+  assert.equal(ruleValues.compose({ name_template: null }, nameBox(true), 'anon').name_template, null);
+  assert.equal(ruleValues.compose({ name_template: '{name} ({date})' }, nameBox(true), 'anon').name_template, '{name} ({date})');
+  assert.equal(ruleValues.compose({}, nameBox(false), 'anon').name_template, 'anon');
+  assert.equal(ruleValues.compose({ name_template: '{name} ({date})' }, nameBox(false), 'anon').name_template, 'anon');
+  assert.equal(ruleValues.compose({ name_template: 'Мой' }, nameBox(false), 'anon').name_template, 'Мой');
+  assert.equal(ruleValues.keepsName({ name_template: null }), true);
+  assert.equal(ruleValues.keepsName({ name_template: '{name} ({date})' }), true);
+  assert.equal(ruleValues.keepsName({ name_template: 'Мой' }), false);
   assert.equal(ruleValues.nameText({ name_template: 'Мой' }, 'anon'), 'Мой');
   assert.equal(ruleValues.nameText({ anonymise: true }, 'anon'), 'anon');
   assert.equal(ruleValues.nameText({}, 'anon'), '{name}');
