@@ -24,6 +24,16 @@ define('dealcopy/copy_name', [], function () {
     });
   }
 
+  /** {date} as the backend renders it (copying/naming.py): dd.mm.yyyy in `zone`. */
+  function dateText(date, zone) {
+    var options = { day: '2-digit', month: '2-digit', year: 'numeric' };
+    try {
+      return new Intl.DateTimeFormat('ru-RU', Object.assign({ timeZone: zone }, options)).format(date);
+    } catch (unknownZone) {
+      return new Intl.DateTimeFormat('ru-RU', options).format(date);
+    }
+  }
+
   /** The placeholders' values the widget can know before the copy exists. */
   function previewValues(lead, pipeline, dateText, sourceWord) {
     return {
@@ -35,5 +45,12 @@ define('dealcopy/copy_name', [], function () {
     };
   }
 
-  return { SOURCE_NAME: SOURCE_NAME, DEFAULT_NAME: DEFAULT_NAME, templateOf: templateOf, render: render, previewValues: previewValues };
+  return {
+    SOURCE_NAME: SOURCE_NAME,
+    DEFAULT_NAME: DEFAULT_NAME,
+    templateOf: templateOf,
+    render: render,
+    previewValues: previewValues,
+    dateText: dateText
+  };
 });

@@ -144,8 +144,8 @@ define('dealcopy/rule_form', [
           return;
         }
         var pipeline = pipelineById(meta, Number($pipeline.val()));
-        // the backend renders {date} in the rule's zone
-        var date = ctx.i18n.formatDate(new Date(), base.timezone || ACCOUNT_ZONE_DEFAULT);
+        // the backend renders {date} as dd.mm.yyyy in the rule's zone, whatever the user's language
+        var date = copyName.dateText(new Date(), base.timezone || ACCOUNT_ZONE_DEFAULT);
         var values = copyName.previewValues(lead, pipeline, date, t('form.name_source'));
         var text = copyName.render($.trim($name.val()), values);
         $form.find('[data-name-preview]').text(t('form.name_preview', { name: text }));

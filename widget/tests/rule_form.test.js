@@ -53,6 +53,13 @@ test('the name preview fills known placeholders and leaves unknown ones as typed
   assert.equal(copyName.render('{name} #{id} [{pipeline}]', noLead), 'название сделки #… []');
 });
 
+test('{date} is dd.mm.yyyy in the rule zone, as the backend renders it, whatever the user language', () => {
+  const lateInMoscow = new Date(Date.UTC(2026, 11, 6, 22, 30)); // 7 December 01:30 in Moscow
+  assert.equal(copyName.dateText(lateInMoscow, 'Europe/Moscow'), '07.12.2026');
+  assert.equal(copyName.dateText(lateInMoscow, 'America/New_York'), '06.12.2026');
+  assert.equal(copyName.dateText(lateInMoscow, 'Not/AZone').length, 10);
+});
+
 test('the responsible select maps both ways, keeping a user the select does not list', () => {
   assert.deepEqual(ruleValues.responsibleOf('source'), { mode: 'source' });
   assert.deepEqual(ruleValues.responsibleOf('actor'), { mode: 'actor' });
