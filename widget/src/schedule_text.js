@@ -1,5 +1,5 @@
 /*
- * How schedules read to a person (issue 12): a repeat's calendar («Каждый месяц в 10:00 от
+ * How schedules read to a person: a repeat's calendar («Каждый месяц в 10:00 (Europe/Moscow) от
  * 31.01.2026, 3 раз»), an instant in the schedule's own time zone (the account's, not the
  * browser's: «10:00» means 10:00 where the account works), and a delay («за 30 дн. до даты
  * «Окончание подписки», в 10:00»). Shared by the card, the settings page and their lists.
@@ -31,9 +31,11 @@ define('dealcopy/schedule_text', ['jquery', 'dealcopy/meta'], function ($, accou
       return n === 1 ? one[unit] : many[unit];
     }
 
-    /** «Каждый месяц в 10:00 от 31.01.2026 до 31.12.2026» (or «…, 3 раз»). */
+    /** «Каждый месяц в 10:00 (Europe/Moscow) от 31.01.2026 до 31.12.2026» (or «…, 3 раз»). */
     function calendar(schedule) {
-      var parts = [every(schedule.every), t('schedules.repeat.at_time', { at: schedule.at })];
+      // HH:MM is the schedule's zone's clock: say which
+      var zone = schedule.timezone || ctx.accountZone || 'Europe/Moscow';
+      var parts = [every(schedule.every), t('schedules.repeat.at_time', { at: schedule.at + ' (' + zone + ')' })];
       parts.push(t('schedules.repeat.from', { date: ctx.i18n.formatDate(schedule.start) }));
       if (schedule.until) {
         parts.push(t('schedules.repeat.until_date', { date: ctx.i18n.formatDate(schedule.until) }));
