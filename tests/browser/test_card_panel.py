@@ -109,6 +109,13 @@ def test_copy_to_another_pipeline_with_another_responsible_and_some_fields(page,
     assert "Логистика" in message and re.search(r"\bmay not\b|\bnot allowed\b|\bcannot\b", message), message
     # English apart from the names quoted from the account
     assert not re.search(r"[а-яё]", re.sub(r"'[^']*'|«[^»]*»", "", message).lower()), message
+    # the code is for support: folded under «details», not in the words a manager reads
+    detail = error.locator("[data-detail]")
+    assert detail.locator("summary").inner_text() == "details" and not detail.evaluate("d => d.open")
+    code = detail.locator(".dealcopy-detail__body").text_content()
+    assert code.startswith("Code for support: ") and code.removeprefix("Code for support: ") not in (
+        error.locator(".dealcopy-alert__text").inner_text()
+    )
     screenshot(page.locator(".harness-widget"), "card-panel-en-error")
 
     # another pipeline and stage, another responsible, only some data

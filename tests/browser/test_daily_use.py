@@ -100,6 +100,21 @@ def test_done_pressed_right_after_a_stage_change_saves_the_new_stage(page, harne
     assert (copy["pipeline_id"], copy["status_id"]) == (pipeline_id("Выполнение"), chosen)
 
 
+def test_done_pressed_on_a_rule_the_backend_refuses_saves_nothing_and_says_so(page, harness, stack, account):
+    open_area(page, harness, account, "dp", pipeline=pipeline_id("Воронка"), status=status_id("Воронка", "Переговоры"))
+    form = page.locator(".dealcopy-dp")
+    form.locator(".dealcopy-form").wait_for()
+    page.wait_for_selector('.dealcopy-dp[data-sign-state="ok"]')
+    form.locator('[data-control="name"]').fill("{name} {oops}")
+    page.locator(".js-trigger-save").click()
+    page.wait_for_selector('.dealcopy-dp[data-sign-state="error"]')
+    assert "Действие не сохранено" in form.locator('[data-slot="status"]').inner_text()
+    assert form.locator('[data-role="name_template"] [data-error]').is_visible()  # the cause, at its control
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.harness.dpSaved") is None  # amoCRM saved nothing: the dialog is still open
+    assert page.locator('[data-action="send_widget_hook"]').is_visible()
+
+
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_settings_opened_while_amocrm_answers_429_show_progress_then_a_retry(page, harness, stack, account, lang):
     """Progress within 1 s; within 5 s the content or a clear message with a retry; the retry loads it."""
