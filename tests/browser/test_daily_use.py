@@ -14,7 +14,13 @@ import pytest
 
 from amo_emulator.seed_demo import LEAD_IDS, pipeline_id, status_id
 from tests.browser.conftest import open_area, screenshot, wait_for
-from tests.browser.test_trust import captured_posts, lead_ids, open_card, open_list_action
+from tests.browser.test_trust import (
+    captured_posts,
+    lead_ids,
+    move_and_get_the_dp_copy,
+    open_card,
+    open_list_action,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -90,13 +96,7 @@ def test_done_pressed_right_after_a_stage_change_saves_the_new_stage(page, harne
     assert json.loads(saved["rule"])["status_id"] == chosen and saved["signature"]
 
     # the action amoCRM now holds makes its copy in the stage chosen last
-    before = lead_ids(stack, account)
-    open_area(page, harness, account, "lcard", lead=LEAD_IDS[1])
-    page.locator('[data-harness="move-stage"]').select_option(f"{pipeline_id('Воронка')}:{trigger}")
-    page.locator('[data-harness="move"]').click()
-    page.wait_for_function("window.harness.moved")
-    made = wait_for(lambda: lead_ids(stack, account) - before, timeout=60, what="the DP copy")
-    copy = stack.control.lead(account["id"], made.pop())
+    copy = move_and_get_the_dp_copy(page, harness, stack, account, trigger)
     assert (copy["pipeline_id"], copy["status_id"]) == (pipeline_id("Выполнение"), chosen)
 
 

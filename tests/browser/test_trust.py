@@ -58,6 +58,17 @@ def open_list_action(page, harness, account, lang, chosen):
     return panel
 
 
+def move_and_get_the_dp_copy(page, harness, stack, account, trigger: int) -> dict:
+    """A person moves a deal into the `trigger` stage of «Воронка» on its card: the DP action's copy."""
+    before = lead_ids(stack, account)
+    open_area(page, harness, account, "lcard", lead=LEAD_IDS[1])
+    page.locator('[data-harness="move-stage"]').select_option(f"{pipeline_id('Воронка')}:{trigger}")
+    page.locator('[data-harness="move"]').click()
+    page.wait_for_function("window.harness.moved")
+    made = wait_for(lambda: lead_ids(stack, account) - before, timeout=60, what="the DP copy")
+    return stack.control.lead(account["id"], made.pop())
+
+
 def captured_posts(page, path):
     bodies: list[dict] = []
     page.on(
@@ -274,13 +285,7 @@ def test_dp_warnings_registration_and_a_move_that_fires_the_action(page, harness
     ]
     assert triggers and triggers[0]["settings"]["signature"]
 
-    before = lead_ids(stack, account)
-    open_area(page, harness, account, "lcard", lead=LEAD_IDS[1])
-    page.locator('[data-harness="move-stage"]').select_option(f"{pipeline_id('Воронка')}:{trigger}")
-    page.locator('[data-harness="move"]').click()
-    page.wait_for_function("window.harness.moved")
-    made = wait_for(lambda: lead_ids(stack, account) - before, timeout=60, what="the DP copy")
-    copy = stack.control.lead(account["id"], made.pop())
+    copy = move_and_get_the_dp_copy(page, harness, stack, account, trigger)
     assert (copy["pipeline_id"], copy["status_id"]) == (pipeline_id("Выполнение"), status_id("Выполнение", "В работе"))
     screenshot(page.locator("#harness-main"), "trust-harness-move-ru")
 
