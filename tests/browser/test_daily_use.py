@@ -174,3 +174,30 @@ def test_the_list_action_pressed_twice_says_what_it_made_and_asks(page, harness,
     wait_for(lambda: len(lead_ids(stack, account) - before) == 6, timeout=60, what="the confirmed second set")
     page.wait_for_timeout(100)  # Playwright delivers page events only while it is called
     assert [body.get("confirm_again", False) for body in posts] == [False, False, False, True]
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_card_opened_while_amocrm_answers_429_shows_its_panel_or_a_retry_within_5_s(
+    page, harness, stack, account, lang
+):
+    stack.control.add_fault(account["id"], kind="429", count=1000, path_prefix="/api/v4")
+    try:
+        opened = time.monotonic()
+        open_area(page, harness, account, "lcard", lang=lang, lead=SOURCE)
+        root = page.locator(".dealcopy-root")
+        root.locator(".dealcopy-spinner").first.wait_for(timeout=1000)
+        page.wait_for_selector(
+            ".dealcopy-root .dealcopy-panel [data-action='copy'], .dealcopy-root [data-action='retry-load']",
+            timeout=max(500, 5000 - 1000 * (time.monotonic() - opened) + 1000),
+        )
+        assert time.monotonic() - opened < 5 + 1
+        if root.locator(".dealcopy-panel").count():
+            # drawn: the preview says it is slow (or shows itself) within 5 s of the panel, never a bare spinner
+            page.wait_for_selector(
+                ".dealcopy-preview[data-state='slow'], .dealcopy-preview[data-state='ready'],"
+                " .dealcopy-preview[data-state='error']",
+                timeout=5000,
+            )
+        screenshot(page.locator(".harness-widget"), f"daily-card-slow-{lang}")
+    finally:
+        stack.control.clear_faults(account["id"])

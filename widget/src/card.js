@@ -12,6 +12,7 @@ define('dealcopy/card', ['jquery', 'dealcopy/copy_result', 'dealcopy/schedules']
 
   var CARD_TEMPLATES = ['panel', 'result'];
   var REPEAT_MS = 60000;
+  var LEAD_WAIT_MS = 2500; // the card's own deal by name is a nicety: never worth a blank panel
 
   function create(ctx) {
     var t = ctx.i18n.t;
@@ -48,12 +49,18 @@ define('dealcopy/card', ['jquery', 'dealcopy/copy_result', 'dealcopy/schedules']
       };
     }
 
-    /** The deal by name with its linked elements; null when it cannot be read (the tree then lists catalogs). */
+    /**
+     * The deal by name with its linked elements; null when it cannot be read or takes longer than
+     * LEAD_WAIT_MS (amoCRM answering 429): the panel is drawn anyway and the tree then lists catalogs.
+     */
     function loadLead(leadId) {
       var found = $.Deferred();
       if (!leadId) {
         return found.resolve(null).promise();
       }
+      ctx.timers.later(function () {
+        found.resolve(null);
+      }, LEAD_WAIT_MS);
       api('GET', '/widget/leads?ids=' + leadId + '&with=elements').then(
         function (answer) {
           found.resolve(((answer && answer.leads) || [])[0] || null);

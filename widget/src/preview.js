@@ -10,6 +10,7 @@ define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copy
 
   var PREVIEW_TEMPLATES = ['preview'];
   var PREVIEW_DELAY_MS = 600;
+  var SLOW_MS = 3500; // a preview still loading after this long says why
   var OPEN_UP_TO = 5; // a short list of skips is shown open, a long one folded
 
   function create(ctx) {
@@ -93,9 +94,18 @@ define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copy
         if ($box.attr('data-state') !== 'stale') {
           state('busy', t('schedules.preview.loading'));
         }
+        // amoCRM answering 429 can hold the source's read for many seconds: say so, the copy button still works
+        var slow = ctx.timers.later(function () {
+          if (mine === sequence && !pending && $box.attr('data-state') !== 'ready') {
+            state('slow', t('schedules.preview.slow'));
+          }
+        }, SLOW_MS);
         return ctx.templates.load(PREVIEW_TEMPLATES).then(function () {
           return ctx.api
             .call('POST', '/copies/preview', { lead_id: leadId, rule: form.rule() })
+            .always(function () {
+              ctx.timers.cancel(slow);
+            })
             .done(function (plan) {
               if (mine === sequence && !pending) {
                 $box.html(html('preview', view(plan, meta, form)));
