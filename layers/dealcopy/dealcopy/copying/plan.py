@@ -57,6 +57,7 @@ class CopyPlan(BaseModel):
     source_id: int
     actor_user_id: int
     payload: dict[str, Any]  # one item of POST /api/v4/leads
+    source_name: str | None = None  # for the notes; None for an anonymised copy (its note must not carry it)
     catalog_links: list[CatalogLink] = []
     copied: CopiedSummary
     skipped: list[Skip] = []
@@ -312,6 +313,7 @@ def build_plan(
         source_id=source.id,
         actor_user_id=actor_user_id,
         payload=payload,
+        source_name=None if rule.anonymise else (source.name or None),
         catalog_links=draft.links,
         copied=CopiedSummary(fields=draft.copied_fields, **draft.summary),
         skipped=draft.skipped,

@@ -150,6 +150,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "note-service-name": ("Копия сделки", "Deal copy"),
     "note-on-source": ("Копия сделки: #{id} — {url}", "Copy of this lead: #{id} — {url}"),
     "note-on-copy": ("Создана из сделки #{id} — {url}", "Created from lead #{id} — {url}"),
+    # ... and by name where it is known (an anonymised copy never names its source)
+    "note-on-source-named": ("Копия сделки: «{name}» (#{id}) — {url}", "Copy of this lead: “{name}” (#{id}) — {url}"),
+    "note-on-copy-named": (
+        "Создана из сделки «{name}» (#{id}) — {url}",
+        "Created from lead “{name}” (#{id}) — {url}",
+    ),
     # Standard lead fields in the widget's tree (settings_view.py).
     "standard-field-name": ("Название", "Name"),
     "standard-field-price": ("Бюджет", "Budget"),
