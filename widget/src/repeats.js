@@ -193,9 +193,13 @@ define('dealcopy/repeats', [
         if ($button.prop('disabled')) {
           return;
         }
+        // what is on screen at the press, whatever still loads (the preview, the deal's elements)
         var body = $.extend({ lead_id: leadId, rule: form.rule() }, fields.read());
         var request = $.extend({ idempotency_key: keys.keyFor(body) }, body);
         ctx.problems.hideProblem($error);
+        if (form.holdForConfirm($error)) {
+          return;
+        }
         fields.clear();
         form.clearErrors();
         $done.prop('hidden', true).empty();

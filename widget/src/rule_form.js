@@ -366,6 +366,22 @@ define('dealcopy/rule_form', [
         awaitingConfirm: function () {
           return !$confirm.prop('hidden');
         },
+        /**
+         * A save pressed while the closed-stage question is open cannot tell which stage is meant:
+         * the question flashes, `$error` (optional) says nothing was saved; true when so held.
+         */
+        holdForConfirm: function ($error) {
+          if ($confirm.prop('hidden')) {
+            return false;
+          }
+          $confirm.removeClass('dealcopy-confirm_flash');
+          $confirm[0].offsetWidth; // restart the flash
+          $confirm.addClass('dealcopy-confirm_flash');
+          if ($error && $error.length) {
+            ctx.problems.showProblem($error, { detail: t('form.confirm_first'), errors: [] });
+          }
+          return true;
+        },
         onChange: function (listener) {
           listeners.push(listener);
         }
