@@ -80,11 +80,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # A rule's problems (RuleProblem codes, copying/rules.py and whoever checks a rule or request).
     "rule-choose-user": ("укажите пользователя", "choose a user"),
-    "rule-empty-name-template": ("шаблон названия пуст", "the name template is empty"),
+    "rule-empty-name-template": (
+        "Название копии пустое: впишите его или оставьте {{name}} (название исходной сделки).",
+        "The copy's name is empty: type one or keep {{name}} (the source deal's name).",
+    ),
     "unknown-time-zone": ("неизвестный часовой пояс {zone}", "unknown time zone {zone}"),
     "rule-anonymised-name": (
-        "в обезличенной копии нельзя использовать {{name}}: название может раскрыть клиента",
-        "an anonymised copy cannot use {{name}}: the source's name may identify the client",
+        "В названии обезличенной копии нельзя использовать {{name}}: название может раскрыть клиента. "
+        "Уберите {{name}} из названия копии.",
+        "An anonymised copy's name cannot use {{name}}: the source's name may identify the client. "
+        "Remove {{name}} from the copy's name.",
     ),
     "rule-pipeline-not-found": ("воронка #{pipeline_id} не найдена", "pipeline #{pipeline_id} not found"),
     "rule-stage-not-in-pipeline": (
@@ -120,11 +125,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule-object-expected": ("ожидается объект", "an object is expected"),
     "rule-unexpected-value": ("недопустимое значение", "unexpected value"),
     # Name templates (copying/naming.py TemplateError).
-    "template-syntax": ("ошибка в шаблоне: {error}", "template syntax error: {error}"),
-    "template-unknown-placeholder": (
-        "неизвестная подстановка {shown}; допустимы {allowed}",
-        "unknown placeholder {shown}; allowed: {allowed}",
+    # Each names its subject (the copy's name), so a listing shows it without a path.
+    "template-syntax": (
+        "В названии копии непарная фигурная скобка. Подстановки пишутся так: {{name}}; "
+        "чтобы оставить саму скобку, напишите её дважды.",
+        "The copy's name has an unmatched curly brace. Placeholders are written like {{name}}; "
+        "to keep a brace itself, type it twice.",
     ),
+    "template-unknown-placeholder": (
+        "В названии копии есть неизвестная подстановка {shown}. Доступны: {allowed}. Исправьте название копии.",
+        "The copy's name has an unknown placeholder {shown}. Available: {allowed}. Correct the copy's name.",
+    ),
+    # What a rule error's path means, in a listing of them (copying/errors.py `listing`).
+    "rule-path-name_template": ("Название копии", "Copy name"),
+    "rule-path-pipeline_id": ("Воронка", "Pipeline"),
+    "rule-path-status_id": ("Этап", "Stage"),
+    "rule-path-responsible": ("Ответственный", "Responsible user"),
+    "rule-path-fields": ("Поля", "Fields"),
+    "rule-path-exclude_fields": ("Поля", "Fields"),
+    "rule-path-catalogs": ("Списки", "Lists"),
+    "rule-path-exclude_catalogs": ("Списки", "Lists"),
+    "rule-path-add_tags": ("Теги", "Tags"),
+    "rule-path-timezone": ("Часовой пояс", "Time zone"),
+    "rule-path-source_link_field_id": ("Поле ссылки на исходную сделку", "Source link field"),
     "anonymised-default-name": ("Копия сделки #{{id}}", "Copy of lead #{{id}}"),  # a name template itself
     # Why something was not copied (Skip.reason, copying/plan.py and engine.py).
     "skip-not-selected": ("не выбрано в настройках копирования", "not selected in the copy rule"),
