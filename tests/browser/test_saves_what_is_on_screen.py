@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from amo_emulator.seed_demo import pipeline_id, status_id
-from tests.browser.conftest import open_area, wait_for
+from tests.browser.conftest import open_area, screenshot, wait_for
 from tests.browser.test_repeats import open_card, repeats_of
 from tests.browser.test_settings_page import backend
 
@@ -139,6 +139,7 @@ def test_a_save_while_the_closed_stage_question_is_open_saves_nothing_and_says_s
     assert editor.locator('[data-slot="stage-confirm"]').is_visible()
     editor.locator('[data-action="preset-save"]').click()
     assert said in editor.locator('[data-slot="editor-error"]').inner_text()
+    screenshot(page.locator(".harness-settings"), f"preset-confirm-first-{lang}")
     page.wait_for_timeout(500)
     assert presets_of(stack, account) == {}
 

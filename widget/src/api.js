@@ -46,7 +46,7 @@ define('dealcopy/api', ['jquery'], function ($) {
         body: body || {}
       };
       if (!problem.detail) {
-        problem.detail = status ? t('errors.http', { status: status }) : t('errors.network');
+        problem.detail = status ? t('errors.http') : t('errors.network'); // the status is in `code`, under «подробнее»
       }
       return problem;
     }
