@@ -43,3 +43,41 @@ def test_an_unknown_placeholder_in_the_copy_name_is_said_in_plain_words_with_the
     assert detail.locator("summary").inner_text() == more
     assert "name_template" in detail.locator(".dealcopy-detail__body").text_content()  # for support, folded
     screenshot(page.locator(".harness-widget"), f"card-name-error-{lang}")
+
+
+def test_the_preview_lists_each_unticked_field_once_by_name_from_a_preset_and_the_users_own(
+    page, harness, stack, account
+):
+    """A preset leaving two fields out, then two more unticked on the card: four skips, each named once."""
+    from amo_emulator.seed_demo import FIELD, pipeline_id, status_id
+    from tests.browser.test_settings_page import backend
+    from tests.browser.test_trust import open_tree
+
+    left_out = ["Спецификация", "Услуги"]
+    rule = {
+        "pipeline_id": pipeline_id("Воронка"),
+        "status_id": status_id("Воронка", "Переговоры"),
+        "fields": "all",
+        "exclude_fields": [FIELD[name] for name in left_out],
+    }
+    saved = backend(stack, account, "PUT", "/widget/presets/p-left-out", json={"name": "Без двух полей", "rule": rule})
+    assert saved.status_code == 200, saved.text
+    panel = open_card(page, harness, account)
+    page.wait_for_selector('.dealcopy-preview[data-state="ready"]')
+    panel.locator('[data-control="preset"]').select_option("p-left-out")
+    open_tree(panel)
+    mine = ["Категория", "Город"]
+    for name in mine:
+        panel.locator(f'[data-field="{FIELD[name]}"]').uncheck()
+    page.wait_for_function(
+        """(n) => {
+            const box = document.querySelector('.dealcopy-preview');
+            return box.dataset.state === 'ready'
+                && box.querySelectorAll('[data-skip-code="not_selected"]').length >= n;
+        }""",
+        arg=len(left_out + mine),
+    )
+    rows = panel.locator('.dealcopy-preview [data-skip-code="not_selected"] .dealcopy-result__what').all_inner_texts()
+    assert len(rows) == len(set(rows)), rows  # nothing twice
+    fields = [row for row in rows if "«" in row]
+    assert sorted(fields) == sorted(f"Поле «{name}»" for name in left_out + mine), rows
