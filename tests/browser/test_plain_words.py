@@ -36,6 +36,9 @@ def test_an_unknown_placeholder_in_the_copy_name_is_said_in_plain_words_with_the
     assert at_name.inner_text().startswith(words)
     assert lead_ids(stack, account) == before  # nothing was made
 
+    fix_first = "Предпросмотр появится" if lang == "ru" else "The preview appears once"
+    page.wait_for_selector('.dealcopy-preview[data-state="error"]')
+    assert panel.locator(".dealcopy-preview").inner_text().startswith(fix_first)  # the cause is said once, at the name
     shown = panel.inner_text()  # what a person sees: a closed <details> shows only its summary
     assert not [code for code in TECHNICAL if code in shown], shown
     detail = panel.locator('[data-slot="error"] [data-detail]')

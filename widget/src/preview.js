@@ -114,7 +114,9 @@ define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copy
             })
             .fail(function (problem) {
               if (mine === sequence && !pending) {
-                state('error', t('schedules.preview.failed', { detail: problem.detail }));
+                // a rule error is already said beside its control: not twice
+                var words = (problem.errors || []).length ? t('schedules.preview.fix_first') : t('schedules.preview.failed', { detail: problem.detail });
+                state('error', words);
               }
             });
         });
