@@ -38,15 +38,17 @@ def presets_of(stack, account):
     return {p["preset_id"]: p for p in answer.json()["presets"]}
 
 
-def open_preset_editor(page, harness, account):
-    open_area(page, harness, account, "settings")
+def open_preset_editor(page, harness, account, lang="ru", stage=IN_WORK):
+    """A new preset «Передача» in the settings' editor, its stage `stage` chosen."""
+    open_area(page, harness, account, "settings", lang=lang)
     root = page.locator(".dealcopy-settings")
     root.wait_for()
     root.locator('[data-action="preset-new"]').click()
     editor = root.locator('[data-slot="editor"]')
     editor.locator('[data-control="preset-name"]').fill("Передача")
-    editor.locator('[data-control="pipeline"]').select_option(str(DELIVERY))
-    editor.locator('[data-control="stage"]').select_option(str(IN_WORK))
+    if stage != WON:
+        editor.locator('[data-control="pipeline"]').select_option(str(DELIVERY))
+    editor.locator('[data-control="stage"]').select_option(str(stage))
     return root, editor
 
 
@@ -129,13 +131,7 @@ def test_a_repeat_made_50_ms_after_a_change_while_the_preview_loads_holds_that_c
 def test_a_save_while_the_closed_stage_question_is_open_saves_nothing_and_says_so(page, harness, stack, account, lang):
     """Which stage is meant is still being asked: neither a preset nor a repeat is saved."""
     said = "ничего не сохранено" if lang == "ru" else "nothing was saved"
-    open_area(page, harness, account, "settings", lang=lang)
-    root = page.locator(".dealcopy-settings")
-    root.wait_for()
-    root.locator('[data-action="preset-new"]').click()
-    editor = root.locator('[data-slot="editor"]')
-    editor.locator('[data-control="preset-name"]').fill("Won")
-    editor.locator('[data-control="stage"]').select_option(str(WON))
+    _, editor = open_preset_editor(page, harness, account, lang, stage=WON)
     assert editor.locator('[data-slot="stage-confirm"]').is_visible()
     editor.locator('[data-action="preset-save"]').click()
     assert said in editor.locator('[data-slot="editor-error"]').inner_text()
