@@ -25,6 +25,7 @@ def start_bulk():
         rules=wiring.rule_book(session.account),
         batches=wiring.batches(),
         queue=wiring.job_queue(),
+        jobs=wiring.job_records(),
     )
     return Response(status_code=202, content_type="application/json", body=json.dumps(answer))
 

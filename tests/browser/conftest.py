@@ -110,7 +110,8 @@ def account(stack):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1360, "height": 1000}, device_scale_factor=1)
+    # UTC: the browser's own time differs from the accounts' Moscow, as for a manager travelling
+    context = browser.new_context(viewport={"width": 1360, "height": 1000}, device_scale_factor=1, timezone_id="UTC")
     page = context.new_page()
     page.set_default_timeout(20_000)
     errors: list[str] = []
@@ -130,6 +131,14 @@ def open_area(page, harness, account, area: str, *, lang: str = "ru", user: int 
     query.update({k: v for k, v in extra.items() if v is not None})
     page.goto(f"{harness.url}/harness/index.html?{urlencode(query)}")
     page.wait_for_function("window.harness && window.harness.ready === true")
+
+
+def dated(name: str) -> str:
+    """A copy's default name: the source's name and today in the account's zone (`{name} ({date})`)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return f"{name} ({datetime.now(ZoneInfo('Europe/Moscow')):%d.%m.%Y})"
 
 
 def screenshot(target, name: str) -> Path:

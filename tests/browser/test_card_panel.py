@@ -7,7 +7,7 @@ import re
 import pytest
 
 from amo_emulator.seed_demo import CATALOGS, FIELD, USERS, pipeline_id, status_id
-from tests.browser.conftest import open_area, screenshot
+from tests.browser.conftest import dated, open_area, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -83,7 +83,7 @@ def test_copy_within_the_pipeline_keeps_everything(page, harness, stack, account
     source = lead_of(stack, account, SOURCE)
     assert (copy["pipeline_id"], copy["status_id"]) == (pipeline_id("Воронка"), target)
     assert copy["responsible_user_id"] == source["responsible_user_id"] == USERS["Евгений Агеев"]
-    assert copy["name"] == source["name"] and copy["price"] == source["price"]
+    assert copy["name"] == dated(source["name"]) and copy["price"] == source["price"]
     assert {c["to_entity_id"] for c in linked(copy, "contacts")} == {
         c["to_entity_id"] for c in linked(source, "contacts")
     }
@@ -109,6 +109,13 @@ def test_copy_to_another_pipeline_with_another_responsible_and_some_fields(page,
     assert "Логистика" in message and re.search(r"\bmay not\b|\bnot allowed\b|\bcannot\b", message), message
     # English apart from the names quoted from the account
     assert not re.search(r"[а-яё]", re.sub(r"'[^']*'|«[^»]*»", "", message).lower()), message
+    # the code is for support: folded under «details», not in the words a manager reads
+    detail = error.locator("[data-detail]")
+    assert detail.locator("summary").inner_text() == "details" and not detail.evaluate("d => d.open")
+    code = detail.locator(".dealcopy-detail__body").text_content()
+    assert code.startswith("Code for support: ") and code.removeprefix("Code for support: ") not in (
+        error.locator(".dealcopy-alert__text").inner_text()
+    )
     screenshot(page.locator(".harness-widget"), "card-panel-en-error")
 
     # another pipeline and stage, another responsible, only some data

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from amo_emulator.seed_demo import pipeline_id, status_id
-from tests.browser.conftest import open_area, screenshot
+from tests.browser.conftest import dated, open_area, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -53,5 +53,5 @@ def test_mass_copy_of_five_deals(page, harness, stack, account):
         source = stack.control.lead(account["id"], source_id)
         copy = stack.control.lead(account["id"], copy_id)
         assert (copy["pipeline_id"], copy["status_id"]) == (RENEWALS["pipeline_id"], RENEWALS["status_id"])
-        assert copy["name"] == source["name"]
+        assert copy["name"] == dated(source["name"])
         assert copy["responsible_user_id"] == 11_000_001  # «я»: the admin who pressed the button

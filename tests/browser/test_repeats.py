@@ -16,6 +16,9 @@ from devstack.client import call_widget
 from tests.browser.conftest import confirm_twice, open_area, screenshot, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# An account time (Moscow) labelled with its zone, and the browser's own (the tests' chromium runs in UTC).
+TEN_MSK_RU = "10:00 (Europe/Moscow, GMT+3; у вас 07:00 UTC)"
+NINE_MSK_EN = "09:00 (Europe/Moscow, GMT+3; your time 06:00 UTC)"
 
 SOURCE = 24_002_811  # the manual's deal
 TRIGGER = {"pipeline": pipeline_id("Воронка"), "status": status_id("Воронка", "Передать партнёру")}
@@ -48,12 +51,12 @@ def test_card_preview_then_a_monthly_repeat_set_up_and_paused(page, harness, sta
     text = preview.inner_text()
     assert "Что получит копия" in text and "Будет перенесено:" in text
     assert "Куда: Воронка → Переговоры" in text
-    # the preview sits before the copy button and follows the form (debounced)
+    # the preview sits after the copy button (its refresh never moves it) and follows the form (debounced)
     assert page.evaluate(
         """() => {
             const box = document.querySelector('.dealcopy-preview');
             const button = document.querySelector('.dealcopy-panel [data-action="copy"]');
-            return !!(box.compareDocumentPosition(button) & Node.DOCUMENT_POSITION_FOLLOWING);
+            return !!(box.compareDocumentPosition(button) & Node.DOCUMENT_POSITION_PRECEDING);
         }"""
     )
     panel.locator('[data-control="pipeline"]').select_option(str(PARTNERS["pipeline_id"]))
@@ -90,7 +93,7 @@ def test_card_preview_then_a_monthly_repeat_set_up_and_paused(page, harness, sta
     item = section.locator("[data-repeat]")
     item.wait_for()
     assert item.get_attribute("data-state") == "active"
-    assert "Каждый месяц в 09:30 от" in item.inner_text() and "копий: 3" in item.inner_text()
+    assert "Каждый месяц в 09:30 (Europe/Moscow) от" in item.inner_text() and "копий: 3" in item.inner_text()
     assert "Следующая копия:" in item.inner_text() and "(№1)" in item.inner_text()
 
     stored = repeats_of(stack, account)
@@ -142,7 +145,7 @@ def test_card_repeat_in_english_refuses_an_end_before_the_start(page, harness, s
     section.locator('[data-action="repeat-create"]').click()
     item = section.locator("[data-repeat]")
     item.wait_for()
-    assert "Every 2 weeks at 10:00 from 10/03/2031 until 31/12/2031" in item.inner_text()
+    assert "Every 2 weeks at 10:00 (Europe/Moscow) from 10/03/2031 until 31/12/2031" in item.inner_text()
     assert "Next copy: 24/03/2031" in item.inner_text()
     assert section.locator(".dealcopy-field__error").count() == 0  # the corrected date is no longer marked
     screenshot(page.locator(".harness-widget"), "card-repeat-en")
@@ -264,9 +267,16 @@ def test_settings_page_lists_the_accounts_repeats(page, harness, stack, account,
     item.wait_for()
     title = {"ru": "Повторы и отложенные копии", "en": "Repeats and pending copies"}[lang]
     assert section.locator(".dealcopy-section__title").inner_text() == title
-    every = {"ru": "Каждые 3 дн. в 08:15 от 31.01.2031", "en": "Every 3 days at 08:15 from 31/01/2031"}[lang]
+    every = {
+        "ru": "Каждые 3 дн. в 08:15 (Europe/Moscow) от 31.01.2031",
+        "en": "Every 3 days at 08:15 (Europe/Moscow) from 31/01/2031",
+    }[lang]
     assert every in item.inner_text()
-    assert f"#{SOURCE}" in item.locator(".dealcopy-sched__lead").inner_text()
+    # the deal by name, not by number
+    source_name = stack.control.lead(account["id"], SOURCE)["name"]
+    lead_link = item.locator(".dealcopy-sched__lead")
+    page.wait_for_function("() => !document.querySelector('.dealcopy-sched__lead').textContent.includes('#')")
+    assert lead_link.inner_text() == {"ru": f"Сделка «{source_name}»", "en": f"Deal «{source_name}»"}[lang]
     section.locator('[data-list="pending"]').wait_for()
     screenshot(section, f"settings-schedules-{lang}")
     # the settings page changes a calendar with the same form: every 3 days -> every 5 days
@@ -293,9 +303,9 @@ def test_card_repeat_shows_its_next_date_then_changes_from_monthly_to_every_two_
     upcoming = body.locator('[data-slot="repeat-next"]')
     body.locator('[data-control="repeat-start"]').fill("2031-01-31")
     # month steps clamp to the month's end: 31 Jan -> 28 Feb, at 10:00 Europe/Moscow
-    assert upcoming.inner_text() == "По этому расписанию ближайшая копия: 28.02.2031, 10:00 (№1)."
+    assert upcoming.inner_text() == f"По этому расписанию ближайшая копия: 28.02.2031, {TEN_MSK_RU} (№1)."
     body.locator('[data-control="repeat-unit"]').select_option("week")
-    assert upcoming.inner_text() == "По этому расписанию ближайшая копия: 07.02.2031, 10:00 (№1)."
+    assert upcoming.inner_text() == f"По этому расписанию ближайшая копия: 07.02.2031, {TEN_MSK_RU} (№1)."
     body.locator('[data-control="repeat-unit"]').select_option("month")
     body.locator('[data-control="repeat-start"]').fill("2020-01-31")
     body.locator('[data-control="repeat-end"]').select_option("count")
@@ -308,7 +318,7 @@ def test_card_repeat_shows_its_next_date_then_changes_from_monthly_to_every_two_
     item.wait_for()
     created = repeats_of(stack, account)[0]
     assert created["next_at"] == "2031-02-28T07:00:00Z"  # what the form said
-    assert "Следующая копия: 28.02.2031, 10:00 (№1)" in item.inner_text()
+    assert f"Следующая копия: 28.02.2031, {TEN_MSK_RU} (№1)" in item.inner_text()
 
     item.locator('[data-action="repeat-edit"]').click()
     editor = item.locator('[data-slot="repeat-editor"]')
@@ -319,10 +329,10 @@ def test_card_repeat_shows_its_next_date_then_changes_from_monthly_to_every_two_
     assert editor.locator('[data-control="repeat-at"]').input_value() == "10:00"
     assert editor.locator('[data-control="repeat-end"]').input_value() == "never"
     editor_next = editor.locator('[data-slot="repeat-next"]')
-    assert editor_next.inner_text() == "После сохранения следующая копия: 28.02.2031, 10:00 (№1)."
+    assert editor_next.inner_text() == f"После сохранения следующая копия: 28.02.2031, {TEN_MSK_RU} (№1)."
     editor.locator('[data-control="repeat-n"]').fill("2")
     editor.locator('[data-control="repeat-unit"]').select_option("week")
-    assert editor_next.inner_text() == "После сохранения следующая копия: 14.02.2031, 10:00 (№1)."
+    assert editor_next.inner_text() == f"После сохранения следующая копия: 14.02.2031, {TEN_MSK_RU} (№1)."
     # a wrong end is refused by the backend and shown beside its field; nothing changes
     editor.locator('[data-control="repeat-end"]').select_option("until")
     editor.locator('[data-control="repeat-until"]').fill("2031-01-10")
@@ -338,9 +348,9 @@ def test_card_repeat_shows_its_next_date_then_changes_from_monthly_to_every_two_
 
     notice = section.locator("[data-repeat-saved]")
     notice.wait_for()
-    assert notice.inner_text() == "Расписание изменено. Следующая копия: 14.02.2031, 10:00 (№1)."
+    assert notice.inner_text() == f"Расписание изменено. Следующая копия: 14.02.2031, {TEN_MSK_RU} (№1)."
     assert section.locator('[data-slot="repeat-editor"]').count() == 0
-    assert "Каждые 2 нед. в 10:00 от 31.01.2031, копий: 5" in item.inner_text()
+    assert "Каждые 2 нед. в 10:00 (Europe/Moscow) от 31.01.2031, копий: 5" in item.inner_text()
     stored = repeats_of(stack, account)
     assert len(stored) == 1 and stored[0]["repeat_id"] == created["repeat_id"]
     assert stored[0]["schedule"]["every"] == {"unit": "week", "n": 2}
@@ -366,13 +376,14 @@ def test_card_repeat_changed_in_english_drops_its_end(page, harness, stack, acco
     editor.locator('[data-control="repeat-at"]').fill("09:00")
     editor.locator('[data-control="repeat-end"]').select_option("never")
     upcoming = editor.locator('[data-slot="repeat-next"]')
-    assert upcoming.inner_text() == "Once saved, the next copy is on 28/02/2031, 09:00 (#1)."
+    assert upcoming.inner_text() == f"Once saved, the next copy is on 28/02/2031, {NINE_MSK_EN} (#1)."
     screenshot(page.locator(".harness-widget"), "card-repeat-edit-en")
     editor.locator('[data-action="repeat-save"]').click()
     notice = panel.locator("[data-repeat-saved]")
     notice.wait_for()
-    assert notice.inner_text() == "Calendar changed. Next copy: 28/02/2031, 09:00 (#1)."
-    assert "Every month at 09:00 from 31/01/2031" in item.inner_text() and "3 copies" not in item.inner_text()
+    assert notice.inner_text() == f"Calendar changed. Next copy: 28/02/2031, {NINE_MSK_EN} (#1)."
+    assert "Every month at 09:00 (Europe/Moscow) from 31/01/2031" in item.inner_text()
+    assert "3 copies" not in item.inner_text()
     stored = repeats_of(stack, account)[0]
     assert stored["schedule"]["every"] == {"unit": "month", "n": 1} and stored["schedule"]["at"] == "09:00"
     assert stored["schedule"]["count"] is None and stored["schedule"]["until"] is None

@@ -47,6 +47,28 @@ def copy_and_wait(panel):
     return int(link.get_attribute("data-copy-id"))
 
 
+def open_list_action(page, harness, account, lang, chosen):
+    """The lead list with `chosen` ticked and the mass action's panel open and ready."""
+    open_area(page, harness, account, "llist", lang=lang)
+    for lead_id in chosen:
+        page.locator(f'tr[data-lead="{lead_id}"] .harness-list__check').check()
+    page.locator('[data-harness="mass-dealcopy"]').click()
+    panel = page.locator(".dealcopy-bulk")
+    panel.locator('[data-action="copy"]').wait_for()
+    return panel
+
+
+def move_and_get_the_dp_copy(page, harness, stack, account, trigger: int) -> dict:
+    """A person moves a deal into the `trigger` stage of «Воронка» on its card: the DP action's copy."""
+    before = lead_ids(stack, account)
+    open_area(page, harness, account, "lcard", lead=LEAD_IDS[1])
+    page.locator('[data-harness="move-stage"]').select_option(f"{pipeline_id('Воронка')}:{trigger}")
+    page.locator('[data-harness="move"]').click()
+    page.wait_for_function("window.harness.moved")
+    made = wait_for(lambda: lead_ids(stack, account) - before, timeout=60, what="the DP copy")
+    return stack.control.lead(account["id"], made.pop())
+
+
 def captured_posts(page, path):
     bodies: list[dict] = []
     page.on(
@@ -71,11 +93,11 @@ def test_default_copy_of_the_manuals_deal_says_what_was_carried_and_lists_no_fai
     panel = open_card(page, harness, account, lang)
     source = stack.control.lead(account["id"], SOURCE)
     name = panel.locator('[data-control="name"]')
-    assert name.input_value() == "{name}"
+    assert name.input_value() == "{name} ({date})"  # a new rule's copies differ by their day
     assert source["name"] in panel.locator("[data-name-preview]").inner_text()
     name.fill("{name} — {date}")
     today_there = datetime.now(ZoneInfo(ACCOUNT_ZONE))  # {date} is the account's today, not the machine's
-    today = today_there.strftime("%d.%m.%Y" if lang == "ru" else "%d/%m/%Y")
+    today = today_there.strftime("%d.%m.%Y")  # what the backend writes, in either language
     assert today in panel.locator("[data-name-preview]").inner_text()
 
     copy_id = copy_and_wait(panel)
@@ -263,13 +285,7 @@ def test_dp_warnings_registration_and_a_move_that_fires_the_action(page, harness
     ]
     assert triggers and triggers[0]["settings"]["signature"]
 
-    before = lead_ids(stack, account)
-    open_area(page, harness, account, "lcard", lead=LEAD_IDS[1])
-    page.locator('[data-harness="move-stage"]').select_option(f"{pipeline_id('Воронка')}:{trigger}")
-    page.locator('[data-harness="move"]').click()
-    page.wait_for_function("window.harness.moved")
-    made = wait_for(lambda: lead_ids(stack, account) - before, timeout=60, what="the DP copy")
-    copy = stack.control.lead(account["id"], made.pop())
+    copy = move_and_get_the_dp_copy(page, harness, stack, account, trigger)
     assert (copy["pipeline_id"], copy["status_id"]) == (pipeline_id("Выполнение"), status_id("Выполнение", "В работе"))
     screenshot(page.locator("#harness-main"), "trust-harness-move-ru")
 
@@ -278,13 +294,8 @@ def test_dp_warnings_registration_and_a_move_that_fires_the_action(page, harness
 def test_the_list_action_reports_failures_and_retries_them(page, harness, stack, account, lang):
     """Pt 6: failed rows red, «Скопировано 4, с ошибкой 1», the failed row retried in one click; names shown."""
     posts = captured_posts(page, "/copies/bulk")
-    open_area(page, harness, account, "llist", lang=lang)
     chosen = LEAD_IDS[1:6]
-    for lead_id in chosen:
-        page.locator(f'tr[data-lead="{lead_id}"] .harness-list__check').check()
-    page.locator('[data-harness="mass-dealcopy"]').click()
-    panel = page.locator(".dealcopy-bulk")
-    panel.locator('[data-action="copy"]').wait_for()
+    panel = open_list_action(page, harness, account, lang, chosen)
     stack.control.delete_lead(account["id"], chosen[-1])  # gone before the copy: one row must fail
     panel.locator('[data-action="copy"]').click()
     text = panel.locator('[data-slot="progress"] [data-text]')

@@ -59,6 +59,7 @@ def test_anonymised_copy_leaks_nothing(account: Account) -> None:
     assert [t["name"] for t in copy["_embedded"]["tags"]] == ["партнёр"]
     assert links_of(copy, "contacts") == [] and links_of(copy, "companies") == []
     assert links_of(copy, "catalog_elements") == []  # products are off unless the rule names them
+    # the source's name is personal data too: the anonymised copy's note gives only its number
     assert [n["params"]["text"] for n in copy["notes"]] == [
         f"Создана из сделки #{MANUAL_LEAD_ID} — https://{account.domain}/leads/detail/{MANUAL_LEAD_ID}"
     ]

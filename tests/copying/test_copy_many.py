@@ -80,7 +80,8 @@ def test_a_run_of_twenty_copies_costs_four_requests(account: Account) -> None:
         }
         assert [c["id"] for c in copy["_embedded"]["companies"]] == [COMPANIES["ООО «Ромашка»"]]
         assert [t["name"] for t in copy["_embedded"]["tags"]] == ["опт", "копия"]
-        assert [n["params"]["text"].split(" — ")[0] for n in copy["notes"]] == [f"Создана из сделки #{source_id}"]
+        named = f"Создана из сделки «{account.lead(source_id)['name']}» (#{source_id})"
+        assert [n["params"]["text"].split(" — ")[0] for n in copy["notes"]] == [named]
 
 
 def test_a_run_reports_each_failure_in_its_slot(account: Account) -> None:

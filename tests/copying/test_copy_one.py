@@ -41,8 +41,10 @@ def copy_and_check_source(account: Account, source_id: int, copy_rule: Any, acto
     assert without_notes(after) == without_notes(before)
     new_notes = after["notes"][len(before["notes"]) :]
     assert after["notes"][: len(before["notes"])] == before["notes"]
+    made = account.lead(result.lead_id)["name"]
+    # the note names the copy (a person reads names), with its number and link
     assert [n["params"]["text"] for n in new_notes] == [
-        f"Копия сделки: #{result.lead_id} — https://{account.domain}/leads/detail/{result.lead_id}"
+        f"Копия сделки: «{made}» (#{result.lead_id}) — https://{account.domain}/leads/detail/{result.lead_id}"
     ]
     assert new_notes[0]["note_type"] == "service_message"
     assert new_notes[0]["params"]["service"] == "Копия сделки"
@@ -87,9 +89,10 @@ def test_6_1_copy_within_the_pipeline(account: Account) -> None:
     assert [c["to_entity_id"] for c in links_of(copy, "companies")] == [COMPANIES["Арктик Вест-Сервисес"]]
     assert (result.copied.contacts, result.copied.main_contact_id) == (2, CONTACTS["Виктор Соколов"])
     assert (result.copied.company_id, result.copied.catalog_elements) == (COMPANIES["Арктик Вест-Сервисес"], 4)
-    # The copy's note points back at the source.
+    # The copy's note points back at the source, by its name.
     assert [n["params"]["text"] for n in copy["notes"]] == [
-        f"Создана из сделки #{MANUAL_LEAD_ID} — https://{account.domain}/leads/detail/{MANUAL_LEAD_ID}"
+        f"Создана из сделки «{source['name']}» (#{MANUAL_LEAD_ID})"
+        f" — https://{account.domain}/leads/detail/{MANUAL_LEAD_ID}"
     ]
     assert result.url == f"https://{account.domain}/leads/detail/{result.lead_id}"
     assert result.links_written and result.notes_written

@@ -23,9 +23,12 @@ def test_an_english_user_gets_english_notes_and_a_russian_one_russian(account: A
     before = len(account.lead(SOURCE)["notes"])
     made = account.copy(SOURCE, rule(), english)
     on_copy = [n["params"]["text"] for n in account.lead(made.lead_id)["notes"]]
-    assert _new_notes(account, before, SOURCE) == [f"Copy of this lead: #{made.lead_id} — {made.url}"]
-    assert on_copy and on_copy[0].startswith(f"Created from lead #{SOURCE}")
+    made_name = account.lead(made.lead_id)["name"]
+    assert _new_notes(account, before, SOURCE) == [f"Copy of this lead: “{made_name}” (#{made.lead_id}) — {made.url}"]
+    assert on_copy and on_copy[0].startswith(f"Created from lead “{account.lead(SOURCE)['name']}” (#{SOURCE})")
 
     before = len(account.lead(SOURCE)["notes"])
     again = account.copy(SOURCE, rule(), ADMIN)
-    assert _new_notes(account, before, SOURCE)[0].startswith(f"Копия сделки: #{again.lead_id}")
+    assert _new_notes(account, before, SOURCE)[0].startswith(
+        f"Копия сделки: «{account.lead(again.lead_id)['name']}» (#{again.lead_id})"
+    )

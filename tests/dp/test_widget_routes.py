@@ -83,8 +83,9 @@ def test_new_widget_routes_answer_the_cors_preflight(dp_stack, account, path):
 # --- POST /copies/bulk, GET /copies/bulk/{id} --------------------------------------------------------------
 
 
-def _bulk(stack, account, lead_ids, key=None, rule=RULE, **kwargs):
-    body = {"lead_ids": lead_ids, "rule": rule, "idempotency_key": key or str(uuid.uuid4())}
+def _bulk(stack, account, lead_ids, key=None, rule=RULE, again=True, **kwargs):
+    """A mass action; `again` says the person confirmed copying deals this rule already copied."""
+    body = {"lead_ids": lead_ids, "rule": rule, "idempotency_key": key or str(uuid.uuid4()), "confirm_again": again}
     return call(stack, "POST", "/copies/bulk", account, json=body, **kwargs)
 
 
@@ -134,6 +135,35 @@ def test_the_same_bulk_key_twice_is_one_batch_and_another_body_is_refused(dp_sta
     assert body["done"] == 3
     copies = {r["copy_id"] for r in body["results"]}
     assert len(copies) == 3
+
+
+def test_the_mass_action_pressed_again_says_how_many_were_copied_and_asks(dp_stack):
+    account = install(dp_stack)
+    first = _bulk(dp_stack, account, [*SOURCES[:3], 999_999], again=False)
+    assert first.status_code == 202, first.text
+    batch = first.json()["batch_id"]
+    wait_for(lambda: _progress(dp_stack, account, batch).json()["pending"] == 0, what="the first batch")
+    made = len(leads(dp_stack, account))
+
+    again = _bulk(dp_stack, account, [*SOURCES[:4], 999_999], again=False)
+    assert again.status_code == 409, again.text
+    problem = again.json()
+    # the missing deal made no copy: it is not counted as copied
+    assert (problem["code"], problem["already"], problem["total"]) == ("already-copied", 3, 5)
+    assert "3 из 5" in problem["detail"]
+    assert len(leads(dp_stack, account)) == made  # nothing was made or queued
+    retry_failed = _bulk(dp_stack, account, [999_999], again=False)
+    assert retry_failed.status_code == 202, retry_failed.text  # failures again are no repeat
+    other_rule = _bulk(dp_stack, account, SOURCES[:1], rule={**RULE, "copy_budget": False}, again=False)
+    assert other_rule.status_code == 202, other_rule.text
+
+    confirmed = _bulk(dp_stack, account, [*SOURCES[:4], 999_999], again=True)
+    assert confirmed.status_code == 202, confirmed.text
+    body = wait_for(
+        lambda: (b := _progress(dp_stack, account, confirmed.json()["batch_id"]).json())["pending"] == 0 and b,
+        what="the confirmed batch",
+    )
+    assert (body["done"], body["failed"]) == (4, 1)
 
 
 def test_bulk_requests_are_validated(dp_stack, account):

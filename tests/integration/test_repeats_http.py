@@ -168,6 +168,26 @@ def test_delayed_copies_30_days_before_a_date_field(stack):
     assert len(copies(stack, account)) == 2
 
 
+def test_a_delayed_copy_whose_date_has_passed_is_made_at_once_and_the_deal_says_so(stack):
+    account = install(stack)
+    add_trigger(stack, account, TRIGGER, sign(stack, account, delayed_rule()))
+    lead = 24_002_815
+    ship = (emulator_now(stack) + timedelta(days=10)).date()  # 30 days before it is 20 days ago
+    set_date(stack, account, lead, ship)
+    stack.control.move_lead(account["id"], lead, TRIGGER["pipeline_id"], TRIGGER["status_id"])
+    due = at_10_msk(ship - timedelta(days=30))
+
+    def said():
+        drain(stack)
+        return [note for note in notes_on(stack, account, lead) if "уже прошла" in note]
+
+    (note,) = wait_for(said, timeout=60, what="the note about the past date")
+    assert f"{due.astimezone(MSK):%d.%m.%Y %H:%M} (Europe/Moscow)" in note and "создана сразу" in note
+    (copy,) = wait_for(lambda: copies(stack, account), timeout=60, what="the copy made at once")
+    assert copy["name"].startswith("Продление: ")
+    assert scheduled(stack, account, lead) == []
+
+
 # --- repeats -----------------------------------------------------------------------------------------
 
 

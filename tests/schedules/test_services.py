@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from dealcopy.records.repeat_calendar import RepeatChange, RepeatRequest, parse
 from dealcopy.records.schedule import PendingCopy, RepeatState
-from dealcopy.records.schedule_errors import IdempotencyKeyReused, RepeatNotFound, ScheduleInvalid
+from dealcopy.records.schedule_errors import (
+    IdempotencyKeyReused,
+    RepeatNotFound,
+    ScheduledCopyFiring,
+    ScheduledCopyNotFound,
+    ScheduleInvalid,
+)
 from dealcopy.records.schedule_ids import pending_id
 from dealcopy.records.scheduled_fire import ScheduledFire, Skipped
 from dealcopy.schedules.delayed import Cancelled, CopyNow, DelayedCopies, Rescheduled
@@ -179,3 +186,52 @@ def test_closed_but_not_cancelled_copies_and_past_due_and_cancel(world):
     world.delayed.plan(pending(msk(5, 2)), NOW)
     world.delayed.cancel(7, pending_id(7, "dp-1"))
     assert world.scheduler.list(pending_id(7, "dp-1")) == [] and world.delayed.pending(7) == []
+
+
+class CancelRightAfterTheFireReads(ScheduleRepository):
+    """The real store, with a person's cancel landing between the fire's read and its next write
+    (an HTTP request and the worker are not serialised)."""
+
+    def __init__(self, table, cancel) -> None:
+        super().__init__(table)
+        self.cancel = cancel
+        self.armed = False
+
+    def get_pending(self, account_id, pending_id):
+        found = super().get_pending(account_id, pending_id)
+        if self.armed:
+            self.armed = False
+            self.cancel()
+        return found
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["due-now", "date-moved"])
+def test_a_copy_cancelled_while_its_fire_runs_stays_cancelled(aws, moved):
+    delayed: DelayedCopies | None = None
+    store = CancelRightAfterTheFireReads(aws.table("JobsTable"), lambda: delayed.cancel(7, pending_id(7, "dp-1")))
+    delayed = DelayedCopies(aws.scheduler, store)
+    world = SimpleNamespace(**vars(aws), firer=EventScheduler(aws.client, aws.sqs, interval=0))
+    end = datetime(2031, 6, 1, tzinfo=MSK)
+    delayed.plan(pending(msk(5, 2)), NOW)
+    [fire] = fires_until(world, msk(5, 2))
+    store.armed = True
+    decision = delayed.on_fire(fire, lead(end + timedelta(days=7) if moved else end), NOW)
+    # no copy is made, nothing is re-planned: the list stays empty and nothing fires later
+    assert decision == Skipped("gone")
+    assert delayed.pending(7) == []
+    assert fires_until(world, msk(5, 10)) == []
+
+
+def test_a_cancel_after_the_fire_claimed_the_copy_says_it_is_being_made(world):
+    world.delayed.plan(pending(msk(5, 2)), NOW)
+    [fire] = fires_until(world, msk(5, 2))
+    decision = world.delayed.on_fire(fire, lead(datetime(2031, 6, 1, tzinfo=MSK)), NOW)
+    assert isinstance(decision, CopyNow)
+    with pytest.raises(ScheduledCopyFiring):
+        world.delayed.cancel(7, pending_id(7, "dp-1"))
+    # a second delivery of the same fire still makes the copy (the job id is the same)
+    again = world.delayed.on_fire(fire, lead(datetime(2031, 6, 1, tzinfo=MSK)), NOW)
+    assert isinstance(again, CopyNow) and again.pending.job_id == decision.pending.job_id
+    world.delayed.finish(decision.pending)
+    with pytest.raises(ScheduledCopyNotFound):
+        world.delayed.cancel(7, pending_id(7, "dp-1"))

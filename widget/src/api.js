@@ -46,7 +46,7 @@ define('dealcopy/api', ['jquery'], function ($) {
         body: body || {}
       };
       if (!problem.detail) {
-        problem.detail = status ? t('errors.http', { status: status }) : t('errors.network');
+        problem.detail = status ? t('errors.http') : t('errors.network'); // the status is in `code`, under «подробнее»
       }
       return problem;
     }
@@ -132,6 +132,9 @@ define('dealcopy/api', ['jquery'], function ($) {
     function loadMeta(force) {
       if (force || !metaRequest || metaRequest.state() === 'rejected') {
         metaRequest = call('GET', '/widget/settings');
+        metaRequest.done(function (meta) {
+          ctx.accountZone = (meta && meta.timezone) || null; // times are labelled with the account's zone
+        });
       }
       return metaRequest;
     }

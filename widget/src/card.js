@@ -12,6 +12,10 @@ define('dealcopy/card', ['jquery', 'dealcopy/copy_result', 'dealcopy/schedules']
 
   var CARD_TEMPLATES = ['panel', 'result'];
   var REPEAT_MS = 60000;
+  // The card's own deal by name is a nicety, never worth a blank panel: the panel is drawn this long
+  // after it was opened at the latest (at least LEAD_WAIT_MIN_MS after the deal was asked for).
+  var PANEL_BY_MS = 4500;
+  var LEAD_WAIT_MIN_MS = 1500;
 
   function create(ctx) {
     var t = ctx.i18n.t;
@@ -48,12 +52,18 @@ define('dealcopy/card', ['jquery', 'dealcopy/copy_result', 'dealcopy/schedules']
       };
     }
 
-    /** The deal by name with its linked elements; null when it cannot be read (the tree then lists catalogs). */
-    function loadLead(leadId) {
+    /**
+     * The deal by name with its linked elements; null when it cannot be read or takes longer than
+     * `waitMs` (amoCRM answering 429): the panel is drawn anyway and the tree then lists catalogs.
+     */
+    function loadLead(leadId, waitMs) {
       var found = $.Deferred();
       if (!leadId) {
         return found.resolve(null).promise();
       }
+      ctx.timers.later(function () {
+        found.resolve(null);
+      }, waitMs);
       api('GET', '/widget/leads?ids=' + leadId + '&with=elements').then(
         function (answer) {
           found.resolve(((answer && answer.leads) || [])[0] || null);
@@ -66,10 +76,12 @@ define('dealcopy/card', ['jquery', 'dealcopy/copy_result', 'dealcopy/schedules']
     }
 
     function renderCardPanel() {
+      var opened = Date.now();
       panel.renderPanel('card', CARD_TEMPLATES, function ($root, meta) {
         // after the metadata, not beside it: both are answered by the same backend function,
         // and the local stack runs one event per function at a time, like one Lambda instance
-        loadLead(currentLeadId()).always(function (lead) {
+        var waitMs = Math.max(LEAD_WAIT_MIN_MS, PANEL_BY_MS - (Date.now() - opened));
+        loadLead(currentLeadId(), waitMs).always(function (lead) {
           buildCardPanel($root, meta, lead);
         });
       });

@@ -9,6 +9,8 @@ define('dealcopy/dp', ['jquery', 'dealcopy/meta', 'dealcopy/schedules'], functio
 
   var DP_TEMPLATES = ['dp'];
   var SIGN_DELAY_MS = 350;
+  // amoCRM's buttons that save the action dialog (U: the harness and amoCRM's DP editor use `js-trigger-save`)
+  var SAVE_BUTTONS = '.js-trigger-save, button[type="submit"], .button-input_blue';
 
   function create(ctx) {
     var t = ctx.i18n.t;
@@ -124,14 +126,15 @@ define('dealcopy/dp', ['jquery', 'dealcopy/meta', 'dealcopy/schedules'], functio
         saved = null;
       }
       panel.loadScreen($root, DP_TEMPLATES, ctx.api.loadMeta(), function (meta) {
-        buildDpSettings($root, meta, saved, $rule, $signature, dpContext($dialog));
+        buildDpSettings($root, meta, saved, $rule, $signature, $dialog);
       }, function () {
         $root.remove();
         renderDpSettings();
       });
     }
 
-    function buildDpSettings($root, meta, saved, $rule, $signature, where) {
+    function buildDpSettings($root, meta, saved, $rule, $signature, $dialog) {
+      var where = dpContext($dialog);
       $root.html(html('dp'));
       var form = ctx.ruleForm($root.find('[data-slot="form"]'), meta, {
         mode: 'dp',
@@ -159,6 +162,8 @@ define('dealcopy/dp', ['jquery', 'dealcopy/meta', 'dealcopy/schedules'], functio
       var $error = $root.find('[data-slot="error"]');
       var sequence = 0;
       var pending = null;
+      var signing = null; // {json, done}: the sign request on its way
+      var signedJson = null; // the rule the inputs' signature belongs to
 
       function status(kind, text) {
         $status
@@ -172,40 +177,126 @@ define('dealcopy/dp', ['jquery', 'dealcopy/meta', 'dealcopy/schedules'], functio
         $input.val(value).trigger('input').trigger('change');
       }
 
+      /** Signs the form as it is now; the promise settles once this very rule is signed or refused. */
       function sign() {
         pending = null;
         sequence += 1;
         var mine = sequence;
         var rule = form.rule();
+        var json = JSON.stringify(rule);
+        var done = $.Deferred();
+        signing = { json: json, done: done };
         // The unsigned choice is kept at once, the signature only once the backend accepted it:
         // amoCRM then saves either a valid pair or no signature (the hook is refused, not misrun).
-        write($rule, JSON.stringify(rule));
+        write($rule, json);
         write($signature, '');
+        signedJson = null;
         status('busy', t('dp.signing'));
         problems.hideProblem($error);
         form.clearErrors();
         api('POST', '/widget/dp/sign', { rule: rule })
           .done(function (signed) {
-            if (mine !== sequence || pending) {
-              return; // a newer choice is waiting to be signed: never report this one as saved
+            if (mine !== sequence) {
+              done.reject(null);
+              return; // a newer choice is being signed: never report this one as saved
             }
+            signing = null;
             write($rule, signed.rule);
             write($signature, signed.signature);
-            status('ok', t('dp.signed'));
+            signedJson = json;
+            if (!pending) {
+              status('ok', t('dp.signed'));
+            }
+            done.resolve();
           })
           .fail(function (problem) {
-            if (mine !== sequence || pending) {
+            if (mine !== sequence) {
+              done.reject(null);
               return;
             }
+            signing = null;
             status('error', t('dp.not_signed'));
             problems.showProblem($error, problem, form);
+            done.reject(problem);
           });
+        return done.promise();
+      }
+
+      /** The inputs hold the signature of exactly what the form shows now. */
+      function settled() {
+        return !pending && !signing && signedJson !== null && signedJson === JSON.stringify(form.rule());
+      }
+
+      /** Signs what is on screen now unless that is signed already or on its way. */
+      function flush() {
+        if (pending) {
+          ctx.timers.cancel(pending);
+          pending = null;
+        }
+        if (settled()) {
+          return $.Deferred().resolve().promise();
+        }
+        if (signing && signing.json === JSON.stringify(form.rule())) {
+          return signing.done.promise();
+        }
+        return sign();
+      }
+
+      /**
+       * amoCRM saves whatever the inputs hold when «Готово» is pressed. A press while the last
+       * change is not signed yet waits for its signature, then presses again; a refused rule is
+       * not saved and the dialog says why.
+       */
+      function guardSave(event) {
+        var $button = $(event.target).closest(SAVE_BUTTONS);
+        if (!$button.length || $button.closest('.dealcopy').length || $button.data('dealcopy-release') || settled()) {
+          return;
+        }
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        status('busy', t('dp.saving_wait'));
+        saveWhenSigned($button);
+      }
+
+      function saveWhenSigned($button) {
+        flush().then(
+          function () {
+            if (!settled()) {
+              saveWhenSigned($button); // changed again while it was signed: sign what is on screen now
+              return;
+            }
+            $button.data('dealcopy-release', true);
+            $button[0].click();
+            $button.removeData('dealcopy-release');
+          },
+          function (problem) {
+            if (problem) {
+              status('error', t('dp.not_saved'));
+            } else {
+              saveWhenSigned($button); // superseded by a newer choice: wait for that one
+            }
+          }
+        );
+      }
+
+      var dialog = $dialog[0];
+      if (dialog) {
+        var previous = $dialog.data('dealcopy-save-guard');
+        if (previous) {
+          dialog.removeEventListener('click', previous, true);
+        }
+        // the capture phase: before amoCRM's own handler on the button reads the inputs
+        dialog.addEventListener('click', guardSave, true);
+        $dialog.data('dealcopy-save-guard', guardSave);
       }
 
       form.onChange(function () {
         if (pending) {
           ctx.timers.cancel(pending);
         }
+        signedJson = null;
+        write($rule, JSON.stringify(form.rule())); // never the previous choice's signed pair
+        write($signature, '');
         status('busy', t('dp.signing'));
         pending = ctx.timers.later(sign, SIGN_DELAY_MS);
       });
@@ -214,6 +305,7 @@ define('dealcopy/dp', ['jquery', 'dealcopy/meta', 'dealcopy/schedules'], functio
       if (!saved || !$signature.val()) {
         sign();
       } else {
+        signedJson = JSON.stringify(form.rule());
         status('ok', t('dp.signed'));
       }
     }

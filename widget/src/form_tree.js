@@ -114,7 +114,10 @@ define('dealcopy/form_tree', ['jquery'], function ($) {
             // an anonymised copy carries products only when the rule names them explicitly
             return catalogs !== 'all' && $.inArray(id, catalogs || []) >= 0;
           }
-          return catalogs === 'all' || $.inArray(id, catalogs || []) >= 0;
+          if (catalogs === 'all') {
+            return $.inArray(id, rule.exclude_catalogs || []) < 0;
+          }
+          return $.inArray(id, catalogs || []) >= 0;
         }
         $form.find('[data-catalog-box]').each(function () {
           $(this).prop('checked', catalogOn(Number($(this).attr('data-catalog-box'))));
@@ -150,7 +153,7 @@ define('dealcopy/form_tree', ['jquery'], function ($) {
 
       function catalogChoice(out, anonymous) {
         var ids = [];
-        var all = true;
+        var off = [];
         var elementsOff = [];
         $form.find('[data-node="catalog"]').each(function () {
           var id = Number($(this).attr('data-catalog'));
@@ -167,20 +170,19 @@ define('dealcopy/form_tree', ['jquery'], function ($) {
             var $box = boxOf(id);
             on = $box.length ? $box.prop('checked') : true;
           }
-          if (on) {
-            ids.push(id);
-          } else {
-            all = false;
-          }
+          (on ? ids : off).push(id);
         });
         out.exclude_elements = elementsOff;
+        out.exclude_catalogs = [];
         if (anonymous) {
           // an anonymised copy carries products only (legal entities and invoices identify the client)
           out.catalogs = $.grep(ids, function (id) {
             return products && id === products.id;
           });
         } else {
-          out.catalogs = all ? 'all' : ids;
+          // «all lists» minus the unticked ones, so a list added to the account later is carried too
+          out.catalogs = 'all';
+          out.exclude_catalogs = off;
         }
       }
 

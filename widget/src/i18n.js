@@ -7,6 +7,8 @@ define('dealcopy/i18n', ['jquery'], function ($) {
   'use strict';
 
   var TEMPLATE_SECTIONS = ['form', 'tree', 'panel', 'bulk', 'dp', 'page', 'licence', 'result', 'schedules'];
+  /** The account's zone when the settings answer has no `timezone` (copying/rules.py DEFAULT_TIMEZONE). */
+  var DEFAULT_ZONE = 'Europe/Moscow';
 
   function create(ctx) {
     var self = ctx.widget;
@@ -75,8 +77,39 @@ define('dealcopy/i18n', ['jquery'], function ($) {
       return (userLang() === 'en' ? en || ru : ru || en) || error.message || error.detail || '';
     }
 
-    /** A timestamp (seconds, milliseconds or ISO text) as the user's locale writes it. */
-    function formatAt(at) {
+    function browserZone() {
+      try {
+        return Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+      } catch (ignored) {
+        return '';
+      }
+    }
+
+    /** `date` in `zone` as the user's locale writes it (`withDay` false: the time only), and the zone's offset. */
+    function stamp(date, zone, withDay) {
+      var options = { timeZone: zone, hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
+      if (withDay) {
+        $.extend(options, { day: '2-digit', month: '2-digit', year: 'numeric' });
+      }
+      var parts = new Intl.DateTimeFormat(userLang() === 'en' ? 'en-GB' : 'ru-RU', options).formatToParts(date);
+      var text = '';
+      var offset = '';
+      $.each(parts, function (_, part) {
+        if (part.type === 'timeZoneName') {
+          offset = part.value;
+        } else {
+          text += part.value;
+        }
+      });
+      return { text: $.trim(text), offset: offset };
+    }
+
+    /**
+     * A timestamp (seconds, milliseconds or ISO text) as the user's locale writes it, in `timeZone`
+     * (the schedule's; else the account's, else Europe/Moscow) and labelled with it; the browser's
+     * own time follows when it differs: «28.02.2031, 10:00 (Europe/Moscow, GMT+3; у вас 07:00 UTC)».
+     */
+    function formatAt(at, timeZone) {
       if (at === null || at === undefined || at === '') {
         return '';
       }
@@ -91,13 +124,25 @@ define('dealcopy/i18n', ['jquery'], function ($) {
       if (isNaN(date.getTime())) {
         return String(at);
       }
-      return date.toLocaleString(userLang() === 'en' ? 'en-GB' : 'ru-RU', {
-        day: '2-digit',
-        month: '2-digit',
-        year: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit'
-      });
+      var zone = timeZone || ctx.accountZone || DEFAULT_ZONE;
+      var there;
+      try {
+        there = stamp(date, zone, true);
+      } catch (unknownZone) {
+        zone = DEFAULT_ZONE;
+        there = stamp(date, zone, true);
+      }
+      var label = zone + ', ' + there.offset;
+      var local = browserZone();
+      if (local && local !== zone) {
+        var mine = stamp(date, local, true);
+        if (mine.text !== there.text) {
+          var sameDay = mine.text.slice(0, 10) === there.text.slice(0, 10);
+          var yours = (sameDay ? stamp(date, local, false).text : mine.text) + ' ' + mine.offset;
+          return there.text + ' (' + label + '; ' + t('time.yours', { at: yours }) + ')';
+        }
+      }
+      return there.text + ' (' + label + ')';
     }
 
     /** A day as the user's locale writes it: 13.12.2026 (ru), 13/12/2026 (en); ISO dates accepted. */

@@ -50,6 +50,8 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
       var $progress = $root.find('[data-slot="progress"]');
       var $results = $root.find('[data-slot="results"]');
       var $retry = $root.find('[data-action="retry-failed"]');
+      var $again = $root.find('[data-slot="again"]');
+      var askedFor = null; // the deals of a press the backend found already copied, until the person answers
       var keys = panel.keyKeeper('bulk');
       var poll = null;
       panel.licenceLine($root.find('[data-slot="licence"]'), meta.licence);
@@ -188,13 +190,28 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
           });
       }
 
-      function start(leadIds) {
+      /** The backend found these deals copied by an earlier press with this rule: ask before making more. */
+      function askAgain(leadIds, problem) {
+        askedFor = leadIds;
+        var counts = problem.body || {};
+        $again
+          .find('[data-text]')
+          .text(t('bulk.again', { already: counts.already || 0, total: counts.total || leadIds.length }));
+        $again.prop('hidden', false);
+      }
+
+      function start(leadIds, confirmed) {
         if (poll) {
           ctx.timers.cancel(poll);
         }
         $retry.prop('hidden', true);
+        $again.prop('hidden', true);
+        askedFor = null;
         ids = leadIds;
         var body = { lead_ids: ids, rule: form.rule() };
+        if (confirmed) {
+          body.confirm_again = true;
+        }
         var request = $.extend({ idempotency_key: keys.keyFor(body) }, body);
         form.clearErrors();
         problems.hideProblem($error);
@@ -212,13 +229,30 @@ define('dealcopy/mass_copy', ['jquery', 'dealcopy/meta'], function ($, accountMe
           .fail(function (problem) {
             $progress.prop('hidden', true);
             $results.empty();
-            problems.showProblem($error, problem, form);
             panel.setBusy($button, false);
+            if (problem.code === 'already-copied') {
+              askAgain(leadIds, problem);
+              return;
+            }
+            problems.showProblem($error, problem, form);
           });
       }
 
       panel.onCopy(form, $button, $error, function () {
         start(selected);
+      });
+      $again.on('click', '[data-action="again-yes"]', function () {
+        if (askedFor) {
+          start(askedFor, true);
+        }
+      });
+      $again.on('click', '[data-action="again-no"]', function () {
+        $again.prop('hidden', true);
+        askedFor = null;
+      });
+      form.onChange(function () {
+        $again.prop('hidden', true); // another choice: the answer no longer applies
+        askedFor = null;
       });
       // the rows that failed, again, with the same choice: one click
       $retry.on('click', function () {

@@ -6,6 +6,9 @@
 define('dealcopy/panel', ['jquery', 'dealcopy/ids', 'dealcopy/rule_form'], function ($, ids, ruleForm) {
   'use strict';
 
+  // A screen still loading after this long says so and offers a retry (within 5 s of opening it).
+  var SLOW_MS = 3500;
+
   function create(ctx) {
     var self = ctx.widget;
     var t = ctx.i18n.t;
@@ -45,16 +48,41 @@ define('dealcopy/panel', ['jquery', 'dealcopy/ids', 'dealcopy/rule_form'], funct
     /**
      * Once the rule form's and the screen's templates and the account metadata (`metaRequest`)
      * are loaded, `build(meta)`; a failure shows the problem in `$root` with `retry` offered.
+     * An answer slower than SLOW_MS (amoCRM answering 429, a cold backend) is said so, with
+     * `retry`, while it is still awaited: a late answer still draws the screen.
      */
     function loadScreen($root, templates, metaRequest, build, retry) {
+      var settled = false;
+      var slow = ctx.timers.later(function () {
+        if (!settled) {
+          slowInto($root, retry);
+        }
+      }, SLOW_MS);
       $.when(ctx.templates.load(ruleForm.TEMPLATES.concat(templates)), metaRequest).then(
         function (_, meta) {
+          settled = true;
+          ctx.timers.cancel(slow);
           build(meta);
         },
         function (problem) {
+          settled = true;
+          ctx.timers.cancel(slow);
           problems.failedInto($root, problem, retry);
         }
       );
+    }
+
+    /** Still loading after SLOW_MS: what is going on and a retry, beside the spinner. */
+    function slowInto($root, retry) {
+      $root.attr('data-state', 'slow').find('.dealcopy-slow').remove();
+      var $box = $('<div class="dealcopy-alert dealcopy-alert_warning dealcopy-slow" role="status"></div>').appendTo($root);
+      $('<div class="dealcopy-alert__text"></div>').text(t('panel.slow')).appendTo($box);
+      if (retry) {
+        $('<button type="button" class="dealcopy-link" data-action="retry-load"></button>')
+          .text(t('panel.retry'))
+          .on('click', retry)
+          .appendTo($box);
+      }
     }
 
     /**

@@ -10,6 +10,7 @@ define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copy
 
   var PREVIEW_TEMPLATES = ['preview'];
   var PREVIEW_DELAY_MS = 600;
+  var SLOW_MS = 3500; // a preview still loading after this long says why
   var OPEN_UP_TO = 5; // a short list of skips is shown open, a long one folded
 
   function create(ctx) {
@@ -25,12 +26,22 @@ define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copy
       return user ? user.name : t('schedules.preview.unknown_user', { id: id });
     }
 
-    function view(plan, meta) {
+    /** The deal's own linked element by name, as the form's tree lists it (the plan names only its list). */
+    function elementName(form, skip) {
+      if (skip.what !== 'catalog_element' || !skip.ref) {
+        return '';
+      }
+      return $.trim(form.$el.find('[data-element="' + skip.ref + '"]').closest('label').find('.dealcopy-check__text').text());
+    }
+
+    function view(plan, meta, form) {
       var parts = result.carriedParts(plan.carried);
       var skipped = $.map(plan.skipped || [], function (skip) {
+        var element = elementName(form, skip);
+        var what = skip.name ? result.whatName(skip.what) + ' «' + skip.name + '»' : result.whatName(skip.what);
         return {
           code: skip.code,
-          what: skip.name ? result.whatName(skip.what) + ' «' + skip.name + '»' : result.whatName(skip.what),
+          what: element ? t('schedules.preview.element', { name: element, list: skip.name || '' }) : what,
           reason: messageOf(skip)
         };
       });
@@ -54,7 +65,14 @@ define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copy
      */
     function attach($root, form, leadId, meta) {
       var $box = $('<div class="dealcopy-preview" data-slot="preview" role="status" aria-live="polite"></div>');
-      $box.insertBefore($root.find('.dealcopy-actions').first());
+      // Below the button and its result, never above: a refreshed preview changes its height, and
+      // a control that moves while a pointer is on its way to it takes the click elsewhere.
+      var $result = $root.find('[data-slot="result"]').first();
+      if ($result.length) {
+        $box.insertAfter($result);
+      } else {
+        $box.insertAfter($root.find('.dealcopy-actions').first());
+      }
       var sequence = 0;
       var pending = null;
 
@@ -76,18 +94,29 @@ define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copy
         if ($box.attr('data-state') !== 'stale') {
           state('busy', t('schedules.preview.loading'));
         }
+        // amoCRM answering 429 can hold the source's read for many seconds: say so, the copy button still works
+        var slow = ctx.timers.later(function () {
+          if (mine === sequence && !pending && $box.attr('data-state') !== 'ready') {
+            state('slow', t('schedules.preview.slow'));
+          }
+        }, SLOW_MS);
         return ctx.templates.load(PREVIEW_TEMPLATES).then(function () {
           return ctx.api
             .call('POST', '/copies/preview', { lead_id: leadId, rule: form.rule() })
+            .always(function () {
+              ctx.timers.cancel(slow);
+            })
             .done(function (plan) {
               if (mine === sequence && !pending) {
-                $box.html(html('preview', view(plan, meta)));
+                $box.html(html('preview', view(plan, meta, form)));
                 state('ready');
               }
             })
             .fail(function (problem) {
               if (mine === sequence && !pending) {
-                state('error', t('schedules.preview.failed', { detail: problem.detail }));
+                // a rule error is already said beside its control: not twice
+                var words = (problem.errors || []).length ? t('schedules.preview.fix_first') : t('schedules.preview.failed', { detail: problem.detail });
+                state('error', words);
               }
             });
         });

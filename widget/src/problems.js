@@ -22,6 +22,26 @@ define('dealcopy/problems', ['jquery'], function ($) {
           $('<li></li>').text(message).appendTo($list);
         });
       }
+      moreInto($slot, problem);
+    }
+
+    /** Codes and paths are for support, not for a manager: folded under «подробнее». */
+    function moreInto($slot, problem) {
+      var lines = [];
+      if (problem.code) {
+        lines.push(t('errors.code', { code: problem.code }));
+      }
+      $.each(problem.errors || [], function (_, error) {
+        if (error.path) {
+          lines.push(error.path + (error.code ? ' (' + error.code + ')' : ''));
+        }
+      });
+      if (!lines.length) {
+        return;
+      }
+      var $more = $('<details class="dealcopy-detail" data-detail></details>').appendTo($slot);
+      $('<summary></summary>').text(t('errors.more')).appendTo($more);
+      $('<div class="dealcopy-detail__body"></div>').text(lines.join('; ')).appendTo($more);
     }
 
     function hideProblem($slot) {
@@ -34,7 +54,7 @@ define('dealcopy/problems', ['jquery'], function ($) {
       var $box = $('<div class="dealcopy-alert dealcopy-alert_error" role="alert"></div>').appendTo($root);
       $('<div class="dealcopy-alert__text"></div>').text(problem.detail).appendTo($box);
       if (retry) {
-        $('<button type="button" class="dealcopy-link"></button>')
+        $('<button type="button" class="dealcopy-link" data-action="retry-load"></button>')
           .text(t('panel.retry'))
           .on('click', retry)
           .appendTo($box);

@@ -120,7 +120,7 @@ define('dealcopy/repeat_form', ['jquery', 'dealcopy/repeat_calendar', 'dealcopy/
           })[0];
           var $place = known ? $body.find('[data-role="' + known + '"]').first() : $();
           if (!$place.length) {
-            unplaced.push(path ? path + ': ' + messageOf(error) : messageOf(error));
+            unplaced.push(messageOf(error)); // its path is for support: problems.js folds it under «подробнее»
             return;
           }
           $place.addClass('dealcopy-field_error');

@@ -6,12 +6,13 @@
  * calendar (the same form, inside the row) or deletes its repeat (delete asks with a second
  * click: no blocking browser dialogs inside amoCRM).
  */
-define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text', 'dealcopy/repeat_form'], function (
-  $,
-  accountMeta,
-  scheduleText,
-  repeatForm
-) {
+define('dealcopy/repeats', [
+  'jquery',
+  'dealcopy/meta',
+  'dealcopy/schedule_text',
+  'dealcopy/repeat_form',
+  'dealcopy/lead_names'
+], function ($, accountMeta, scheduleText, repeatForm, leadNames) {
   'use strict';
 
   var REPEAT_TEMPLATES = ['repeat_form', 'repeat_rows'];
@@ -23,6 +24,7 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text',
     var api = ctx.api.call;
     var text = scheduleText.create(ctx);
     var forms = repeatForm.create(ctx);
+    var names = leadNames.create(ctx);
 
     function stateText(repeat) {
       var states = {
@@ -55,6 +57,7 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text',
         fired: repeat.fired ? t('schedules.repeat.fired', { n: repeat.fired }) : '',
         target: repeat.preset_id ? presetName(meta, repeat.preset_id) : text.target(meta, repeat.rule),
         lead: withLead ? t('schedules.repeat.lead', { id: repeat.lead_id }) : '',
+        lead_id: repeat.lead_id,
         lead_url: withLead ? accountMeta.leadUrl(meta, repeat.lead_id) : ''
       };
     }
@@ -96,6 +99,7 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text',
               $('<div class="dealcopy-sched__done" role="status" data-repeat-saved></div>').text(notice.text).appendTo(item(notice.id));
               notice = null;
             }
+            names.fill($slot);
           })
           .fail(function (problem) {
             $slot.empty();
@@ -189,9 +193,13 @@ define('dealcopy/repeats', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text',
         if ($button.prop('disabled')) {
           return;
         }
+        // what is on screen at the press, whatever still loads (the preview, the deal's elements)
         var body = $.extend({ lead_id: leadId, rule: form.rule() }, fields.read());
         var request = $.extend({ idempotency_key: keys.keyFor(body) }, body);
         ctx.problems.hideProblem($error);
+        if (form.holdForConfirm($error)) {
+          return;
+        }
         fields.clear();
         form.clearErrors();
         $done.prop('hidden', true).empty();

@@ -3,7 +3,16 @@
  * checkboxes, «Анонимная копия» and the tree of fields and catalog lists, drawn from the
  * account's metadata. It edits a rule object and places rule errors next to their controls.
  */
-define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], function ($, accountMeta, formTree) {
+define('dealcopy/rule_form', [
+  'jquery',
+  'dealcopy/meta',
+  'dealcopy/form_tree',
+  'dealcopy/rule_form_view',
+  'dealcopy/rule_values',
+  'dealcopy/rule_errors',
+  'dealcopy/stage_choice',
+  'dealcopy/copy_name'
+], function ($, accountMeta, formTree, formView, ruleValues, ruleErrors, stageChoice, copyName) {
   'use strict';
 
   /** Screens load these with their own templates before they draw a form. */
@@ -18,20 +27,7 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
     var userLang = ctx.i18n.userLang;
     var pipelineById = accountMeta.pipelineById;
     var mainPipeline = accountMeta.mainPipeline;
-    var isClosed = accountMeta.isClosedStatus;
-    var firstOpenStatus = accountMeta.firstOpenStatus;
     var tree = formTree.create(ctx);
-
-    /** The backend's per-field words (`<key>_ru` / `<key>_en`) in the user's language. */
-    function reasonText(field, key) {
-      var own = userLang() === 'en' ? field[key + '_en'] : field[key + '_ru'];
-      return own || field[key + '_ru'] || field[key + '_en'] || '';
-    }
-
-    function standardName(field) {
-      var own = userLang() === 'en' ? field.name_en : field.name_ru;
-      return own || field.name_ru || field.name_en || field.key;
-    }
 
     /**
      * The choices of a copy rule (manual 6.1–6.9), drawn from the account's metadata.
@@ -64,71 +60,16 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
       var uid = ctx.nextUid(opts.mode);
       var listeners = [];
       var base = {};
-      var catalogs = meta.catalogs || [];
-      var products = $.grep(catalogs, function (c) {
-        return c.type === 'products';
-      })[0];
-      var standard = $.grep((meta.lead_fields && meta.lead_fields.standard) || [], function (f) {
-        // contacts and company have their own checkboxes above the tree
-        return f.rule !== 'copy_contacts' && f.rule !== 'copy_company';
-      });
-      var custom = (meta.lead_fields && meta.lead_fields.custom) || [];
-      var checks = $.grep(opts.checks, function (check) {
-        return check !== 'products' || !!products;
-      });
-      var productsShared = !!products && $.inArray('products', checks) >= 0;
+      var products = formView.parts(meta, opts.checks).products;
       var lead = opts.lead;
 
-      function elementsOf(catalog) {
-        if (!lead) {
-          return [];
-        }
-        return $.grep(lead.elements || [], function (e) {
-          return e.catalog_id === catalog.id;
-        });
-      }
-
       $host.html(
-        html('rule_form', {
-          uid: uid,
-          mode: opts.mode,
-          heading: opts.heading,
-          collapse_tree: opts.collapseTree,
-          order: opts.order,
-          checks: checks,
-          products_id: productsShared ? products.id : null,
-          products_shared: productsShared,
-          name_input: opts.nameInput,
-          presets: opts.presets ? meta.presets || [] : [],
-          pipelines: meta.pipelines || [],
-          users: meta.users || [],
-          allow_actor: opts.allowActor,
-          allow_anonymise: opts.allowAnonymise,
-          standard: $.map(standard, function (f) {
-            return { rule: f.rule, key: f.key, name: standardName(f) };
-          }),
-          custom: $.map(custom, function (f) {
-            return {
-              id: f.id,
-              name: f.name,
-              type: f.type,
-              copyable: f.copyable !== false,
-              not_writable_text: f.not_writable ? reasonText(f, 'not_writable') : '',
-              anon_reason: f.anonymise_reason || '',
-              anon_reason_text: f.anonymise_reason ? reasonText(f, 'anonymise_reason') : ''
-            };
-          }),
-          catalogs: $.map(catalogs, function (c) {
-            return {
-              id: c.id,
-              type: c.type,
-              label: t('tree.catalog', { name: c.name }),
-              products: !!products && c.id === products.id,
-              lead_known: !!lead,
-              elements: elementsOf(c)
-            };
+        html(
+          'rule_form',
+          formView.templateData(meta, opts, uid, userLang(), function (name) {
+            return t('tree.catalog', { name: name });
           })
-        })
+        )
       );
 
       var $form = $host.children().first();
@@ -154,27 +95,18 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
       function fillStages(pipelineId, statusId) {
         var pipeline = pipelineById(meta, pipelineId);
         $stage.empty();
-        $.each((pipeline && pipeline.statuses) || [], function (_, status) {
-          var label = isClosed(status) ? status.name + ' · ' + t('form.closed_mark') : status.name;
-          $stage.append($('<option>').val(String(status.id)).text(label));
+        $.each(stageChoice.options(pipeline, t('form.closed_mark')), function (_, option) {
+          $stage.append($('<option>').val(option.value).text(option.label));
         });
-        if (statusId && $stage.find('option[value="' + statusId + '"]').length) {
-          $stage.val(String(statusId));
-        } else {
-          var open = firstOpenStatus(pipeline);
-          $stage.val(open ? String(open.id) : $stage.find('option').first().val());
-        }
+        $stage.val(stageChoice.preselect(pipeline, statusId));
         acceptedStage = $stage.val();
         $confirm.prop('hidden', true);
       }
 
       /** A closed stage (won/lost) makes a closed deal: the user confirms it or goes back. */
       function askClosed() {
-        var pipeline = pipelineById(meta, Number($pipeline.val()));
-        var status = $.grep((pipeline && pipeline.statuses) || [], function (s) {
-          return String(s.id) === $stage.val();
-        })[0];
-        if (!status || !isClosed(status) || $stage.val() === acceptedStage) {
+        var status = stageChoice.needsConfirm(pipelineById(meta, Number($pipeline.val())), $stage.val(), acceptedStage);
+        if (!status) {
           $confirm.prop('hidden', true);
           acceptedStage = $stage.val();
           return;
@@ -184,19 +116,18 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
       }
 
       function selectResponsible(responsible) {
-        var mode = (responsible && responsible.mode) || 'source';
-        if (mode === 'fixed') {
-          var id = String(responsible.user_id);
-          if (!$responsible.find('option[value="' + id + '"]').length) {
-            // a deactivated or unknown user: keep it visible so the rule is not changed silently
-            $responsible.append($('<option>').val(id).text(t('form.unknown_user', { id: id })));
-          }
-          $responsible.val(id);
-        } else if (mode === 'actor' && !opts.allowActor) {
-          $responsible.val('source');
-        } else {
-          $responsible.val(mode);
+        var listed = $responsible
+          .find('option')
+          .map(function () {
+            return $(this).val();
+          })
+          .get();
+        var choice = ruleValues.responsibleChoice(responsible, opts.allowActor, listed);
+        if (choice.missing) {
+          // a deactivated or unknown user: keep it visible so the rule is not changed silently
+          $responsible.append($('<option>').val(choice.missing).text(t('form.unknown_user', { id: choice.missing })));
         }
+        $responsible.val(choice.value);
       }
 
       function isAnonymous() {
@@ -212,19 +143,11 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
         if (!$name.length) {
           return;
         }
-        var template = $.trim($name.val()) || '{name}';
         var pipeline = pipelineById(meta, Number($pipeline.val()));
-        var now = new Date();
-        var values = {
-          name: lead ? lead.name : t('form.name_source'),
-          id: lead ? lead.id : '…',
-          pipeline: pipeline ? pipeline.name : '',
-          n: '', // a repeat's occurrence number: empty for a single copy, as the backend renders it
-          date: ctx.i18n.formatDate(now, base.timezone || ACCOUNT_ZONE_DEFAULT) // the backend renders {date} there
-        };
-        var text = template.replace(/\{(\w+)\}/g, function (whole, key) {
-          return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
-        });
+        // the backend renders {date} as dd.mm.yyyy in the rule's zone, whatever the user's language
+        var date = copyName.dateText(new Date(), base.timezone || ACCOUNT_ZONE_DEFAULT);
+        var values = copyName.previewValues(lead, pipeline, date, t('form.name_source'));
+        var text = copyName.render($.trim($name.val()), values);
         $form.find('[data-name-preview]').text(t('form.name_preview', { name: text }));
       }
 
@@ -248,37 +171,35 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
         $anonymise.prop('checked', !!base.anonymise);
         $form.find('[data-std]').each(function () {
           var key = $(this).attr('data-std');
-          $(this).prop('checked', key === 'name_template' ? !base.name_template : base[key] !== false);
+          $(this).prop('checked', key === 'name_template' ? ruleValues.keepsName(base) : base[key] !== false);
         });
-        $name.val(base.name_template || (base.anonymise ? anonymousName() : '{name}'));
+        $name.val(ruleValues.nameText(base, anonymousName()));
         ticks.set(base);
         clearErrors();
         updateTree();
       }
 
       function rule() {
-        var out = $.extend(true, {}, base);
         var anonymous = isAnonymous();
-        out.pipeline_id = Number($pipeline.val());
-        out.status_id = Number($stage.val());
-        var who = $responsible.val();
-        out.responsible = who === 'source' || who === 'actor' ? { mode: who } : { mode: 'fixed', user_id: Number(who) };
-        out.anonymise = anonymous;
-        out.copy_contacts = !anonymous && $contacts.prop('checked');
-        out.copy_company = !anonymous && $company.prop('checked');
-        $form.find('[data-std]').each(function () {
-          var key = $(this).attr('data-std');
-          var on = $(this).prop('checked');
-          if (key === 'name_template') {
-            out.name_template = on ? null : base.name_template || anonymousName();
-          } else {
-            out[key] = !anonymous && on;
-          }
-        });
-        if ($name.length) {
-          var template = $.trim($name.val());
-          out.name_template = !template || template === '{name}' ? null : template;
-        }
+        var out = ruleValues.compose(
+          base,
+          {
+            pipelineId: $pipeline.val(),
+            statusId: $stage.val(),
+            responsible: $responsible.val(),
+            anonymous: anonymous,
+            contacts: $contacts.prop('checked'),
+            company: $company.prop('checked'),
+            std: $form
+              .find('[data-std]')
+              .map(function () {
+                return { key: $(this).attr('data-std'), on: $(this).prop('checked') };
+              })
+              .get(),
+            name: $name.length ? $name.val() : undefined
+          },
+          anonymousName()
+        );
         return ticks.read(out, anonymous);
       }
 
@@ -301,33 +222,13 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
         $.each(errors || [], function (_, error) {
           var path = String(error.path || '');
           var message = messageOf(error);
-          var root = path.split(/[.[]/)[0];
-          var $place = $();
-          if (root === 'pipeline_id') {
-            $place = $form.find('[data-role="pipeline_id"]');
-          } else if (root === 'status_id') {
-            $place = $form.find('[data-role="status_id"]');
-          } else if (root === 'responsible') {
-            $place = $form.find('[data-role="responsible"]');
-          } else if (
-            root === 'fields' ||
-            root === 'exclude_fields' ||
-            (root === 'name_template' && !$name.length) ||
-            root === 'anonymise_extra_field_ids' ||
-            root === 'source_link_field_id'
-          ) {
-            $place = $form.find('[data-node="lead"]');
-            var index = /^fields\[(\d+)\]/.exec(path);
-            if (index && $.isArray(current.fields)) {
-              $form
-                .find('[data-field="' + current.fields[Number(index[1])] + '"]')
-                .closest('.dealcopy-check')
-                .addClass('dealcopy-check_error');
-            }
-          } else if (root === 'name_template') {
-            $place = $form.find('[data-role="name_template"]');
-          } else if (root === 'catalogs' || root === 'exclude_elements') {
-            $place = $form.find('[data-role="tree"]');
+          var place = ruleErrors.placeOf(path, $name.length > 0);
+          var $place = place.role ? $form.find(place.role === 'lead' ? '[data-node="lead"]' : '[data-role="' + place.role + '"]') : $();
+          if (place.fieldIndex !== null && $.isArray(current.fields)) {
+            $form
+              .find('[data-field="' + current.fields[place.fieldIndex] + '"]')
+              .closest('.dealcopy-check')
+              .addClass('dealcopy-check_error');
           }
           if ($place.length) {
             if ($place.closest('[data-more-body]').length) {
@@ -335,7 +236,7 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
             }
             placeError($place.first(), message);
           } else {
-            unplaced.push(path ? path + ': ' + message : message);
+            unplaced.push(message); // the path is for support: problems.js puts it under «подробнее»
           }
         });
         return unplaced;
@@ -378,10 +279,10 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
           ticks.syncProducts('check');
         }
         var template = $.trim($name.val());
-        if (on && (!template || template.indexOf('{name}') >= 0)) {
+        if (on && (!template || template.indexOf(copyName.SOURCE_NAME) >= 0)) {
           $name.val(anonymousName());
         } else if (!on && template === anonymousName()) {
-          $name.val('{name}');
+          $name.val(copyName.SOURCE_NAME);
         }
         updateTree();
         fire();
@@ -447,13 +348,11 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
       } else {
         var defaults = opts.defaults || {};
         var start = pipelineById(meta, defaults.pipeline_id) || mainPipeline(meta);
-        var status = defaults.status_id;
-        if (start && accountMeta.isClosedId(status)) {
-          // a won or lost source: its copy starts in the first open stage, never in 142/143
-          var open = firstOpenStatus(start);
-          status = open && open.id;
-        }
-        setRule({ pipeline_id: start && start.id, status_id: status });
+        setRule({
+          pipeline_id: start && start.id,
+          status_id: stageChoice.startingStatus(start, defaults.status_id),
+          name_template: copyName.DEFAULT_NAME
+        });
         base = {};
       }
 
@@ -466,6 +365,22 @@ define('dealcopy/rule_form', ['jquery', 'dealcopy/meta', 'dealcopy/form_tree'], 
         /** A closed stage chosen and not yet confirmed: the copy waits for the answer. */
         awaitingConfirm: function () {
           return !$confirm.prop('hidden');
+        },
+        /**
+         * A save pressed while the closed-stage question is open cannot tell which stage is meant:
+         * the question flashes, `$error` (optional) says nothing was saved; true when so held.
+         */
+        holdForConfirm: function ($error) {
+          if ($confirm.prop('hidden')) {
+            return false;
+          }
+          $confirm.removeClass('dealcopy-confirm_flash');
+          $confirm[0].offsetWidth; // restart the flash
+          $confirm.addClass('dealcopy-confirm_flash');
+          if ($error && $error.length) {
+            ctx.problems.showProblem($error, { detail: t('form.confirm_first'), errors: [] });
+          }
+          return true;
         },
         onChange: function (listener) {
           listeners.push(listener);

@@ -1,5 +1,5 @@
 /*
- * How schedules read to a person (issue 12): a repeat's calendar («Каждый месяц в 10:00 от
+ * How schedules read to a person: a repeat's calendar («Каждый месяц в 10:00 (Europe/Moscow) от
  * 31.01.2026, 3 раз»), an instant in the schedule's own time zone (the account's, not the
  * browser's: «10:00» means 10:00 where the account works), and a delay («за 30 дн. до даты
  * «Окончание подписки», в 10:00»). Shared by the card, the settings page and their lists.
@@ -10,22 +10,9 @@ define('dealcopy/schedule_text', ['jquery', 'dealcopy/meta'], function ($, accou
   function create(ctx) {
     var t = ctx.i18n.t;
 
-    /** An ISO instant as the user's locale writes it, in `timezone` (falls back to the browser's). */
+    /** An ISO instant as the user's locale writes it, in `timezone` (else the account's), labelled with its zone. */
     function at(iso, timezone) {
-      if (!iso) {
-        return '';
-      }
-      var date = new Date(iso);
-      if (isNaN(date.getTime())) {
-        return String(iso);
-      }
-      var options = { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' };
-      var locale = ctx.i18n.userLang() === 'en' ? 'en-GB' : 'ru-RU';
-      try {
-        return date.toLocaleString(locale, $.extend({ timeZone: timezone || undefined }, options));
-      } catch (unknownZone) {
-        return date.toLocaleString(locale, options);
-      }
+      return ctx.i18n.formatAt(iso, timezone);
     }
 
     function every(spec) {
@@ -44,9 +31,11 @@ define('dealcopy/schedule_text', ['jquery', 'dealcopy/meta'], function ($, accou
       return n === 1 ? one[unit] : many[unit];
     }
 
-    /** «Каждый месяц в 10:00 от 31.01.2026 до 31.12.2026» (or «…, 3 раз»). */
+    /** «Каждый месяц в 10:00 (Europe/Moscow) от 31.01.2026 до 31.12.2026» (or «…, 3 раз»). */
     function calendar(schedule) {
-      var parts = [every(schedule.every), t('schedules.repeat.at_time', { at: schedule.at })];
+      // HH:MM is the schedule's zone's clock: say which
+      var zone = schedule.timezone || ctx.accountZone || 'Europe/Moscow';
+      var parts = [every(schedule.every), t('schedules.repeat.at_time', { at: schedule.at + ' (' + zone + ')' })];
       parts.push(t('schedules.repeat.from', { date: ctx.i18n.formatDate(schedule.start) }));
       if (schedule.until) {
         parts.push(t('schedules.repeat.until_date', { date: ctx.i18n.formatDate(schedule.until) }));

@@ -3,7 +3,12 @@
  * scheduled and not yet made (GET /scheduled). The card lists the deal's, the settings page
  * the account's; «Отменить» (a second click confirms) deletes one (DELETE /scheduled/{id}).
  */
-define('dealcopy/scheduled', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text'], function ($, accountMeta, scheduleText) {
+define('dealcopy/scheduled', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text', 'dealcopy/lead_names'], function (
+  $,
+  accountMeta,
+  scheduleText,
+  leadNames
+) {
   'use strict';
 
   var PENDING_TEMPLATES = ['pending_rows'];
@@ -13,14 +18,19 @@ define('dealcopy/scheduled', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text
     var html = ctx.templates.html;
     var api = ctx.api.call;
     var text = scheduleText.create(ctx);
+    var names = leadNames.create(ctx);
 
     function row(meta, pending, withLead) {
       return {
         id: pending.pending_id,
-        due: t('schedules.pending.due', { at: text.at(pending.due_at, pending.timezone) }),
+        // a due time already behind us (a late fire): the copy is being made now, and the list says so
+        due: t(new Date(pending.due_at).getTime() < Date.now() ? 'schedules.pending.due_past' : 'schedules.pending.due', {
+          at: text.at(pending.due_at, pending.timezone)
+        }),
         delay: text.delay(pending.delay, meta),
         target: text.target(meta, pending.target),
         lead: withLead ? t('schedules.repeat.lead', { id: pending.lead_id }) : '',
+        lead_id: pending.lead_id,
         lead_url: withLead ? accountMeta.leadUrl(meta, pending.lead_id) : ''
       };
     }
@@ -42,6 +52,7 @@ define('dealcopy/scheduled', ['jquery', 'dealcopy/meta', 'dealcopy/schedule_text
                 })
               })
             );
+            names.fill($slot);
           })
           .fail(function (problem) {
             $slot.empty();

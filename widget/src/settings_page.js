@@ -92,8 +92,15 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta', 'de
     }
 
     function triggerLabel(trigger) {
-      var labels = { manual: t('page.trigger.manual'), dp: t('page.trigger.dp'), bulk: t('page.trigger.bulk') };
-      return labels[trigger] || trigger || '';
+      var labels = {
+        manual: t('page.trigger.manual'),
+        dp: t('page.trigger.dp'),
+        bulk: t('page.trigger.bulk'),
+        repeat: t('page.trigger.repeat'),
+        delayed: t('page.trigger.delayed')
+      };
+      // a kind this version does not know yet is still no code for a manager to read
+      return labels[trigger] || (trigger ? t('page.trigger.other') : '');
     }
 
     function ruleSummary(meta, rule) {
@@ -126,10 +133,38 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta', 'de
         );
       }
 
+      var reloads = 0;
       function reload() {
+        reloads += 1;
+        var mine = reloads;
         return ctx.api.loadMeta(true).done(function (fresh) {
-          meta = fresh;
-          drawPresets();
+          if (mine === reloads) {
+            meta = fresh; // an older answer must not undo a save made after it was asked
+            drawPresets();
+          }
+        });
+      }
+
+      /**
+       * The preset as just saved, in the list at once: a rename or an edit pressed before the
+       * reload answers (amoCRM slow) starts from what was saved, never from the rule before it.
+       */
+      function remember(saved) {
+        var others = $.grep(meta.presets || [], function (p) {
+          return p.preset_id !== saved.preset_id;
+        });
+        var at = $.map(meta.presets || [], function (p, i) {
+          return p.preset_id === saved.preset_id ? i : null;
+        })[0];
+        others.splice(at === undefined ? others.length : at, 0, saved);
+        meta = $.extend({}, meta, { presets: others });
+        drawPresets();
+      }
+
+      function savePreset(id, name, rule) {
+        return api('PUT', '/widget/presets/' + encodeURIComponent(id), { name: name, rule: rule }).done(function (answer) {
+          remember($.extend({ preset_id: id, name: name, rule: rule }, answer || {}));
+          reload();
         });
       }
 
@@ -154,6 +189,10 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta', 'de
         $editor.find('[data-action="preset-cancel"]').on('click', closeEditor);
         $save.on('click', function () {
           var name = $.trim($name.val());
+          var rule = form.rule(); // what is on screen at the press, whatever still loads
+          if (form.holdForConfirm($editorError)) {
+            return;
+          }
           if (!name) {
             problems.showProblem($editorError, { detail: t('page.preset_name_required'), errors: [] });
             $name.trigger('focus');
@@ -162,11 +201,8 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta', 'de
           var id = preset ? preset.preset_id : ids.presetId();
           problems.hideProblem($editorError);
           panel.setBusy($save, true, t('page.saving'));
-          api('PUT', '/widget/presets/' + encodeURIComponent(id), { name: name, rule: form.rule() })
-            .done(function () {
-              closeEditor();
-              reload();
-            })
+          savePreset(id, name, rule)
+            .done(closeEditor)
             .fail(function (problem) {
               problems.showProblem($editorError, problem, form);
             })
@@ -215,9 +251,7 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta', 'de
         }
         problems.hideProblem($error);
         panel.setBusy($(this), true, t('page.saving'));
-        api('PUT', '/widget/presets/' + encodeURIComponent(preset.preset_id), { name: name, rule: preset.rule })
-          .done(reload)
-          .fail(function (problem) {
+        savePreset(preset.preset_id, name, preset.rule).fail(function (problem) {
             problems.showProblem($error, problem);
             drawPresets();
           });

@@ -158,7 +158,13 @@ class CopyEngine:
             created,
             "notes",
             NOTES_PATH,
-            lambda c: copy_notes(c.plan.source_id, c.lead_id, self.domain, self.lang_of(c.plan.actor_user_id)),
+            lambda c: copy_notes(
+                c.plan.source_id,
+                c.lead_id,
+                self.domain,
+                self.lang_of(c.plan.actor_user_id),
+                names=(c.plan.source_name, c.plan.payload.get("name")),
+            ),
         )
 
     def write_failure_notes(self, notes: Sequence[tuple[K, list[dict[str, Any]]]]) -> set[K]:

@@ -8,11 +8,12 @@ code may say it more precisely for people (`may-not-view-lead`), with the same `
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from dealcopy.errors import DomainError
-from dealcopy.messages import Localized, text
+from dealcopy.messages import CATALOG, Localized, text
 
 
 class CopyError(DomainError):
@@ -89,12 +90,25 @@ class RuleProblem:
         return f"RuleProblem({self.path!r}, {self.code!r}, stale={self.stale})"
 
 
+# Problems whose words already say what they are about (the copy's name): listed without a label.
+_NAMES_ITS_SUBJECT = frozenset(
+    {"template-syntax", "template-unknown-placeholder", "rule-empty-name-template", "rule-anonymised-name"}
+)
+
+
+def _listed(problem: RuleProblem, lang: str) -> str:
+    """One problem in a manager's words: `Этап: …` for a known setting; a path is for support only
+    (it stays in `errors[]`, which the widget folds under «подробнее»)."""
+    message = problem.message_en if lang == "en" else problem.message_ru
+    top = re.split(r"[.\[]", (problem.path or "").removeprefix("rule."), maxsplit=1)[0]
+    if not top or problem.code in _NAMES_ITS_SUBJECT or f"rule-path-{top}" not in CATALOG:
+        return message
+    return f"{text(f'rule-path-{top}', lang)}: {message}"
+
+
 def listing(problems: list[RuleProblem]) -> Localized:
-    """`path: message; …` in both languages (the words of an invalid rule or request)."""
-    return Localized(
-        "; ".join(f"{p.path}: {p.message_ru}" if p.path else p.message_ru for p in problems),
-        "; ".join(f"{p.path}: {p.message_en}" if p.path else p.message_en for p in problems),
-    )
+    """`Setting: message; …` in both languages (the words of an invalid rule or request)."""
+    return Localized(*("; ".join(_listed(p, lang) for p in problems) for lang in ("ru", "en")))
 
 
 class RuleInvalid(CopyError):

@@ -1,8 +1,9 @@
 """Lead URLs and the two service notes that tie a copy to its source.
 
 A lead cannot be linked to another lead in amoCRM, so the link is a note on each side
-(and optionally a url field on the copy). The notes say nothing but the other lead's
-number and URL, which keeps them safe for anonymised copies too.
+(and optionally a url field on the copy). The notes name the other lead (a person reads
+names, not numbers) with its number and URL; an anonymised copy's plan has no source name,
+so its note says only the source's number.
 """
 
 from __future__ import annotations
@@ -32,8 +33,12 @@ def language_of(domain: str) -> str:
     return "en" if domain.rstrip("/").endswith("kommo.com") else "ru"
 
 
-def _note(entity_id: int, code: str, other_id: int, domain: str, lang: str) -> dict[str, Any]:
-    words = text(code, lang, id=other_id, url=lead_url(domain, other_id))
+def _note(entity_id: int, code: str, other_id: int, other_name: str | None, domain: str, lang: str) -> dict[str, Any]:
+    url = lead_url(domain, other_id)
+    name = (other_name or "").strip()
+    words = (
+        text(f"{code}-named", lang, name=name, id=other_id, url=url) if name else text(code, lang, id=other_id, url=url)
+    )
     return {
         "entity_id": entity_id,
         "note_type": NOTE_TYPE,
@@ -41,9 +46,13 @@ def _note(entity_id: int, code: str, other_id: int, domain: str, lang: str) -> d
     }
 
 
-def copy_notes(source_id: int, copy_id: int, domain: str, lang: str) -> list[dict[str, Any]]:
-    """The note on the source («Копия сделки: #M») and the one on the copy («Создана из сделки #N»)."""
+def copy_notes(
+    source_id: int, copy_id: int, domain: str, lang: str, names: tuple[str | None, str | None] = (None, None)
+) -> list[dict[str, Any]]:
+    """The note on the source («Копия сделки: «Имя копии» (#M)») and the one on the copy («Создана из
+    сделки «Имя» (#N)»); `names` = (the source's, the copy's), each by number alone when unknown."""
+    source_name, copy_name = names
     return [
-        _note(source_id, _ON_SOURCE, copy_id, domain, lang),
-        _note(copy_id, _ON_COPY, source_id, domain, lang),
+        _note(source_id, _ON_SOURCE, copy_id, copy_name, domain, lang),
+        _note(copy_id, _ON_COPY, source_id, source_name, domain, lang),
     ]

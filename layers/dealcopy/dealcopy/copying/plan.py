@@ -57,6 +57,7 @@ class CopyPlan(BaseModel):
     source_id: int
     actor_user_id: int
     payload: dict[str, Any]  # one item of POST /api/v4/leads
+    source_name: str | None = None  # for the notes; None for an anonymised copy (its note must not carry it)
     catalog_links: list[CatalogLink] = []
     copied: CopiedSummary
     skipped: list[Skip] = []
@@ -260,7 +261,7 @@ def _plan_catalogs(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: 
                     catalog_id=element.catalog_id,
                 )
             )
-        elif (rule.catalogs != "all" and catalog.id not in rule.catalogs) or element.id in rule.exclude_elements:
+        elif not rule.carries_catalog(catalog.id) or element.id in rule.exclude_elements:
             draft.skipped.append(_not_selected("catalog_element", element.id, catalog.name))
         elif not anonymise.keeps_catalog(rule, catalog):
             reason = anonymise.catalog_drop_reason(catalog)
@@ -323,6 +324,7 @@ def build_plan(
         source_id=source.id,
         actor_user_id=actor_user_id,
         payload=payload,
+        source_name=None if rule.anonymise else (source.name or None),
         catalog_links=draft.links,
         copied=CopiedSummary(fields=draft.copied_fields, **draft.summary),
         skipped=draft.skipped,

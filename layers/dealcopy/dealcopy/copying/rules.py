@@ -61,6 +61,8 @@ class CopyRule(BaseModel):
     exclude_fields: list[int] = Field(default_factory=list)
     exclude_elements: list[int] = Field(default_factory=list)  # linked catalog elements left out (card)
     catalogs: Selection = "all"  # catalog ids whose linked elements are carried
+    # Unticked lists of an "all" rule: lists added to the account later are still carried.
+    exclude_catalogs: list[int] = Field(default_factory=list)
     anonymise: bool = False
     anonymise_extra_field_ids: list[int] = Field(default_factory=list)
     source_link_field_id: int | None = None  # a url field of the copy that gets the source's link
@@ -106,6 +108,12 @@ class CopyRule(BaseModel):
         return self
 
     # --- validation against the account -------------------------------------------------------
+
+    def carries_catalog(self, catalog_id: int) -> bool:
+        """Whether the linked elements of this catalog are carried (before anonymisation)."""
+        if self.catalogs == "all":
+            return catalog_id not in self.exclude_catalogs
+        return catalog_id in self.catalogs
 
     def check(self, metadata: AccountMetadata) -> list[RuleProblem]:
         """Every reference the account does not know; `stale` ones (deleted fields/catalogs) can be skipped."""
@@ -223,4 +231,6 @@ def canonical_rule(rule: CopyRule) -> str:
     data = rule.model_dump(mode="json")
     if data.get("delay") is None:
         data.pop("delay", None)  # rules without a delay keep the canonical text (and hash) they had
+    if not data.get("exclude_catalogs"):
+        data.pop("exclude_catalogs", None)  # likewise rules that leave no list out
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)

@@ -27,11 +27,12 @@ def job_note(record: JobRecord, error: JobError, lang: str, *, stopped: bool = F
         parts.append(text("note-attempts", lang, attempts=record.attempts))
         if record.state.value == "creating" and record.attempt_at is not None:
             parts.append(text("note-uncertain", lang))
-    parts.append(text("note-code", lang, error_code=error.code))
+    # the code on a line of its own, labelled for support, after the words a manager acts on
+    words = " ".join(parts) + "\n" + text("note-code", lang, error_code=error.code)
     return {
         "entity_id": record.lead_id,
         "note_type": NOTE_TYPE,
-        "params": {"service": SERVICE_NAME.get(lang, SERVICE_NAME["ru"]), "text": " ".join(parts)},
+        "params": {"service": SERVICE_NAME.get(lang, SERVICE_NAME["ru"]), "text": words},
     }
 
 

@@ -69,16 +69,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{whose} #{user_id} is not in the account",
     ),
     "responsible-deactivated": (
-        "{whose} «{user}» деактивирован: выберите ответственного в настройках",
-        "{whose} '{user}' is deactivated: choose a responsible user in the rule",
+        "{whose} «{user}» деактивирован, поэтому копия не создана: выберите в поле «Ответственный» "
+        "активного пользователя и повторите",
+        "{whose} '{user}' is deactivated, so no copy was made: choose an active user in the Responsible field "
+        "and try again",
     ),
     # A rule's problems (RuleProblem codes, copying/rules.py and whoever checks a rule or request).
     "rule-choose-user": ("укажите пользователя", "choose a user"),
-    "rule-empty-name-template": ("шаблон названия пуст", "the name template is empty"),
+    "rule-empty-name-template": (
+        "Название копии пустое: впишите его или оставьте {{name}} (название исходной сделки).",
+        "The copy's name is empty: type one or keep {{name}} (the source deal's name).",
+    ),
     "unknown-time-zone": ("неизвестный часовой пояс {zone}", "unknown time zone {zone}"),
     "rule-anonymised-name": (
-        "в обезличенной копии нельзя использовать {{name}}: название может раскрыть клиента",
-        "an anonymised copy cannot use {{name}}: the source's name may identify the client",
+        "В названии обезличенной копии нельзя использовать {{name}}: название может раскрыть клиента. "
+        "Уберите {{name}} из названия копии.",
+        "An anonymised copy's name cannot use {{name}}: the source's name may identify the client. "
+        "Remove {{name}} from the copy's name.",
     ),
     "rule-pipeline-not-found": ("воронка #{pipeline_id} не найдена", "pipeline #{pipeline_id} not found"),
     "rule-stage-not-in-pipeline": (
@@ -114,11 +121,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule-object-expected": ("ожидается объект", "an object is expected"),
     "rule-unexpected-value": ("недопустимое значение", "unexpected value"),
     # Name templates (copying/naming.py TemplateError).
-    "template-syntax": ("ошибка в шаблоне: {error}", "template syntax error: {error}"),
-    "template-unknown-placeholder": (
-        "неизвестная подстановка {shown}; допустимы {allowed}",
-        "unknown placeholder {shown}; allowed: {allowed}",
+    # Each names its subject (the copy's name), so a listing shows it without a path.
+    "template-syntax": (
+        "В названии копии непарная фигурная скобка. Подстановки пишутся так: {{name}}; "
+        "чтобы оставить саму скобку, напишите её дважды.",
+        "The copy's name has an unmatched curly brace. Placeholders are written like {{name}}; "
+        "to keep a brace itself, type it twice.",
     ),
+    "template-unknown-placeholder": (
+        "В названии копии есть неизвестная подстановка {shown}. Доступны: {allowed}. Исправьте название копии.",
+        "The copy's name has an unknown placeholder {shown}. Available: {allowed}. Correct the copy's name.",
+    ),
+    # What a rule error's path means, in a listing of them (copying/errors.py `listing`).
+    "rule-path-name_template": ("Название копии", "Copy name"),
+    "rule-path-pipeline_id": ("Воронка", "Pipeline"),
+    "rule-path-status_id": ("Этап", "Stage"),
+    "rule-path-responsible": ("Ответственный", "Responsible user"),
+    "rule-path-fields": ("Поля", "Fields"),
+    "rule-path-exclude_fields": ("Поля", "Fields"),
+    "rule-path-catalogs": ("Списки", "Lists"),
+    "rule-path-exclude_catalogs": ("Списки", "Lists"),
+    "rule-path-add_tags": ("Теги", "Tags"),
+    "rule-path-timezone": ("Часовой пояс", "Time zone"),
+    "rule-path-source_link_field_id": ("Поле ссылки на исходную сделку", "Source link field"),
     "anonymised-default-name": ("Копия сделки #{{id}}", "Copy of lead #{{id}}"),  # a name template itself
     # Why something was not copied (Skip.reason, copying/plan.py and engine.py).
     "skip-not-selected": ("не выбрано в настройках копирования", "not selected in the copy rule"),
@@ -144,6 +169,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "note-service-name": ("Копия сделки", "Deal copy"),
     "note-on-source": ("Копия сделки: #{id} — {url}", "Copy of this lead: #{id} — {url}"),
     "note-on-copy": ("Создана из сделки #{id} — {url}", "Created from lead #{id} — {url}"),
+    # ... and by name where it is known (an anonymised copy never names its source)
+    "note-on-source-named": ("Копия сделки: «{name}» (#{id}) — {url}", "Copy of this lead: “{name}” (#{id}) — {url}"),
+    "note-on-copy-named": (
+        "Создана из сделки «{name}» (#{id}) — {url}",
+        "Created from lead “{name}” (#{id}) — {url}",
+    ),
     # Standard lead fields in the widget's tree (settings_view.py).
     "standard-field-name": ("Название", "Name"),
     "standard-field-price": ("Бюджет", "Budget"),

@@ -64,11 +64,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "amoCRM не подтвердил создание копии; она могла быть создана — проверьте целевой этап, прежде чем повторять.",
         "amoCRM did not confirm the copy; it may exist — check the target stage before retrying.",
     ),
-    "note-code": ("Код: {error_code}", "Code: {error_code}"),
+    # last, after the words a manager acts on: the code is for support
+    "note-code": ("Подробнее для поддержки: {error_code}", "Details for support: {error_code}"),
     # --- refused requests (DomainError); `in-progress` and `admin-only` are the edge's ---
     "key-reused": (
         "Ключ повтора уже использован для другого запроса.",
         "The idempotency key was already used for a different request.",
+    ),
+    "already-copied": (
+        "Эти сделки уже скопированы по этому правилу: {already} из {total}. Если нужны ещё копии, подтвердите повтор.",
+        "These deals were already copied with this rule: {already} of {total}. Confirm to make more copies.",
     ),
     "batch-not-found": ("Пакет копирования {batch_id} не найден.", "Bulk copy {batch_id} not found."),
     # --- DP hooks (`bad-json` and `reinstall-required` are the edge's: the same words everywhere) ---

@@ -30,6 +30,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "repeat-not-found": ("Повтор не найден", "The repeat was not found"),
     "scheduled-copy-not-found": ("Отложенная копия не найдена", "The scheduled copy was not found"),
+    "scheduled-copy-firing": (
+        "Отменить уже нельзя: время пришло, и копия сейчас создаётся. Если она не нужна, удалите её в amoCRM.",
+        "Too late to cancel: the time has come and the copy is being made. Delete it in amoCRM if it is not needed.",
+    ),
     "repeat-source-deleted": (
         "Повтор остановлен: исходная сделка удалена",
         "The repeat stopped: the source deal was deleted",
@@ -57,5 +61,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "delayed-source-deleted": (
         "Отложенная копия отменена: сделка удалена",
         "The delayed copy was cancelled: the deal was deleted",
+    ),
+    "delayed-past-due": (
+        "Отложенная копия должна была появиться {at}, но эта дата уже прошла, поэтому копия создана сразу",
+        "The delayed copy was due {at}, which has already passed, so it was made right away",
     ),
 }

@@ -31,6 +31,12 @@ class ScheduledCopyNotFound(DomainError):
     code = "scheduled-copy-not-found"
 
 
+class ScheduledCopyFiring(DomainError):
+    """A cancel came after the copy's due time claimed it: the copy is being made, not cancelled."""
+
+    code = "scheduled-copy-firing"
+
+
 class IdempotencyKeyReused(DomainError):
     """The same idempotency key came with another request body."""
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dealcopy.records.schedule import PendingCopy
-from dealcopy.records.schedule_errors import ScheduledCopyNotFound
+from dealcopy.records.schedule_errors import ScheduledCopyFiring, ScheduledCopyNotFound
 from dealcopy.records.schedule_ids import schedule_name
 from dealcopy.records.scheduled_fire import ScheduledFire, Skipped, fire_input
 from dealcopy.schedules.ports import Scheduler, ScheduleStore
@@ -63,10 +63,14 @@ class DelayedCopies:
         pending = self._store.get_pending(account_id, pid)
         if pending is None:
             raise ScheduledCopyNotFound(pending_id=pid)
+        # The record first, conditionally: a fire that claimed it is making the copy (never both).
+        if not self._store.delete_unclaimed_pending(account_id, pid):
+            if self._store.get_pending(account_id, pid) is None:
+                raise ScheduledCopyNotFound(pending_id=pid)
+            raise ScheduledCopyFiring(pending_id=pid)
         # By name (no ListSchedules right): a schedule left from an earlier due time fires as `gone`.
         self._scheduler.delete(schedule_name(pid, pending.due_at))
-        self._store.mark_cancelled(pending)
-        self._store.delete_pending(account_id, pid)
+        self._store.mark_cancelled(pending)  # a catch-up must not plan it again
 
     def cancel_all(self, account_id: int) -> int:
         """Cancel every pending copy of the account (an uninstall): schedules and records deleted."""
@@ -106,9 +110,12 @@ class DelayedCopies:
                 return self._cancel(pending, "delayed-field-empty")
             if due != minute(pending.due_at) and due > now:
                 moved = pending.model_copy(update={"due_at": due})
-                self._store.put_pending(moved)
+                if not self._store.replace_pending(moved):
+                    return Skipped("gone")  # cancelled since it was read: it stays cancelled
                 self._arm(moved)
                 return Rescheduled(due)
+        if not self._store.claim_pending(pending.account_id, pending.pending_id):
+            return Skipped("gone")  # cancelled since it was read: no copy
         return CopyNow(pending)
 
     def postpone(self, fire: ScheduledFire, now: datetime) -> datetime | None:

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from dealcopy.amo.errors import AmoTokenError, AmoUnavailable
 from dealcopy.copying.errors import SourceNotFound
-from dealcopy.copying.naming import DEFAULT_TIMEZONE
+from dealcopy.copying.naming import DEFAULT_TIMEZONE, zone
 from dealcopy.copying.notes import NOTE_TYPE, SERVICE_NAME
 from dealcopy.copying.rule_resolution import resolve_rule
 from dealcopy.copying.rules import rule_hash
@@ -37,7 +37,7 @@ from dealcopy.records.schedule_ids import pending_id
 from dealcopy.records.scheduled_fire import ScheduledFire
 from dealcopy.schedules.delayed import Cancelled, CopyNow, DelayedCopies
 from dealcopy.schedules.repeats import DISCONNECTED, UNINSTALLED, OccurrenceCopy, Repeats
-from dealcopy.schedules.timemath import due_time
+from dealcopy.schedules.timemath import due_time, minute
 
 if TYPE_CHECKING:
     from dealcopy.accounts import Account
@@ -192,7 +192,12 @@ class ScheduleFires:
             due_at=due,
             timezone=timezone,
         )
-        return self._delayed.plan(pending, self._clock())
+        now = self._clock()
+        planned = self._delayed.plan(pending, now)
+        if not planned and delay.field is not None and due < minute(now):
+            # the deal's date minus the offset is behind us: the copy is made now, and the deal says why
+            _note(engine, ref.lead_id, "delayed-past-due", at=_zoned(due, timezone))
+        return planned
 
 
 def _dp_message(pending: PendingCopy) -> JobMessage:
@@ -217,12 +222,18 @@ def _lead_view(engine: CopyEngine, lead_id: int) -> Mapping[str, Any] | None:
     return {"id": source.id, "status_id": source.status_id, "custom_fields_values": source.custom_fields_values}
 
 
-def _note(engine: CopyEngine, lead_id: int, code: str) -> None:
-    """A service note on the source saying why no delayed copy came (best effort: the decision stands)."""
+def _zoned(moment: datetime, timezone: str) -> str:
+    """`dd.mm.yyyy HH:MM (zone)`: a time in a note is labelled with the zone it is in."""
+    return f"{moment.astimezone(zone(timezone)):%d.%m.%Y %H:%M} ({timezone})"
+
+
+def _note(engine: CopyEngine, lead_id: int, code: str, **data: Any) -> None:
+    """A service note on the source saying what became of its delayed copy (best effort: the decision stands)."""
+    words = text(code, engine.lang, **data)
     note = {
         "entity_id": lead_id,
         "note_type": NOTE_TYPE,
-        "params": {"service": SERVICE_NAME.get(engine.lang, SERVICE_NAME["ru"]), "text": text(code, engine.lang)},
+        "params": {"service": SERVICE_NAME.get(engine.lang, SERVICE_NAME["ru"]), "text": words},
     }
     try:
         engine.write_failure_notes([(0, [note])])

@@ -70,3 +70,11 @@ class ScheduleStore(Protocol):
     def mark_cancelled(self, pending: PendingCopy) -> None: ...
 
     def was_cancelled(self, account_id: int, pending_id: str) -> bool: ...
+    def replace_pending(self, pending: PendingCopy) -> bool:
+        """Store a re-planned copy only if it is still there and not being made."""
+
+    def claim_pending(self, account_id: int, pending_id: str) -> bool:
+        """Mark the copy as being made (again, on a later delivery); False when it was cancelled."""
+
+    def delete_unclaimed_pending(self, account_id: int, pending_id: str) -> bool:
+        """Delete the copy unless it is being made; False when it is gone or being made."""

@@ -6,6 +6,8 @@ import json
 import time
 from typing import Any
 
+from boto3.dynamodb.conditions import Key
+
 from dealcopy.storage.dynamo import Item, Table
 from dealcopy.storage.jobs import DAY, job_pk
 
@@ -36,3 +38,8 @@ class BatchRepository:
         """A consistent read: the key check right after a concurrent `create` must see its batch."""
         item = self._table.raw.get_item(Key=_key(account_id, batch_id), ConsistentRead=True).get("Item")
         return json.loads(item["data"]) if item else None
+
+    def of_account(self, account_id: int) -> list[dict[str, Any]]:
+        """Every batch of the account still kept (BATCH_TTL): what a repeated mass action compares with."""
+        items = self._table.query(Key("pk").eq(job_pk(account_id)) & Key("sk").begins_with("batch#"))
+        return [json.loads(item["data"]) for item in items if "data" in item]

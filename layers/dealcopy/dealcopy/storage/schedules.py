@@ -78,16 +78,18 @@ class ScheduleRepository:
     # --- pending delayed copies -------------------------------------------------------------
 
     def put_pending(self, pending: PendingCopy) -> None:
-        self._table.put_item(
-            Item={
-                "pk": _pk(pending.account_id),
-                "sk": f"pending#{pending.pending_id}",
-                "lead_id": pending.lead_id,
-                "due_at": int(pending.due_at.timestamp()),
-                "data": pending.model_dump_json(),
-                "expires_at": int(pending.due_at.timestamp()) + PENDING_GRACE,
-            }
-        )
+        self._table.put_item(Item=self._pending_item(pending))
+
+    @staticmethod
+    def _pending_item(pending: PendingCopy) -> dict[str, Any]:
+        return {
+            "pk": _pk(pending.account_id),
+            "sk": f"pending#{pending.pending_id}",
+            "lead_id": pending.lead_id,
+            "due_at": int(pending.due_at.timestamp()),
+            "data": pending.model_dump_json(),
+            "expires_at": int(pending.due_at.timestamp()) + PENDING_GRACE,
+        }
 
     def get_pending(self, account_id: int, pending_id: str) -> PendingCopy | None:
         item = self._table.get_item(Key={"pk": _pk(account_id), "sk": f"pending#{pending_id}"}).get("Item")
@@ -109,6 +111,35 @@ class ScheduleRepository:
 
     def was_cancelled(self, account_id: int, pending_id: str) -> bool:
         return "Item" in self._table.get_item(Key={"pk": _pk(account_id), "sk": f"cancelled#{pending_id}"})
+
+    # A person's cancel (an HTTP request) and the copy's fire (the worker) are not serialised:
+    # the fire claims the pending copy (`firing`), a cancel deletes only an unclaimed one, and a
+    # re-plan replaces only one still there, so a cancelled copy never comes back.
+
+    def replace_pending(self, pending: PendingCopy) -> bool:
+        """Store a re-planned copy; False when it was cancelled (or claimed) meanwhile."""
+        item = self._pending_item(pending)
+        return applied(
+            self._table.put_item, Item=item, ConditionExpression="attribute_exists(pk) AND attribute_not_exists(firing)"
+        )
+
+    def claim_pending(self, account_id: int, pending_id: str) -> bool:
+        """Mark the copy as being made; False when it was cancelled. A later delivery claims it again."""
+        return applied(
+            self._table.update_item,
+            Key={"pk": _pk(account_id), "sk": f"pending#{pending_id}"},
+            UpdateExpression="SET firing = :yes",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":yes": True},
+        )
+
+    def delete_unclaimed_pending(self, account_id: int, pending_id: str) -> bool:
+        """Cancel: delete the copy unless its fire claimed it; False when gone or being made."""
+        return applied(
+            self._table.delete_item,
+            Key={"pk": _pk(account_id), "sk": f"pending#{pending_id}"},
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(firing)",
+        )
 
     # --- helpers ----------------------------------------------------------------------------
 

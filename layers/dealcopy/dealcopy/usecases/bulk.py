@@ -10,7 +10,8 @@ from dealcopy.copying.notes import lead_url
 from dealcopy.copying.rules import canonical_rule
 from dealcopy.fingerprints import body_fingerprint
 from dealcopy.jobs import bulk
-from dealcopy.usecases.errors import BatchNotFound, KeyReused
+from dealcopy.usecases.bulk_again import already_copied
+from dealcopy.usecases.errors import AlreadyCopied, BatchNotFound, KeyReused
 
 if TYPE_CHECKING:
     from dealcopy.accounts import Account
@@ -30,19 +31,28 @@ def start_bulk(
     rules: RuleBook,
     batches: BatchRepository,
     queue: JobQueue,
+    jobs: JobRepository | None = None,
 ) -> dict[str, Any]:
-    """Record the batch (once per key) and queue its jobs; returns `{batch_id, total}`."""
+    """Record the batch (once per key) and queue its jobs; returns `{batch_id, total}`.
+
+    With `jobs`, a new batch for deals an earlier one with the same rule copied is refused
+    (`AlreadyCopied`) unless `request.confirm_again`; a retry of the same key never is.
+    """
     rule = rules.runnable(request)
     lead_ids = list(dict.fromkeys(request.lead_ids))
     batch_id = bulk.batch_id_of(account.account_id, request.idempotency_key)
     meta = {
         "batch_id": batch_id,
         "lead_ids": lead_ids,
-        "fingerprint": body_fingerprint(request.model_dump(mode="json", exclude={"idempotency_key"})),
+        "fingerprint": body_fingerprint(request.model_dump(mode="json", exclude={"idempotency_key", "confirm_again"})),
         "rule": canonical_rule(rule),
         "user_id": caller.user_id,
         "created_at": int(time.time()),
     }
+    if jobs is not None and not request.confirm_again and batches.get(account.account_id, batch_id) is None:
+        made = already_copied(account.account_id, lead_ids, meta["rule"], batches=batches, jobs=jobs)
+        if made:
+            raise AlreadyCopied(already=len(made), total=len(lead_ids))
     stored = batches.create(account.account_id, batch_id, meta)
     if stored["fingerprint"] != meta["fingerprint"]:
         raise KeyReused()

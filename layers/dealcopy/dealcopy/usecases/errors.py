@@ -1,6 +1,6 @@
 """Refusals of a request that are no fault of amoCRM or of the copy itself (code + data, no HTTP status).
 
-Statuses the edge gives them (`web/errors.py`): `KeyReused` 409, `BatchNotFound` 404,
+Statuses the edge gives them (`web/errors.py`): `KeyReused` and `AlreadyCopied` 409, `BatchNotFound` 404,
 `CopyPending` 202 and `CopyUnfinished` 503 (both with Retry-After: the same key finishes the copy).
 """
 
@@ -15,6 +15,15 @@ class KeyReused(DomainError):
     """The idempotency key was used for a different request body."""
 
     code = "key-reused"
+
+
+class AlreadyCopied(DomainError):
+    """The mass action was pressed again for deals an earlier batch with the same rule copied.
+
+    Data: `already` (how many of them), `total` (how many were chosen); `confirm_again` makes more.
+    """
+
+    code = "already-copied"
 
 
 class BatchNotFound(DomainError):

@@ -50,6 +50,8 @@ class BulkRequest(RuleChoice):
     """The lead list's mass action: one rule for up to 250 leads."""
 
     lead_ids: list[AmoId] = Field(min_length=1, max_length=MAX_LEADS)
+    confirm_again: bool = False
+    """The person saw «already copied N of M» and asked for more copies anyway."""
 
 
 class SignRequest(RuleSource):

@@ -68,6 +68,7 @@ RULES: dict[str, Rule] = {
     "dealcopy.amo.errors.AmoError": Rule(502),
     # requests of the use cases, DP hooks, copy jobs and schedules
     "dealcopy.usecases.errors.KeyReused": Rule(409),
+    "dealcopy.usecases.errors.AlreadyCopied": Rule(409),
     "dealcopy.usecases.errors.BatchNotFound": Rule(404),
     "dealcopy.usecases.presets.PresetForbidden": Rule(403),
     "dealcopy.usecases.errors.CopyPending": Rule(202, retry_after=True),
@@ -83,6 +84,7 @@ RULES: dict[str, Rule] = {
     "dealcopy.records.schedule_errors.ScheduleInvalid": Rule(400),
     "dealcopy.records.schedule_errors.RepeatNotFound": Rule(404),
     "dealcopy.records.schedule_errors.ScheduledCopyNotFound": Rule(404),
+    "dealcopy.records.schedule_errors.ScheduledCopyFiring": Rule(409),
     "dealcopy.records.schedule_errors.IdempotencyKeyReused": Rule(409),
     # the framework
     "aws_lambda_powertools.event_handler.exceptions.NotFoundError": Rule(404, "not-found"),
