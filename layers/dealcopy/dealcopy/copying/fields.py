@@ -148,37 +148,41 @@ class FieldType:
     `write`: the converter of one stored value into one write value; `multiple`: the field keeps
     several values; `sensitivity`: why an anonymised copy must drop it (`personal`, `financial`,
     `trace`; the widget shows it); `anonymised`: the reason code an anonymised copy reports
-    (`copying.classify`; names, codes and values may add reasons for other types).
+    (`copying.classify`; names, codes and values may add reasons for other types); `rule_value`:
+    what a field rule's `set` takes for the type (`copying.field_rules`: text, number, bool, date,
+    enum, enums; text types also take a `template`, enum types a `map`); None: only `clear`.
     """
 
     write: Converter
     multiple: bool = False
     sensitivity: str | None = None
     anonymised: str | None = None
+    rule_value: str | None = None
 
 
 PERSONAL, FINANCIAL, TRACE = "personal", "financial", "trace"
+TEXT, NUMBER, BOOL, DATE, ENUM, ENUMS = "text", "number", "bool", "date", "enum", "enums"
 
 FIELD_TYPES: dict[str, FieldType] = {
-    "text": FieldType(_text),
-    "textarea": FieldType(_text),
-    "url": FieldType(_text),
-    "streetaddress": FieldType(_text, sensitivity=PERSONAL, anonymised="anonymised-location"),
+    "text": FieldType(_text, rule_value=TEXT),
+    "textarea": FieldType(_text, rule_value=TEXT),
+    "url": FieldType(_text, rule_value=TEXT),
+    "streetaddress": FieldType(_text, sensitivity=PERSONAL, anonymised="anonymised-location", rule_value=TEXT),
     "org_legal_name": FieldType(_text, sensitivity=PERSONAL, anonymised="anonymised-requisites"),
     # UTM and other tracking data are written like text (Kommo field reference, C); an anonymised
     # copy drops them, every other copy carries them.
     "tracking_data": FieldType(_text, sensitivity=TRACE, anonymised="anonymised-tracking"),
-    "numeric": FieldType(_number),
-    "price": FieldType(_number, sensitivity=FINANCIAL, anonymised="anonymised-money"),
-    "monetary": FieldType(_number, sensitivity=FINANCIAL, anonymised="anonymised-money"),
-    "checkbox": FieldType(_checkbox),
-    "date": FieldType(_timestamp),
-    "date_time": FieldType(_timestamp),
-    "birthday": FieldType(_timestamp, sensitivity=PERSONAL, anonymised="anonymised-personal"),
-    "select": FieldType(_enum),
-    "radiobutton": FieldType(_enum),
-    "category": FieldType(_enum),
-    "multiselect": FieldType(_enum, multiple=True),
+    "numeric": FieldType(_number, rule_value=NUMBER),
+    "price": FieldType(_number, sensitivity=FINANCIAL, anonymised="anonymised-money", rule_value=NUMBER),
+    "monetary": FieldType(_number, sensitivity=FINANCIAL, anonymised="anonymised-money", rule_value=NUMBER),
+    "checkbox": FieldType(_checkbox, rule_value=BOOL),
+    "date": FieldType(_timestamp, rule_value=DATE),
+    "date_time": FieldType(_timestamp, rule_value=DATE),
+    "birthday": FieldType(_timestamp, sensitivity=PERSONAL, anonymised="anonymised-personal", rule_value=DATE),
+    "select": FieldType(_enum, rule_value=ENUM),
+    "radiobutton": FieldType(_enum, rule_value=ENUM),
+    "category": FieldType(_enum, rule_value=ENUM),
+    "multiselect": FieldType(_enum, multiple=True, rule_value=ENUMS),
     # amoCRM's phone / e-mail type (its enums are WORK/MOB/... or WORK/PRIV/...).
     "multitext": FieldType(_coded, multiple=True, sensitivity=PERSONAL, anonymised="anonymised-personal"),
     "smart_address": FieldType(_coded, multiple=True, sensitivity=PERSONAL, anonymised="anonymised-location"),

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from dealcopy.copying.digest import rule_hash  # noqa: F401 (re-exported beside `canonical_rule`)
 from dealcopy.copying.errors import RuleInvalid, RuleProblem
+from dealcopy.copying.field_rules import FieldRule, check_field_rules, first_duplicate
 from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.naming import DEFAULT_TIMEZONE, TemplateError, placeholders, zone
 from dealcopy.messages import VALIDATION_CODES
@@ -69,6 +70,8 @@ class CopyRule(BaseModel):
     # A delayed DP copy (`dealcopy.records.copy_delay.Delay`): opaque here, checked where a rule is
     # saved (`usecases.rules.RuleBook.strict`); the copy engine itself never reads it.
     delay: dict[str, Any] | None = None
+    # Fields the copy sets, clears, renders from a template or maps (`copying.field_rules`).
+    field_rules: list[FieldRule] = Field(default_factory=list)
 
     @field_validator("name_template")
     @classmethod
@@ -103,6 +106,13 @@ class CopyRule(BaseModel):
             raise _rule_error("rule-anonymised-name", "name_template")
         return self
 
+    @model_validator(mode="after")
+    def _one_rule_per_field(self) -> CopyRule:
+        twice = first_duplicate(self.field_rules)
+        if twice is not None:
+            raise _rule_error("field-rule-duplicate", f"field_rules[{twice}].field_id")
+        return self
+
     # --- validation against the account -------------------------------------------------------
 
     def check(self, metadata: AccountMetadata) -> list[RuleProblem]:
@@ -116,6 +126,7 @@ class CopyRule(BaseModel):
             ),
             *_stale_ids("catalogs", self.catalogs, metadata.catalogs, "rule-stale-catalog"),
             *self._check_source_link(metadata),
+            *check_field_rules(self.field_rules, metadata, self.timezone),
         ]
 
     def _check_target(self, metadata: AccountMetadata) -> list[RuleProblem]:
@@ -221,4 +232,8 @@ def canonical_rule(rule: CopyRule) -> str:
     data = rule.model_dump(mode="json")
     if data.get("delay") is None:
         data.pop("delay", None)  # rules without a delay keep the canonical text (and hash) they had
+    if not data.get("field_rules"):
+        data.pop("field_rules", None)  # likewise rules without field rules
+    else:  # only the action each rule has: a rule's JSON reads as it was written
+        data["field_rules"] = [{k: v for k, v in fr.items() if v is not None} for fr in data["field_rules"]]
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import PositiveInt
 
 from dealcopy.copying.describe import stage_name
+from dealcopy.copying.field_plan import field_results
 from dealcopy.usecases.requests import RuleSource
 
 if TYPE_CHECKING:
@@ -41,4 +42,5 @@ def preview_copy(request: PreviewRequest, actor_user_id: int, *, rules: RuleBook
         "carried": plan.copied.model_dump(mode="json"),
         "skipped": [skip.model_dump(mode="json") for skip in plan.skipped],
         "warnings": plan.warnings,
+        "fields": field_results(payload, plan.copied.fields, plan.skipped),
     }
