@@ -54,6 +54,15 @@ class FieldRule(BaseModel):
     template: str | None = None
     map: dict[int, int] | None = None
 
+    @field_validator("set", mode="before")
+    @classmethod
+    def _settable(cls, value: Any) -> Any:
+        """One plain JSON value or a list of ids: anything else is one problem at `set`, not one per union member."""
+        ids = isinstance(value, list) and all(isinstance(x, int) and not isinstance(x, bool) for x in value)
+        if value is not None and not isinstance(value, (bool, int, float, str)) and not ids:
+            raise _error("rule-unexpected-value")
+        return value
+
     @field_validator("template")
     @classmethod
     def _known_placeholders(cls, value: str | None) -> str | None:
