@@ -40,4 +40,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field-rule-value-invalid": ("значение не подходит полю", "the value does not fit the field"),
     "field-rule-empty-value": ("значение пустое", "the value is empty"),
     "skip-field-cleared": ("очищено правилом копирования", "cleared by the copy rule"),
+    # Write-back («Обновить исходную сделку», copying/write_back.py, jobs/steps/write_back.py).
+    "write-back-empty": (
+        "укажите поля исходной сделки или этап, куда её перевести",
+        "give the origin's fields or the stage to move it to",
+    ),
+    "write-back-set-or-clear": (
+        "в исходной сделке поле можно только задать (set) или очистить (clear)",
+        "a field of the origin can only be set or cleared",
+    ),
+    "write-back-no-origin": (
+        "исходная сделка не обновлена: эта сделка не копия, сделанная виджетом",
+        "the origin was not updated: this lead is not a copy the widget made",
+    ),
+    "write-back-origin-gone": (
+        "исходная сделка #{lead_id} не найдена: она удалена",
+        "origin lead #{lead_id} was not found: it was deleted",
+    ),
 }
