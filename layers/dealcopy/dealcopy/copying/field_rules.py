@@ -21,11 +21,13 @@ from typing import Any, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    SerializerFunctionWrapHandler,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -53,6 +55,11 @@ class FieldRule(BaseModel):
     clear: Literal[True] | None = None
     template: str | None = None
     map: dict[int, int] | None = None
+
+    @model_serializer(mode="wrap")
+    def _only_the_action(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A field rule reads back as it was written: its field and its one action."""
+        return {k: v for k, v in handler(self).items() if v is not None}
 
     @field_validator("set", mode="before")
     @classmethod

@@ -234,6 +234,4 @@ def canonical_rule(rule: CopyRule) -> str:
         data.pop("delay", None)  # rules without a delay keep the canonical text (and hash) they had
     if not data.get("field_rules"):
         data.pop("field_rules", None)  # likewise rules without field rules
-    else:  # only the action each rule has: a rule's JSON reads as it was written
-        data["field_rules"] = [{k: v for k, v in fr.items() if v is not None} for fr in data["field_rules"]]
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)

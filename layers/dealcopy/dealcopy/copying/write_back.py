@@ -133,8 +133,5 @@ def validate_write_back(rule: WriteBackRule, metadata: AccountMetadata) -> None:
 
 
 def canonical_write_back(rule: WriteBackRule) -> str:
-    """Sorted keys, no spaces, ASCII (what the signature covers, as for copy rules); only each field rule's action."""
-    data = rule.model_dump(mode="json")
-    inner = data[KEY]
-    inner["field_rules"] = [{k: v for k, v in fr.items() if v is not None} for fr in inner["field_rules"]]
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    """Sorted keys, no spaces, ASCII: what the signature covers, as for copy rules."""
+    return json.dumps(rule.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
