@@ -1,0 +1,64 @@
+"""The field actions of the rule form's tree (set, clear, template, map) in the card, in Russian and English:
+chosen on screen, sent in the rule, applied to the copy in the emulator."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from amo_emulator.seed_demo import FIELD
+from tests.browser.conftest import open_area, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SOURCE = 24_002_811
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def enum_id(stack, account, field: str, text: str) -> int:
+    (spec,) = [f for f in stack.control.state(account["id"])["custom_fields"] if f["id"] == FIELD[field]]
+    return next(e["id"] for e in spec["enums"] if e["value"] == text)
+
+
+@pytest.mark.parametrize(("lang", "set_label"), [("ru", "задать значение"), ("en", "set a value")])
+def test_field_actions_shape_the_copy(page, harness, stack, account, lang, set_label):
+    open_area(page, harness, account, "lcard", lead=SOURCE, lang=lang)
+    panel = page.locator(".dealcopy-panel")
+    panel.wait_for()
+    panel.locator("[data-more]").click()
+    lead_node = panel.locator('[data-node="lead"]')
+    lead_node.locator("[data-toggle]").click()
+
+    def action(field: str, value: str):
+        select = lead_node.locator(f'[data-field-action="{FIELD[field]}"]')
+        select.select_option(value)
+        return lead_node.locator(f'[data-field-rule="{FIELD[field]}"]')
+
+    purpose = action("Назначение платежа", "set")
+    assert purpose.locator("[data-field-action] option:checked").inner_text() == set_label
+    purpose.locator("input").fill("Продление")
+    action("Дата отгрузки", "clear")
+    action("Спецификация", "template").locator("input").fill("{name} / {source.1100005}")
+    services = enum_id(stack, account, "Категория", "Услуги")
+    category = action("Категория", "map")
+    category.locator(f'[data-map-from="{enum_id(stack, account, "Категория", "Оборудование")}"]').select_option(
+        str(services)
+    )
+    action("Срочно", "set").locator("select").select_option("false")
+    assert lead_node.locator(f'[data-field-action="{FIELD["Дата отгрузки"]}"] option').count() == 3  # carry, set, clear
+    DOCS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(screenshot(lead_node, f"field-actions-{lang}"), DOCS / f"field-actions-{lang}.png")
+
+    panel.locator('[data-action="copy"]').click()
+    link = panel.locator(".dealcopy-result__link")
+    link.wait_for()
+    copy = stack.control.lead(account["id"], int(link.get_attribute("data-copy-id")))
+    values = {f["field_id"]: f["values"] for f in copy["custom_fields_values"]}
+    name = stack.control.lead(account["id"], SOURCE)["name"]
+    assert values[FIELD["Назначение платежа"]][0]["value"] == "Продление"
+    assert FIELD["Дата отгрузки"] not in values
+    assert values[FIELD["Спецификация"]][0]["value"] == f"{name} / LI-2025-000184"
+    assert values[FIELD["Категория"]][0]["enum_id"] == services
+    assert values[FIELD["Срочно"]][0]["value"] is False
