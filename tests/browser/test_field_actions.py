@@ -38,18 +38,20 @@ def test_field_actions_shape_the_copy(page, harness, stack, account, lang, set_l
 
     purpose = action("Назначение платежа", "set")
     assert purpose.locator("[data-field-action] option:checked").inner_text() == set_label
-    purpose.locator("input").fill("Продление")
+    purpose.locator("[data-field-rule-value]").fill("Продление")
     action("Дата отгрузки", "clear")
-    action("Спецификация", "template").locator("input").fill("{name} / {source.1100005}")
+    action("Спецификация", "template").locator("[data-field-rule-value]").fill("{name} / {source.1100005}")
     services = enum_id(stack, account, "Категория", "Услуги")
     category = action("Категория", "map")
     category.locator(f'[data-map-from="{enum_id(stack, account, "Категория", "Оборудование")}"]').select_option(
         str(services)
     )
-    action("Срочно", "set").locator("select").select_option("false")
+    action("Срочно", "set").locator("[data-field-rule-value]").select_option("false")
     assert lead_node.locator(f'[data-field-action="{FIELD["Дата отгрузки"]}"] option').count() == 3  # carry, set, clear
     DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(screenshot(lead_node, f"field-actions-{lang}"), DOCS / f"field-actions-{lang}.png")
+    lead_node.locator(f'[data-field-rule="{FIELD["Срочно"]}"]').scroll_into_view_if_needed()
+    shot = screenshot(page.locator(".harness-widget"), f"field-actions-{lang}")
+    shutil.copy(shot, DOCS / f"field-actions-{lang}.png")
 
     panel.locator('[data-action="copy"]').click()
     link = panel.locator(".dealcopy-result__link")

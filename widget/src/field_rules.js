@@ -9,6 +9,13 @@ define('dealcopy/field_rules', ['jquery'], function ($) {
   'use strict';
 
   var ENUM_KINDS = ['enum', 'enums'];
+  var LABELS = {
+    '': 'field_rules.carry',
+    set: 'field_rules.set',
+    clear: 'field_rules.clear',
+    template: 'field_rules.template',
+    map: 'field_rules.map'
+  };
 
   function create(ctx) {
     var t = ctx.i18n.t;
@@ -119,7 +126,7 @@ define('dealcopy/field_rules', ['jquery'], function ($) {
         var $row = $('<div class="dealcopy-field-rule"></div>').attr('data-field-rule', field.id);
         var $action = $('<select class="dealcopy-field-rule__action"></select>').attr('data-field-action', field.id);
         $.each(actionsOf(field), function (_, action) {
-          $action.append($('<option></option>').attr('value', action).text(t('field_rules.' + (action || 'carry'))));
+          $action.append($('<option></option>').attr('value', action).text(t(LABELS[action])));
         });
         $row.append($action, $('<span class="dealcopy-field-rule__value"></span>'));
         $(this).closest('.dealcopy-check').after($row);
