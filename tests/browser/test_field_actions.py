@@ -3,12 +3,13 @@ chosen on screen, sent in the rule, applied to the copy in the emulator."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from amo_emulator.seed_demo import FIELD
+from amo_emulator.seed_demo import FIELD, pipeline_id, status_id
 from tests.browser.conftest import open_area, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -64,3 +65,33 @@ def test_field_actions_shape_the_copy(page, harness, stack, account, lang, set_l
     assert values[FIELD["Спецификация"]][0]["value"] == f"{name} / LI-2025-000184"
     assert values[FIELD["Категория"]][0]["enum_id"] == services
     assert values[FIELD["Срочно"]][0]["value"] is False
+
+
+def test_field_actions_are_signed_into_the_dp_settings_and_shown_again(page, harness, stack, account):
+    trigger = {"pipeline": pipeline_id("Воронка"), "status": status_id("Воронка", "Передать партнёру")}
+    open_area(page, harness, account, "dp", pipeline=trigger["pipeline"], status=trigger["status"])
+    form = page.locator('[data-action="send_widget_hook"] .dealcopy-dp')
+    form.locator(".dealcopy-form").wait_for()
+    lead_node = form.locator('[data-node="lead"]')
+    lead_node.locator("[data-toggle]").click()
+    lead_node.locator(f'[data-field-action="{FIELD["Назначение платежа"]}"]').select_option("set")
+    value = lead_node.locator(f'[data-field-rule="{FIELD["Назначение платежа"]}"] [data-field-rule-value]')
+    value.fill("Продление")
+    value.dispatch_event("change")
+    lead_node.locator(f'[data-field-action="{FIELD["Дата отгрузки"]}"]').select_option("clear")
+    page.wait_for_selector('.dealcopy-dp[data-sign-state="ok"]')
+    page.locator('[data-action="send_widget_hook"] .js-trigger-save').click()
+    page.wait_for_function("window.harness.dpRegistered")
+    rule = json.loads(page.evaluate("window.harness.dpSaved")["rule"])
+    assert rule["field_rules"] == [
+        {"field_id": FIELD["Назначение платежа"], "set": "Продление"},
+        {"field_id": FIELD["Дата отгрузки"], "clear": True},
+    ]
+
+    open_area(page, harness, account, "dp", pipeline=trigger["pipeline"], status=trigger["status"])
+    form = page.locator('[data-action="send_widget_hook"] .dealcopy-dp')
+    form.locator(".dealcopy-form").wait_for()
+    shown = form.locator(f'[data-field-rule="{FIELD["Назначение платежа"]}"]')
+    assert shown.locator("[data-field-action]").input_value() == "set"
+    assert shown.locator("[data-field-rule-value]").input_value() == "Продление"
+    assert form.locator(f'[data-field-action="{FIELD["Дата отгрузки"]}"]').input_value() == "clear"

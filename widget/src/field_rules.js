@@ -139,8 +139,17 @@ define('dealcopy/field_rules', ['jquery'], function ($) {
         $row.toggleClass('dealcopy-field-rule_on', !!action);
       }
 
-      $form.on('change', '[data-field-action]', function () {
-        show(byId[Number($(this).attr('data-field-action'))], $(this).val());
+      // A choice here changes the rule like a tick does: the field's own checkbox tells the form
+      // (its change handler redraws the counters and tells the form's listeners: preview, DP signing).
+      $form.on('change input', '[data-field-rule] :input', function (event) {
+        var id = Number($(this).closest('[data-field-rule]').attr('data-field-rule'));
+        if ($(this).is('[data-field-action]')) {
+          if (event.type !== 'change') {
+            return;
+          }
+          show(byId[id], $(this).val());
+        }
+        $form.find('[data-field="' + id + '"]').trigger('change');
       });
 
       /** Shows the rule's `field_rules` (the others back to «как в исходной»). */
