@@ -6,9 +6,11 @@ from aws_lambda_powertools.event_handler import Response
 
 from dealcopy import wiring
 from dealcopy.usecases import bulk
+from dealcopy.usecases.family import FamilyRequest, copy_family
 from dealcopy.usecases.requests import BulkRequest
 from dealcopy.web.body import parse_body
 from dealcopy.web.entry import http_entry
+from dealcopy.web.failures import RequestInvalid, field_problem
 from dealcopy.web.resolver import api_resolver
 
 app = api_resolver(widget_cors=True)
@@ -34,6 +36,18 @@ def start_bulk():
 def bulk_progress(batch_id: str):
     session = wiring.widget_session(app.current_event.headers)
     return bulk.bulk_progress(session.account, batch_id, batches=wiring.batches(), jobs=wiring.job_records())
+
+
+@app.get("/copies/family")
+def family():
+    """A deal's origin and its copies three generations down (the card's «Копии сделки»)."""
+    session = wiring.widget_session(app.current_event.headers)
+    raw = (app.current_event.query_string_parameters or {}).get("lead_id") or ""
+    if not raw.isdigit() or not 1 <= int(raw) <= 2**53:
+        raise RequestInvalid([field_problem("lead_id", "bad-lead-id")])
+    request = FamilyRequest(lead_id=int(raw))
+    engine = wiring.rule_book(session.account).engine
+    return copy_family(request, session.account.account_id, lineage=wiring.lineage(), engine=engine)
 
 
 lambda_handler = http_entry(app)

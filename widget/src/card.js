@@ -7,7 +7,12 @@
  * A second copy of the same deal within REPEAT_MS (or a press while the first is running)
  * asks to confirm, so two quick presses never make two deals silently.
  */
-define('dealcopy/card', ['jquery', 'dealcopy/copy_result', 'dealcopy/schedules'], function ($, copyResult, schedules) {
+define('dealcopy/card', ['jquery', 'dealcopy/copy_result', 'dealcopy/schedules', 'dealcopy/family'], function (
+  $,
+  copyResult,
+  schedules,
+  family
+) {
   'use strict';
 
   var CARD_TEMPLATES = ['panel', 'result'];
@@ -181,6 +186,7 @@ define('dealcopy/card', ['jquery', 'dealcopy/copy_result', 'dealcopy/schedules']
         $repeat.prop('hidden', true);
       });
       schedules.create(ctx).card($root, form, leadId, meta); // issue 12: preview, «Повторять», pending copies
+      family.create(ctx).card($root, leadId); // «Копии сделки: N»
     }
 
     return { render: renderCardPanel };

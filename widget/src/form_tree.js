@@ -10,7 +10,7 @@
  * Unticking a few fields of many stores them as exclusions (`exclude_fields`), so fields added
  * to the account later are still carried.
  */
-define('dealcopy/form_tree', ['jquery'], function ($) {
+define('dealcopy/form_tree', ['jquery', 'dealcopy/field_rules'], function ($, fieldRules) {
   'use strict';
 
   var DROP_TARGETS = '[data-anon-drop], [data-field], [data-element]';
@@ -21,9 +21,11 @@ define('dealcopy/form_tree', ['jquery'], function ($) {
 
     /**
      * `$form` holds the rendered tree; `products` is the products catalog (or null), `$products`
-     * its one checkbox («Копировать товары сделки»).
+     * its one checkbox («Копировать товары сделки»); `fields` the lookup's custom fields (their actions).
      */
-    function formTree($form, products, $products) {
+    function formTree($form, products, $products, fields) {
+      var actions = fieldRules.create(ctx).attach($form, fields); // set / clear / template / map per field
+
       function productElements() {
         return products ? $form.find('[data-element-catalog="' + products.id + '"]') : $();
       }
@@ -96,6 +98,7 @@ define('dealcopy/form_tree', ['jquery'], function ($) {
       /** Ticks of a rule: fields (list or "all" minus exclusions), catalogs, excluded elements. */
       function set(rule) {
         release();
+        actions.set(rule.field_rules);
         var fields = rule.fields === undefined ? 'all' : rule.fields;
         var excluded = rule.exclude_fields || [];
         $form.find('[data-field]').each(function () {
@@ -187,6 +190,12 @@ define('dealcopy/form_tree', ['jquery'], function ($) {
       }
 
       function read(out, anonymous) {
+        var chosen = actions.read();
+        if (chosen.length) {
+          out.field_rules = chosen;
+        } else {
+          delete out.field_rules;
+        }
         fieldChoice(out, anonymous);
         catalogChoice(out, anonymous);
         return out;

@@ -83,7 +83,7 @@ define('dealcopy/rule_form', [
       var $anonymise = $form.find('[data-control="anonymise"]');
       var $name = $form.find('[data-control="name"]');
       var $confirm = $form.find('[data-slot="stage-confirm"]');
-      var ticks = tree($form, products, $products);
+      var ticks = tree($form, products, $products, meta.lead_fields && meta.lead_fields.custom);
       var acceptedStage = null;
 
       function fire() {

@@ -90,6 +90,7 @@ def settings_payload(
     refused: Mapping[int, str] | None = None,
     lang: str = "ru",
 ) -> dict[str, Any]:
+    from dealcopy.copying.field_rules import rule_value
     from dealcopy.copying.field_view import field_notes
     from dealcopy.copying.fields import sensitivity
 
@@ -124,6 +125,9 @@ def settings_payload(
                     "code": f.code,
                     "copyable": f.id not in notes.not_writable,
                     "sensitivity": sensitivity(f),
+                    # what a field rule may do with it (`copying.field_rules`): the widget's field actions
+                    "rule_value": rule_value(f),
+                    "enums": [{"id": eid, "value": value} for eid, value in f.enums.items()],
                     **notes.of(f.id),
                 }
                 for f in metadata.fields.values()

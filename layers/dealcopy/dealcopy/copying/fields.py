@@ -147,37 +147,41 @@ class FieldType:
 
     `write`: the converter of one stored value into one write value; `multiple`: the field keeps
     several values; `sensitivity`: why an anonymised copy must drop it (`personal`, `financial`,
-    `trace`; the widget shows it). What an anonymised copy removes, masks or keeps is the policy
-    table's (`copying.pii.policy`), which the documentation prints.
+    `trace`; the widget shows it); `rule_value`: what a field rule's `set` takes for the type
+    (`copying.field_rules`: text, number, bool, date, enum, enums; text types also take a `template`,
+    enum types a `map`); None: only `clear`. What an anonymised copy removes, masks or keeps is the
+    policy table's (`copying.pii.policy`), which the documentation prints.
     """
 
     write: Converter
     multiple: bool = False
     sensitivity: str | None = None
+    rule_value: str | None = None
 
 
 PERSONAL, FINANCIAL, TRACE = "personal", "financial", "trace"
+TEXT, NUMBER, BOOL, DATE, ENUM, ENUMS = "text", "number", "bool", "date", "enum", "enums"
 
 FIELD_TYPES: dict[str, FieldType] = {
-    "text": FieldType(_text),
-    "textarea": FieldType(_text),
-    "url": FieldType(_text),
-    "streetaddress": FieldType(_text, sensitivity=PERSONAL),
+    "text": FieldType(_text, rule_value=TEXT),
+    "textarea": FieldType(_text, rule_value=TEXT),
+    "url": FieldType(_text, rule_value=TEXT),
+    "streetaddress": FieldType(_text, sensitivity=PERSONAL, rule_value=TEXT),
     "org_legal_name": FieldType(_text, sensitivity=PERSONAL),
     # UTM and other tracking data are written like text (Kommo field reference, C); an anonymised
     # copy drops them, every other copy carries them.
     "tracking_data": FieldType(_text, sensitivity=TRACE),
-    "numeric": FieldType(_number),
-    "price": FieldType(_number, sensitivity=FINANCIAL),
-    "monetary": FieldType(_number, sensitivity=FINANCIAL),
-    "checkbox": FieldType(_checkbox),
-    "date": FieldType(_timestamp),
-    "date_time": FieldType(_timestamp),
-    "birthday": FieldType(_timestamp, sensitivity=PERSONAL),
-    "select": FieldType(_enum),
-    "radiobutton": FieldType(_enum),
-    "category": FieldType(_enum),
-    "multiselect": FieldType(_enum, multiple=True),
+    "numeric": FieldType(_number, rule_value=NUMBER),
+    "price": FieldType(_number, sensitivity=FINANCIAL, rule_value=NUMBER),
+    "monetary": FieldType(_number, sensitivity=FINANCIAL, rule_value=NUMBER),
+    "checkbox": FieldType(_checkbox, rule_value=BOOL),
+    "date": FieldType(_timestamp, rule_value=DATE),
+    "date_time": FieldType(_timestamp, rule_value=DATE),
+    "birthday": FieldType(_timestamp, sensitivity=PERSONAL, rule_value=DATE),
+    "select": FieldType(_enum, rule_value=ENUM),
+    "radiobutton": FieldType(_enum, rule_value=ENUM),
+    "category": FieldType(_enum, rule_value=ENUM),
+    "multiselect": FieldType(_enum, multiple=True, rule_value=ENUMS),
     # amoCRM's phone / e-mail type (its enums are WORK/MOB/... or WORK/PRIV/...).
     "multitext": FieldType(_coded, multiple=True, sensitivity=PERSONAL),
     "smart_address": FieldType(_coded, multiple=True, sensitivity=PERSONAL),

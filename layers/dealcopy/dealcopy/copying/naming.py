@@ -9,6 +9,7 @@ Validation happens when a rule is saved, so a copy never fails on a typo in a te
 
 from __future__ import annotations
 
+import re
 import string
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,18 +30,30 @@ class TemplateError(ValueError):
         self.data = data
 
 
-def placeholders(template: str) -> set[str]:
-    """Placeholder names used by `template`; raises `TemplateError` on bad syntax or unknown names."""
+# A field template (a field rule's `template`) may also pull in a source field's value: `{source.<field id>}`.
+SOURCE_FIELD = re.compile(r"source\.(\d{1,12})")
+
+
+def _parts(template: str) -> list[tuple[str, str | None, str | None, str | None]]:
     try:
-        parts = list(string.Formatter().parse(template))
+        return list(string.Formatter().parse(template))
     except ValueError as err:
         raise TemplateError("template-syntax", error=str(err)) from err
+
+
+def placeholders(template: str, *, source_fields: bool = False) -> set[str]:
+    """Placeholder names used by `template`; raises `TemplateError` on bad syntax or unknown names.
+
+    `source_fields`: `{source.<field id>}` is allowed too (field templates, not names).
+    """
     used = set()
-    allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-    for _, field_name, spec, conversion in parts:
+    names = [*PLACEHOLDERS, *(["source.<field_id>"] if source_fields else [])]
+    allowed = ", ".join("{" + p + "}" for p in names)
+    for _, field_name, spec, conversion in _parts(template):
         if field_name is None:
             continue
-        if field_name not in PLACEHOLDERS or spec or conversion:
+        known = field_name in PLACEHOLDERS or (source_fields and SOURCE_FIELD.fullmatch(field_name) is not None)
+        if not known or spec or conversion:
             shown = "{" + field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
             raise TemplateError("template-unknown-placeholder", shown=shown, allowed=allowed)
         used.add(field_name)
@@ -59,6 +72,20 @@ def zone(name: str) -> tzinfo:
 def render_name(template: str, *, name: str, lead_id: int, pipeline: str, now: datetime, tz: str) -> str:
     """The copy's name; `now` must be timezone-aware, `{date}` is dd.mm.yyyy in `tz`."""
     placeholders(template)
-    date = now.astimezone(zone(tz)).strftime("%d.%m.%Y")
-    rendered = template.format(name=name, id=lead_id, pipeline=pipeline, date=date, n="")
+    rendered = render(template, {"name": name, "id": lead_id, "pipeline": pipeline, "date": local_date(now, tz)})
     return " ".join(rendered.split())[:MAX_NAME_LENGTH]
+
+
+def local_date(now: datetime, tz: str) -> str:
+    """`{date}`: dd.mm.yyyy in `tz` (`now` timezone-aware)."""
+    return now.astimezone(zone(tz)).strftime("%d.%m.%Y")
+
+
+def render(template: str, values: dict[str, object]) -> str:
+    """`template` (already validated) with each placeholder replaced by its value; a missing one renders empty."""
+    out = []
+    for literal, field_name, _, _ in _parts(template):
+        out.append(literal)
+        if field_name is not None:
+            out.append(str(values.get(field_name, "")))
+    return "".join(out)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from dealcopy.copying import anonymise
 from dealcopy.copying.errors import ResponsibleUnavailable
+from dealcopy.copying.field_plan import FieldOutcome, apply_field_rules, template_values
 from dealcopy.copying.fields import WRITERS, ValueNotCopyable, write_values
 from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.naming import DEFAULT_TIMEZONE, render_name
@@ -280,14 +281,34 @@ def _plan_catalogs(draft: _Draft, source: SourceLead, rule: CopyRule, metadata: 
         draft.warnings.append(anonymise.PRODUCTS_CARRY_PRICES)
 
 
+def _pipeline_name(rule: CopyRule, metadata: AccountMetadata) -> str:
+    return metadata.pipelines[rule.pipeline_id].name if rule.pipeline_id in metadata.pipelines else ""
+
+
 def _name(source: SourceLead, rule: CopyRule, metadata: AccountMetadata, ctx: PlanContext) -> str:
     template = anonymise.name_template(rule, ctx.lang)
     if template is None:
         return source.name
-    pipeline = metadata.pipelines[rule.pipeline_id].name if rule.pipeline_id in metadata.pipelines else ""
+    pipeline = _pipeline_name(rule, metadata)
     return render_name(
         template, name=source.name, lead_id=source.id, pipeline=pipeline, now=ctx.now, tz=rule.timezone or ctx.timezone
     )
+
+
+def _plan_field_rules(
+    draft: _Draft, source: SourceLead, rule: CopyRule, metadata: AccountMetadata, ctx: PlanContext, name: str
+) -> None:
+    """The rule's field rules on top of the fields carried from the source."""
+    if not rule.field_rules:
+        return
+    pipeline = _pipeline_name(rule, metadata)
+    tz = rule.timezone or ctx.timezone
+    values = template_values(
+        source, rule, metadata, name=name, pipeline=pipeline, now=ctx.now, tz=tz, region=ctx.region, lang=ctx.lang
+    )
+    carried = FieldOutcome(draft.fields, draft.copied_fields, draft.skipped)
+    outcome = apply_field_rules(carried, rule, metadata, values, ctx.refused, tz)
+    draft.fields, draft.copied_fields, draft.skipped = outcome.fields, outcome.copied, outcome.skipped
 
 
 def build_plan(
@@ -308,6 +329,7 @@ def build_plan(
     _plan_budget_and_tags(draft, source, rule)
     _plan_catalogs(draft, source, rule, metadata)
     name = _name(source, rule, metadata, context)
+    _plan_field_rules(draft, source, rule, metadata, context, name)
     payload: dict[str, Any] = {
         **({"name": name} if name else {}),
         **draft.payload,

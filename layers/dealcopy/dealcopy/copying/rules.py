@@ -17,8 +17,9 @@ from pydantic_core import PydanticCustomError
 
 from dealcopy.copying.digest import rule_hash  # noqa: F401 (re-exported beside `canonical_rule`)
 from dealcopy.copying.errors import RuleInvalid, RuleProblem
+from dealcopy.copying.field_rules import FieldRule, check_field_rules, first_duplicate
 from dealcopy.copying.metadata import AccountMetadata
-from dealcopy.copying.naming import TemplateError, placeholders, zone
+from dealcopy.copying.naming import DEFAULT_TIMEZONE, TemplateError, placeholders, zone
 from dealcopy.messages import VALIDATION_CODES
 
 Selection = Literal["all"] | list[int]
@@ -71,6 +72,8 @@ class CopyRule(BaseModel):
     # A delayed DP copy (`dealcopy.records.copy_delay.Delay`): opaque here, checked where a rule is
     # saved (`usecases.rules.RuleBook.strict`); the copy engine itself never reads it.
     delay: dict[str, Any] | None = None
+    # Fields the copy sets, clears, renders from a template or maps (`copying.field_rules`).
+    field_rules: list[FieldRule] = Field(default_factory=list)
 
     @field_validator("name_template")
     @classmethod
@@ -107,6 +110,13 @@ class CopyRule(BaseModel):
             raise _rule_error("rule-anonymised-name", "name_template")
         return self
 
+    @model_validator(mode="after")
+    def _one_rule_per_field(self) -> CopyRule:
+        twice = first_duplicate(self.field_rules)
+        if twice is not None:
+            raise _rule_error("field-rule-duplicate", f"field_rules[{twice}].field_id")
+        return self
+
     # --- validation against the account -------------------------------------------------------
 
     def carries_catalog(self, catalog_id: int) -> bool:
@@ -126,6 +136,7 @@ class CopyRule(BaseModel):
             ),
             *_stale_ids("catalogs", self.catalogs, metadata.catalogs, "rule-stale-catalog"),
             *self._check_source_link(metadata),
+            *check_field_rules(self.field_rules, metadata, self.timezone or DEFAULT_TIMEZONE),
         ]
 
     def _check_target(self, metadata: AccountMetadata) -> list[RuleProblem]:
@@ -233,4 +244,6 @@ def canonical_rule(rule: CopyRule) -> str:
         data.pop("delay", None)  # rules without a delay keep the canonical text (and hash) they had
     if not data.get("exclude_catalogs"):
         data.pop("exclude_catalogs", None)  # likewise rules that leave no list out
+    if not data.get("field_rules"):
+        data.pop("field_rules", None)  # likewise rules without field rules
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)

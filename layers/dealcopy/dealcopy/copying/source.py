@@ -46,6 +46,7 @@ class SourceLead(BaseModel):
     status_id: int
     responsible_user_id: int | None = None
     group_id: int | None = None
+    created_at: int | None = None
     custom_fields_values: list[dict[str, Any]] = []
     tags: list[SourceTag] = []
     contacts: list[SourceContact] = []
@@ -67,6 +68,7 @@ class SourceLead(BaseModel):
             status_id=body["status_id"],
             responsible_user_id=body.get("responsible_user_id"),
             group_id=body.get("group_id") or None,
+            created_at=body.get("created_at"),
             custom_fields_values=[v for v in body.get("custom_fields_values") or [] if isinstance(v, dict)],
             tags=[SourceTag(id=t.get("id"), name=t.get("name") or "") for t in embedded.get("tags") or []],
             contacts=[_contact(c) for c in embedded.get("contacts") or []],

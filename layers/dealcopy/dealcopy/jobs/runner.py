@@ -23,6 +23,7 @@ from dealcopy.jobs.steps.create import create
 from dealcopy.jobs.steps.finish import dead_letter, finish
 from dealcopy.jobs.steps.follow_up import follow_up
 from dealcopy.jobs.steps.reconcile import reconcile
+from dealcopy.jobs.steps.write_back import write_back
 from dealcopy.jobs.work import Ending, JobPolicy, Run, RunReport, Work
 from dealcopy.records.job import JobMessage, JobRecord, JobRef, JobState
 
@@ -93,7 +94,7 @@ class JobRunner:
                 if work.open:
                     work.end(Ending.STOP if left else Ending.FAIL, inactive_error(run.account))
             return
-        if not self._step(admit, works):
+        if not (self._step(admit, works) and self._step(write_back, works)):
             return
         for _ in range(CREATE_ROUNDS):
             if not (self._step(reconcile, works) and self._step(create, works)):

@@ -15,6 +15,7 @@ from enum import StrEnum
 from dealcopy.accounts import Account
 from dealcopy.copying.engine import CopyEngine
 from dealcopy.copying.rules import CopyRule
+from dealcopy.copying.write_back import WriteBackRule
 from dealcopy.jobs.dedup import filed_event
 from dealcopy.jobs.seams import Seams
 from dealcopy.records.job import FiledEvent, JobError, JobMessage, JobRecord, JobState
@@ -52,6 +53,7 @@ class Work:
     message: JobMessage
     final: bool = False  # the queue will not deliver it again: finish it now
     rule: CopyRule | None = None
+    write_back: WriteBackRule | None = None  # a DP write-back action instead of a copy rule (`steps.write_back`)
     verdict: Verdict | None = None
     waiting: JobError | None = None  # a create amoCRM did not confirm (reconciled this run if it can)
 

@@ -99,6 +99,7 @@ class JobRecord(BaseModel):
             chain=self.chain,
             job_id=self.job_id,
             trigger=self.trigger,
+            origin=self.origin,
         )
 
 
@@ -111,6 +112,7 @@ class Lineage(BaseModel):
     chain: list[str]
     job_id: str
     trigger: TriggerKind
+    origin: str | None = None  # the job's origin (`delayed`: a DP copy made later); absent in older records
 
 
 class FiledEvent(BaseModel):

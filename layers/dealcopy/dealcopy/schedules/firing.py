@@ -118,6 +118,8 @@ class ScheduleFires:
             return Firing()
         if rule.get("name_template"):
             rule["name_template"] = fill_template(str(rule["name_template"]), decision.name_values)
+        if isinstance(rule.get("field_rules"), list):  # `{n}`/`{date}` of field templates alike
+            rule["field_rules"] = [_filled(item, decision.name_values) for item in rule["field_rules"]]
         canonical = json.dumps(rule, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
         message = JobMessage(
             account_id=repeat.account_id,
@@ -239,6 +241,12 @@ def _note(engine: CopyEngine, lead_id: int, code: str, **data: Any) -> None:
         engine.write_failure_notes([(0, [note])])
     except Exception:
         logger.warning("could not write the delayed copy's note", extra={"lead_id": lead_id, "code": code})
+
+
+def _filled(field_rule: Any, values: Mapping[str, Any]) -> Any:
+    if isinstance(field_rule, dict) and isinstance(field_rule.get("template"), str):
+        return {**field_rule, "template": fill_template(field_rule["template"], values)}
+    return field_rule
 
 
 def fill_template(template: str, values: Mapping[str, Any]) -> str:

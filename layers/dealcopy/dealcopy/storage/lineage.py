@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from boto3.dynamodb.conditions import Key
+
 from dealcopy.records.job import Lineage
 from dealcopy.storage.dynamo import Item, Table
 from dealcopy.storage.jobs import DAY, job_pk
@@ -41,6 +43,11 @@ class LineageRepository:
         keys = [lineage_key(account_id, lead_id) for lead_id in dict.fromkeys(lead_ids)]
         found = self._table.batch_get(keys, "lead_id, #data", {"#data": "data"})
         return {int(item["lead_id"]): lineage_of(item) for item in found}
+
+    def every(self, account_id: int) -> list[Lineage]:
+        """Every copy the account made (one query of its lineage items, all pages)."""
+        condition = Key("pk").eq(job_pk(account_id)) & Key("sk").begins_with("lead#")
+        return [lineage_of(item) for item in self._table.query(condition, "#data", {"#data": "data"})]
 
     def claimed(self, account_id: int, lead_ids: Iterable[int]) -> set[int]:
         """The leads among `lead_ids` that are already a copy we made (never adopted again)."""

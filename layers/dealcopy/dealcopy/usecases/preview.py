@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import PositiveInt
 
 from dealcopy.copying.describe import stage_name
+from dealcopy.copying.field_plan import field_results
 from dealcopy.usecases.requests import RuleSource
 
 if TYPE_CHECKING:
@@ -43,4 +44,5 @@ def preview_copy(request: PreviewRequest, actor_user_id: int, *, rules: RuleBook
         "warnings": plan.warnings,
         # an anonymised copy: every field it would mask or remove, by name, to check before it is sent
         "anonymised": [item.model_dump(mode="json") for item in plan.anonymised],
+        "fields": field_results(payload, plan.copied.fields, plan.skipped),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dealcopy.copying.rules import canonical_rule, rule_hash
+from dealcopy.copying.write_back import canonical_write_back, is_write_back, parse_write_back, validate_write_back
 from dealcopy.dp.signing import sign
 
 if TYPE_CHECKING:
@@ -36,8 +37,14 @@ def sign_dp_rule(
     still on an older one).
     """
     assert caller.is_admin
-    raw = request.rule if isinstance(request.rule, str) else rules.raw(request)
-    canonical = canonical_rule(rules.strict(raw))
+    if is_write_back(request.rule):  # «Обновить исходную сделку»: signed the same way
+        assert request.rule is not None
+        action = parse_write_back(request.rule)
+        validate_write_back(action, rules.engine.metadata())
+        canonical = canonical_write_back(action)
+    else:
+        raw = request.rule if isinstance(request.rule, str) else rules.raw(request)
+        canonical = canonical_rule(rules.strict(raw))
     secrets = client_secrets()
     signatures.record(account.account_id, rule_hash(canonical), caller.user_id, key_id=secrets.current_key_id)
     return {"rule": canonical, "signature": sign(secrets.current, account.account_id, canonical)}

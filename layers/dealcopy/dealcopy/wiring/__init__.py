@@ -53,6 +53,7 @@ _WHERE = {
     "job_queue": "tables",
     "job_records": "tables",
     "jobs_table": "tables",
+    "lineage": "tables",
     "presets": "tables",
     "retention": "tables",
     "run_store": "tables",

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from dealcopy.storage.dp_rules import DpRuleRepository
     from dealcopy.storage.dynamo import Table
     from dealcopy.storage.jobs import JobRepository
+    from dealcopy.storage.lineage import LineageRepository
     from dealcopy.storage.presets import PresetRepository
     from dealcopy.storage.retention import Retention
     from dealcopy.storage.runs import RunStore
@@ -101,6 +102,13 @@ def job_records() -> JobRepository:
     from dealcopy.storage.jobs import JobRepository
 
     return JobRepository(jobs_table())
+
+
+@cache
+def lineage() -> LineageRepository:
+    from dealcopy.storage.lineage import LineageRepository
+
+    return LineageRepository(jobs_table())
 
 
 @cache

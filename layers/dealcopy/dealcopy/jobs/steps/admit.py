@@ -10,6 +10,7 @@ from __future__ import annotations
 from dealcopy.copying.errors import CopyError
 from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.rules import parse_rule
+from dealcopy.copying.write_back import is_write_back, parse_write_back
 from dealcopy.jobs.dedup import filed_event, twin_of
 from dealcopy.jobs.failures import error_of, job_error
 from dealcopy.jobs.notes import loop_cycle_error, loop_depth_error
@@ -21,7 +22,10 @@ from dealcopy.records.job import FiledEvent, JobState
 def admit(run: Run, works: list[Work]) -> None:
     for work in works:
         try:
-            work.rule = parse_rule(work.message.rule)
+            if is_write_back(work.message.rule):
+                work.write_back = parse_write_back(work.message.rule)
+            else:
+                work.rule = parse_rule(work.message.rule)
         except CopyError as err:
             work.fail(error_of(err), err)
     fresh = [w for w in works if w.in_state(JobState.QUEUED)]
