@@ -29,6 +29,8 @@ class JobPolicy:
     settle_reserve: float = 30.0  # time a run keeps after an inline settle (a manual copy has its deadline)
     max_depth: int = 3
     dedup_window: int = 60
+    batch_size: int = 0  # jobs of one account per run, its backlog included (0: only the delivered ones)
+    gather_seconds: float = 0.0  # wait up to this long while the account's backlog still grows
 
 
 class Ending(StrEnum):
@@ -78,6 +80,7 @@ class RunReport:
 
     outcomes: dict[str, JobError | None] = field(default_factory=dict)
     dead_letters: list[JobMessage] = field(default_factory=list)
+    elsewhere: set[str] = field(default_factory=set)  # backlog jobs left alone: their own delivery drives them
 
     def pending(self, job_id: str) -> bool:
         return self.outcomes.get(job_id) is not None

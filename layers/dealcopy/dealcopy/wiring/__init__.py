@@ -45,6 +45,7 @@ _WHERE = {
     "client_secret": "tables",
     "dp_rules": "tables",
     "dynamodb": "tables",
+    "job_backlog": "tables",
     "job_queue": "tables",
     "job_records": "tables",
     "jobs_table": "tables",
