@@ -56,6 +56,7 @@ class Work:
     rule: CopyRule | None = None
     verdict: Verdict | None = None
     waiting: JobError | None = None  # a create amoCRM did not confirm (reconciled this run if it can)
+    resend: bool = False  # its create was not confirmed and its lead not found: sent again, in a smaller body
 
     @property
     def open(self) -> bool:
