@@ -260,7 +260,9 @@ def _warm_worker(stack: Any, control: Any, gateway: str, account: dict[str, Any]
         time.sleep(0.2)
 
 
-def dp_burst_and_manual_copies() -> tuple[dict[str, float], dict[str, float]]:
+def dp_burst_and_manual_copies(
+    hooks: int = DP_HOOKS, batch_size: int | None = None, manual: bool = True
+) -> tuple[dict[str, float], dict[str, float]]:
     """Through the local stack; moto, the emulator and the worker run in processes of their own (AWS and
     amoCRM are remote, and each Lambda function has instances of its own), so only the front handlers
     (gateway, OAuth, widget, DP hook) share this process."""
@@ -272,14 +274,16 @@ def dp_burst_and_manual_copies() -> tuple[dict[str, float], dict[str, float]]:
     )
     moto, moto_url = _out_of_process(["-m", "devstack.moto_server"], "READY")
     try:
-        return _dp_burst_and_manual_copies(emulator_url, moto_url)
+        return _dp_burst_and_manual_copies(emulator_url, moto_url, hooks, batch_size, manual)
     finally:
         for proc in (emulator, moto):
             proc.terminate()
             proc.wait(timeout=10)
 
 
-def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[str, float], dict[str, float]]:
+def _dp_burst_and_manual_copies(
+    emulator_url: str, moto_url: str, hooks: int, batch_size: int | None, with_manual: bool
+) -> tuple[dict[str, float], dict[str, float]]:
     from amo_emulator.control import EmulatorControl
     from amo_emulator.seed_demo import CATALOGS, CONTACTS, FIELD, USERS, pipeline_id, status_id
     from dealcopy import wiring
@@ -291,9 +295,10 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
     trigger = {"pipeline_id": pipeline_id("Воронка"), "status_id": status_id("Воронка", "Оплачен счёт")}
     target = {"pipeline_id": pipeline_id("Выполнение"), "status_id": status_id("Выполнение", "В работе")}
     # No test seams (production has none): the worker does not look for armed crashes.
-    config = StackConfig(
-        schedule_interval=0, emulator_url=emulator_url, moto_url=moto_url, extra_env={"TEST_SEAMS": "false"}
-    )
+    env = {"TEST_SEAMS": "false"}
+    if batch_size is not None:  # JOB_BATCH_SIZE=0: today's path, only the 10 messages the queue hands a worker
+        env["JOB_BATCH_SIZE"] = str(batch_size)
+    config = StackConfig(schedule_interval=0, emulator_url=emulator_url, moto_url=moto_url, extra_env=env)
     # This process plays the front functions (gateway, OAuth, widget, DP hook); the worker is a process of
     # its own, as on AWS every function runs in instances of its own: sharing one interpreter, the hook
     # intake took the worker's time (the GIL) and the drain measured the local stack, not the worker.
@@ -307,7 +312,7 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
         account = _install(ready, control, "bench-manual")
         manual = {}
         rule = {**target, "fields": [], "catalogs": [CATALOGS["Товары"]]}
-        for label in ("cold", "warm"):
+        for label in ("cold", "warm") if with_manual else ():
             if label == "cold":
                 _cold_metadata(account["id"])
             time.sleep(1.2)  # a fresh rate window, so the count is not mixed with the install's calls
@@ -338,7 +343,7 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
                     ],
                 },
             }
-            for i in range(1, DP_HOOKS + 1)
+            for i in range(1, hooks + 1)
         ]
         sources = control.seed(account["id"], {"leads": specs})["leads"]
         signed = call_widget(
@@ -373,7 +378,9 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
             # The queue's counters first, the jobs table only to confirm: moto serialises DynamoDB calls, and a
             # query of 200 job items keeps it busy for a fifth of a second, slowing the worker it measures.
             # The drain ends at the last job's final checkpoint, not at the poll that saw it.
-            wait_drained(stack.client("sqs"), info["physical"]["CopyJobsQueue"], store, {account["id"]: DP_HOOKS})
+            wait_drained(
+                stack.client("sqs"), info["physical"]["CopyJobsQueue"], store, {account["id"]: hooks}, give_up=600
+            )
         finally:
             worker.proc.terminate()
             worker.proc.wait(timeout=15)
@@ -385,7 +392,9 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
     requests = len(api)
     minimum = max(requests - 7, 1) / 7  # the first 7 may go at once, then 7 per second
     burst = {
-        "hooks": DP_HOOKS,
+        "hooks": hooks,
+        "batch_size": batch_size if batch_size is not None else 200,
+        "intake": max(sent["answered_at"]) - started_wall,
         "copies": done,
         "requests": requests,
         "requests_per_copy": requests / max(done, 1),
@@ -400,7 +409,7 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
         "by_path": dict(sorted(collections_counter(e["template"] for e in api).items())),
         "per_second": _per_second([e["ts"] - started_wall for e in api]),
     }
-    return burst, {"cold": manual["cold"], "warm": manual["warm"]}
+    return burst, manual
 
 
 def _per_second(offsets: list[float]) -> list[int]:
@@ -495,17 +504,19 @@ def send_hooks(url: str) -> int:
 
     forms = json.loads(sys.stdin.read())
     with httpx.Client(timeout=30) as client:
+        answered: list[float] = []
 
         def send(form: dict) -> float:
             started = time.perf_counter()
             client.post(url, data=form).raise_for_status()
+            answered.append(time.time())
             return time.perf_counter() - started
 
         client.get(url.rsplit("/", 2)[0] + "/_devstack/health")  # connect before the clock starts
         first = time.time()
         with ThreadPoolExecutor(8) as pool:
             latencies = list(pool.map(send, forms))
-    print(json.dumps({"first_sent_at": first, "latencies": latencies}))
+    print(json.dumps({"first_sent_at": first, "latencies": latencies, "answered_at": answered}))
     return 0
 
 
@@ -514,6 +525,10 @@ def main() -> int:
         return send_hooks(sys.argv[2])
     if sys.argv[1:2] == ["imports"]:
         return imports_only()
+    if sys.argv[1:2] == ["dp"]:
+        from tools.bench_batching import main as batching
+
+        return batching(sys.argv[2:])
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     cold = cold_starts()
