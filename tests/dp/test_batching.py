@@ -16,6 +16,7 @@ from amo_emulator.control import EmulatorControl
 from amo_emulator.seed_demo import USERS
 from amo_emulator.server import EmulatorServer
 from dealcopy.copying.rules import canonical_rule, parse_rule, rule_hash
+from dealcopy.jobs.backlog import GATHER_STEP, gather
 from dealcopy.jobs.queue import JobQueue
 from dealcopy.jobs.work import JobPolicy
 from dealcopy.records.job import DpEvent, JobMessage, JobRef, dp_job_id
@@ -172,3 +173,24 @@ def test_a_504_on_a_50_lead_create_makes_each_copy_once_and_resends_smaller(harn
     creates = _paths(api_requests(harness.ctl, account["id"], mark)).count("POST /api/v4/leads")
     # Made despite the 504: found by the search, nothing sent again; not made: sent again in bodies of 10.
     assert creates == (1 if kind == "504_after_commit" else 1 + 5)
+
+
+def test_a_run_waits_while_the_backlog_grows_and_no_longer(harness):
+    account = harness.account()
+    leads = seed_leads(harness.ctl, account, 30)
+    at = int(time.time())
+    harness.queued(account, leads[:5], at)
+    arriving = [harness.dp(account, lead, at) for lead in leads[5:]]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:  # while the run waits, the burst goes on arriving, 10 at a time
+        slept.append(seconds)
+        harness.queue.send(arriving[:10])
+        del arriving[:10]
+
+    taken = gather(harness.backlog, account["id"], BATCH, 2.0, sleep)
+    assert len(taken) == 30 and [q.message.jobs[0].lead_id for q in taken] == leads
+    assert len(slept) == 4  # three steps of growth, one that saw none
+    assert gather(harness.backlog, account["id"], 10, 2.0, slept.append) and len(slept) == 4  # full: no wait
+    assert gather(harness.backlog, account["id"] + 1, BATCH, 2.0, slept.append) == [] and len(slept) == 4
+    assert 4 * GATHER_STEP <= 2.0

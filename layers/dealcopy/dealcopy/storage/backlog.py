@@ -45,11 +45,11 @@ class JobBacklog:
             [
                 {
                     "pk": backlog_pk(m.account_id),
-                    "sk": f"{int(now * 1000):013d}#{m.dedup_id()}",
+                    "sk": f"{int(now * 1000):013d}.{i:04d}#{m.dedup_id()}",  # the order of one send kept
                     "body": m.to_json(),
                     "expires_at": int(now) + BACKLOG_TTL,
                 }
-                for m in messages
+                for i, m in enumerate(messages)
             ]
         )
 
