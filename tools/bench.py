@@ -362,7 +362,7 @@ def _dp_burst_and_manual_copies(
             mark = request_log_mark(control, account["id"])
             at = int(time.time())
 
-            hooks = [dp_hook_form(account, lead, trigger, signed, at) for lead in sources]
+            forms = [dp_hook_form(account, lead, trigger, signed, at) for lead in sources]
             # amoCRM's side sends from a process of its own, like the real service.
             sender = subprocess.Popen(  # noqa: S603 - our own module
                 [sys.executable, "-m", "tools.bench", "send-hooks", f"{gateway}/dp/hook"],
@@ -371,7 +371,7 @@ def _dp_burst_and_manual_copies(
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            out, _ = sender.communicate(json.dumps(hooks))
+            out, _ = sender.communicate(json.dumps(forms))
             sent = json.loads(out)
             latencies = sent["latencies"]
             started_wall = sent["first_sent_at"]  # the burst starts with the first hook, not the sender's start-up
