@@ -15,11 +15,11 @@ import pytest
 from amo_emulator.control import EmulatorControl
 from amo_emulator.seed_demo import USERS
 from amo_emulator.server import EmulatorServer
-from dealcopy.copying.rules import canonical_rule, parse_rule, rule_hash
+from dealcopy.copying.rules import canonical_rule, parse_rule
 from dealcopy.jobs.backlog import GATHER_STEP, gather
 from dealcopy.jobs.queue import JobQueue
 from dealcopy.jobs.work import JobPolicy
-from dealcopy.records.job import DpEvent, JobMessage, JobRef, dp_job_id
+from dealcopy.records.job import JobMessage
 from dealcopy.storage.backlog import JobBacklog
 from dealcopy.storage.dynamo import Table
 from devstack.client import api_requests, request_log_mark
@@ -40,16 +40,7 @@ class BatchHarness(Harness):
         self.worker.policy = JobPolicy(max_attempts=5, settle_seconds=0, max_depth=3, batch_size=BATCH)
 
     def dp(self, account: dict, lead_id: int, at: int) -> JobMessage:
-        digest = rule_hash(RULE)
-        job_id = dp_job_id(account["id"], lead_id, *TRIGGER.values(), at, digest)
-        return JobMessage(
-            account_id=account["id"],
-            trigger="dp",
-            rule=RULE,
-            rule_hash=digest,
-            event=DpEvent(**TRIGGER, time=at),
-            jobs=[JobRef(job_id=job_id, lead_id=lead_id)],
-        )
+        return self.message(account, lead_id, at, RULE)
 
     def queued(self, account: dict, leads: list[int], at: int | None = None) -> list[JobMessage]:
         at = at or int(time.time())

@@ -225,7 +225,12 @@ class CopyWorker:
         delivered = {ref.job_id for d in group if d.message is not None for ref in d.message.jobs}
         taken: list[Delivery] = []
         own: list[str] = []
-        for item in gather(self.backlog, account_id, self.policy.batch_size, self.policy.gather_seconds):
+        try:
+            items = gather(self.backlog, account_id, self.policy.batch_size, self.policy.gather_seconds)
+        except Exception:  # the backlog only batches: without it the delivered jobs still run
+            logger.warning("could not read the account's backlog", extra={"account_id": account_id})
+            return [], []
+        for item in items:
             message = item.message
             if message is None or message.account_id != account_id or {r.job_id for r in message.jobs} <= delivered:
                 own.append(item.sk)  # unreadable, or delivered now: nothing left for the backlog to do
