@@ -261,7 +261,7 @@ def _warm_worker(stack: Any, control: Any, gateway: str, account: dict[str, Any]
 
 
 def dp_burst_and_manual_copies(
-    hooks: int = DP_HOOKS, batch_size: int | None = None, manual: bool = True
+    hooks: int = DP_HOOKS, batch_size: int | None = None, manual: bool = True, gather: float | None = None
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Through the local stack; moto, the emulator and the worker run in processes of their own (AWS and
     amoCRM are remote, and each Lambda function has instances of its own), so only the front handlers
@@ -274,7 +274,7 @@ def dp_burst_and_manual_copies(
     )
     moto, moto_url = _out_of_process(["-m", "devstack.moto_server"], "READY")
     try:
-        return _dp_burst_and_manual_copies(emulator_url, moto_url, hooks, batch_size, manual)
+        return _dp_burst_and_manual_copies(emulator_url, moto_url, hooks, batch_size, manual, gather)
     finally:
         for proc in (emulator, moto):
             proc.terminate()
@@ -282,7 +282,7 @@ def dp_burst_and_manual_copies(
 
 
 def _dp_burst_and_manual_copies(
-    emulator_url: str, moto_url: str, hooks: int, batch_size: int | None, with_manual: bool
+    emulator_url: str, moto_url: str, hooks: int, batch_size: int | None, with_manual: bool, gather: float | None
 ) -> tuple[dict[str, float], dict[str, float]]:
     from amo_emulator.control import EmulatorControl
     from amo_emulator.seed_demo import CATALOGS, CONTACTS, FIELD, USERS, pipeline_id, status_id
@@ -298,6 +298,8 @@ def _dp_burst_and_manual_copies(
     env = {"TEST_SEAMS": "false"}
     if batch_size is not None:  # JOB_BATCH_SIZE=0: today's path, only the 10 messages the queue hands a worker
         env["JOB_BATCH_SIZE"] = str(batch_size)
+    if gather is not None:
+        env["JOB_GATHER_SECONDS"] = str(gather)
     config = StackConfig(schedule_interval=0, emulator_url=emulator_url, moto_url=moto_url, extra_env=env)
     # This process plays the front functions (gateway, OAuth, widget, DP hook); the worker is a process of
     # its own, as on AWS every function runs in instances of its own: sharing one interpreter, the hook

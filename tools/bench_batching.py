@@ -3,7 +3,8 @@
 Rows (each through the local stack, as the "Digital Pipeline burst" row of `make bench`):
 - `today-200`: 200 hooks, `JOB_BATCH_SIZE=0`: a run takes only the 10 messages the FIFO queue hands a worker;
 - `batched-200`: 200 hooks, batching per account (`JOB_BATCH_SIZE=200`, the default);
-- `batched-1000`: 1,000 hooks, batching per account.
+- `batched-1000`: 1,000 hooks, batching per account;
+- `batched-200-gather5` (only when asked for): as `batched-200` with `JOB_GATHER_SECONDS=5`.
 Runs them one after another in one process and puts their section into BENCHMARKS.md (other sections
 stay), with the load average of the machine before and after each row. Exits 1 when a limit does not hold.
 """
@@ -21,7 +22,14 @@ from tools.bench import ROOT, dp_burst_and_manual_copies
 from tools.bench_scale import report
 
 HEADING = "## Digital Pipeline burst: batching per account"
-ROWS = {"today-200": (200, 0), "batched-200": (200, 200), "batched-1000": (1000, 200)}
+# row: (hooks, JOB_BATCH_SIZE, JOB_GATHER_SECONDS or None for the default)
+ROWS = {
+    "today-200": (200, 0, None),
+    "batched-200": (200, 200, None),
+    "batched-1000": (1000, 200, None),
+    "batched-200-gather5": (200, 200, 5.0),
+}
+DEFAULT_ROWS = ["today-200", "batched-200", "batched-1000"]
 
 
 def _load() -> str:
@@ -46,8 +54,8 @@ def run(names: list[str]) -> dict[str, dict]:
 
 
 def one_row(name: str) -> dict:
-    hooks, size = ROWS[name]
-    burst, _ = dp_burst_and_manual_copies(hooks, size, manual=False)
+    hooks, size, gather = ROWS[name]
+    burst, _ = dp_burst_and_manual_copies(hooks, size, manual=False, gather=gather)
     return burst
 
 
@@ -58,7 +66,7 @@ def limits(name: str, row: dict) -> list[str]:
         broken.append(f"{name}: {row['status_429']:.0f} answers 429")
     if row["copies"] != row["hooks"]:
         broken.append(f"{name}: {row['copies']:.0f} copies of {row['hooks']:.0f}")
-    if name == "batched-200" and row["requests"] > 20:
+    if name.startswith("batched-200") and row["requests"] > 20:
         broken.append(f"{name}: {row['requests']:.0f} amoCRM requests > 20")
     if name == "batched-1000" and row["elapsed"] > 60:
         broken.append(f"{name}: drained in {row['elapsed']:.1f} s > 60 s")
@@ -101,7 +109,7 @@ def section(results: dict[str, dict], argv: list[str]) -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench dp", description=__doc__)
-    parser.add_argument("--rows", default=",".join(ROWS), help=f"comma-separated, of {', '.join(ROWS)}")
+    parser.add_argument("--rows", default=",".join(DEFAULT_ROWS), help=f"comma-separated, of {', '.join(ROWS)}")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     parser.add_argument("--row", choices=list(ROWS), help=argparse.SUPPRESS)  # one row, as JSON (run's child)
     args = parser.parse_args(argv)
