@@ -466,9 +466,10 @@ def render(
             f"calls. Drained in {dp['elapsed']:.1f} s: {dp['copies']:.0f} copies with {dp['requests']:.0f} amoCRM "
             f"requests ({paths}). The shared budget (docs/limits.md) spaces send slots (1 s + 0.1 s margin) / 7 "
             f"apart and sends no first 7 at once, so with no other delay these requests would take "
-            f"{dp['floor']:.1f} s, {dp['floor'] / dp['minimum']:.2f}x the minimum; each batch of 10 jobs sends 4 "
-            "requests a slot apart, and the worker's DynamoDB and SQS work between two batches adds to that (see "
-            "NOTES.md).",
+            f"{dp['floor']:.1f} s, {dp['floor'] / dp['minimum']:.2f}x the minimum; each run of an account's jobs "
+            "(its backlog, up to `JOB_BATCH_SIZE`: docs/scaling.md) sends 4 requests per 50 jobs a slot apart, and "
+            "the worker's DynamoDB and SQS work between two runs adds to that (see NOTES.md). With and without "
+            "batching side by side: the section written by `python -m tools.bench dp`.",
             "",
             f"amoCRM requests in each second from the first hook: {dp['per_second']}.",
             "",
