@@ -69,7 +69,7 @@ class Settings:
     # Jobs of one account run together, up to this many (the account's backlog, not only the queue's 10 a
     # batch); 0 runs only what the queue delivers. docs/scaling.md, "Batching per account".
     job_batch_size: int = 200
-    job_gather_seconds: float = 2.0  # a worker waits up to this long while the account's backlog still grows
+    job_gather_seconds: float = 5.0  # a worker waits up to this long while the account's backlog still grows
     job_settle_seconds: float = 30.0  # wait this long after an uncertain create before trusting a search
     dp_max_depth: int = 3  # how deep automatic copies of copies may chain
     dp_dedup_window: int = 60  # seconds: the same lead, stage and rule within this window is one event
