@@ -135,6 +135,7 @@ stack: $(STAMP) ## Only the local stack, on fixed ports (gateway :8800, emulator
 
 bench: $(STAMP) ## Measure amoCRM requests, drain time at 7 req/s, latency, cold start -> BENCHMARKS.md
 	$(PY) -m tools.bench
+	$(PY) -m tools.bench dp  # the DP burst with and without batching per account (docs/scaling.md)
 	$(PY) -m tools.bench_scale  # Lambda instances sharing one account; many accounts (docs/scaling.md)
 
 # --- the amoCRM widget ----------------------------------------------------------------------

@@ -261,7 +261,9 @@ def _warm_worker(stack: Any, control: Any, gateway: str, account: dict[str, Any]
         time.sleep(0.2)
 
 
-def dp_burst_and_manual_copies() -> tuple[dict[str, float], dict[str, float]]:
+def dp_burst_and_manual_copies(
+    hooks: int = DP_HOOKS, batch_size: int | None = None, manual: bool = True, gather: float | None = None
+) -> tuple[dict[str, float], dict[str, float]]:
     """Through the local stack; moto, the emulator and the worker run in processes of their own (AWS and
     amoCRM are remote, and each Lambda function has instances of its own), so only the front handlers
     (gateway, OAuth, widget, DP hook) share this process."""
@@ -273,14 +275,16 @@ def dp_burst_and_manual_copies() -> tuple[dict[str, float], dict[str, float]]:
     )
     moto, moto_url = _out_of_process(["-m", "devstack.moto_server"], "READY")
     try:
-        return _dp_burst_and_manual_copies(emulator_url, moto_url)
+        return _dp_burst_and_manual_copies(emulator_url, moto_url, hooks, batch_size, manual, gather)
     finally:
         for proc in (emulator, moto):
             proc.terminate()
             proc.wait(timeout=10)
 
 
-def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[str, float], dict[str, float]]:
+def _dp_burst_and_manual_copies(
+    emulator_url: str, moto_url: str, hooks: int, batch_size: int | None, with_manual: bool, gather: float | None
+) -> tuple[dict[str, float], dict[str, float]]:
     from amo_emulator.control import EmulatorControl
     from amo_emulator.seed_demo import CATALOGS, CONTACTS, FIELD, USERS, pipeline_id, status_id
     from dealcopy import wiring
@@ -292,9 +296,12 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
     trigger = {"pipeline_id": pipeline_id("Воронка"), "status_id": status_id("Воронка", "Оплачен счёт")}
     target = {"pipeline_id": pipeline_id("Выполнение"), "status_id": status_id("Выполнение", "В работе")}
     # No test seams (production has none): the worker does not look for armed crashes.
-    config = StackConfig(
-        schedule_interval=0, emulator_url=emulator_url, moto_url=moto_url, extra_env={"TEST_SEAMS": "false"}
-    )
+    env = {"TEST_SEAMS": "false"}
+    if batch_size is not None:  # JOB_BATCH_SIZE=0: today's path, only the 10 messages the queue hands a worker
+        env["JOB_BATCH_SIZE"] = str(batch_size)
+    if gather is not None:
+        env["JOB_GATHER_SECONDS"] = str(gather)
+    config = StackConfig(schedule_interval=0, emulator_url=emulator_url, moto_url=moto_url, extra_env=env)
     # This process plays the front functions (gateway, OAuth, widget, DP hook); the worker is a process of
     # its own, as on AWS every function runs in instances of its own: sharing one interpreter, the hook
     # intake took the worker's time (the GIL) and the drain measured the local stack, not the worker.
@@ -308,7 +315,7 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
         account = _install(ready, control, "bench-manual")
         manual = {}
         rule = {**target, "fields": [], "catalogs": [CATALOGS["Товары"]]}
-        for label in ("cold", "warm"):
+        for label in ("cold", "warm") if with_manual else ():
             if label == "cold":
                 _cold_metadata(account["id"])
             time.sleep(1.2)  # a fresh rate window, so the count is not mixed with the install's calls
@@ -339,7 +346,7 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
                     ],
                 },
             }
-            for i in range(1, DP_HOOKS + 1)
+            for i in range(1, hooks + 1)
         ]
         sources = control.seed(account["id"], {"leads": specs})["leads"]
         signed = call_widget(
@@ -358,7 +365,7 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
             mark = request_log_mark(control, account["id"])
             at = int(time.time())
 
-            hooks = [dp_hook_form(account, lead, trigger, signed, at) for lead in sources]
+            forms = [dp_hook_form(account, lead, trigger, signed, at) for lead in sources]
             # amoCRM's side sends from a process of its own, like the real service.
             sender = subprocess.Popen(  # noqa: S603 - our own module
                 [sys.executable, "-m", "tools.bench", "send-hooks", f"{gateway}/dp/hook"],
@@ -367,14 +374,16 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            out, _ = sender.communicate(json.dumps(hooks))
+            out, _ = sender.communicate(json.dumps(forms))
             sent = json.loads(out)
             latencies = sent["latencies"]
             started_wall = sent["first_sent_at"]  # the burst starts with the first hook, not the sender's start-up
             # The queue's counters first, the jobs table only to confirm: moto serialises DynamoDB calls, and a
             # query of 200 job items keeps it busy for a fifth of a second, slowing the worker it measures.
             # The drain ends at the last job's final checkpoint, not at the poll that saw it.
-            wait_drained(stack.client("sqs"), info["physical"]["CopyJobsQueue"], store, {account["id"]: DP_HOOKS})
+            wait_drained(
+                stack.client("sqs"), info["physical"]["CopyJobsQueue"], store, {account["id"]: hooks}, give_up=600
+            )
         finally:
             worker.proc.terminate()
             worker.proc.wait(timeout=15)
@@ -386,7 +395,9 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
     requests = len(api)
     minimum = max(requests - 7, 1) / 7  # the first 7 may go at once, then 7 per second
     burst = {
-        "hooks": DP_HOOKS,
+        "hooks": hooks,
+        "batch_size": batch_size if batch_size is not None else 200,
+        "intake": max(sent["answered_at"]) - started_wall,
         "copies": done,
         "requests": requests,
         "requests_per_copy": requests / max(done, 1),
@@ -401,7 +412,7 @@ def _dp_burst_and_manual_copies(emulator_url: str, moto_url: str) -> tuple[dict[
         "by_path": dict(sorted(collections_counter(e["template"] for e in api).items())),
         "per_second": _per_second([e["ts"] - started_wall for e in api]),
     }
-    return burst, {"cold": manual["cold"], "warm": manual["warm"]}
+    return burst, manual
 
 
 def _per_second(offsets: list[float]) -> list[int]:
@@ -457,9 +468,10 @@ def render(
             f"calls. Drained in {dp['elapsed']:.1f} s: {dp['copies']:.0f} copies with {dp['requests']:.0f} amoCRM "
             f"requests ({paths}). The shared budget (docs/limits.md) spaces send slots (1 s + 0.1 s margin) / 7 "
             f"apart and sends no first 7 at once, so with no other delay these requests would take "
-            f"{dp['floor']:.1f} s, {dp['floor'] / dp['minimum']:.2f}x the minimum; each batch of 10 jobs sends 4 "
-            "requests a slot apart, and the worker's DynamoDB and SQS work between two batches adds to that (see "
-            "NOTES.md).",
+            f"{dp['floor']:.1f} s, {dp['floor'] / dp['minimum']:.2f}x the minimum; each run of an account's jobs "
+            "(its backlog, up to `JOB_BATCH_SIZE`: docs/scaling.md) sends 4 requests per 50 jobs a slot apart, and "
+            "the worker's DynamoDB and SQS work between two runs adds to that (see NOTES.md). With and without "
+            "batching side by side: the section written by `python -m tools.bench dp`.",
             "",
             f"amoCRM requests in each second from the first hook: {dp['per_second']}.",
             "",
@@ -501,17 +513,19 @@ def send_hooks(url: str) -> int:
 
     forms = json.loads(sys.stdin.read())
     with httpx.Client(timeout=30) as client:
+        answered: list[float] = []
 
         def send(form: dict) -> float:
             started = time.perf_counter()
             client.post(url, data=form).raise_for_status()
+            answered.append(time.time())
             return time.perf_counter() - started
 
         client.get(url.rsplit("/", 2)[0] + "/_devstack/health")  # connect before the clock starts
         first = time.time()
         with ThreadPoolExecutor(8) as pool:
             latencies = list(pool.map(send, forms))
-    print(json.dumps({"first_sent_at": first, "latencies": latencies}))
+    print(json.dumps({"first_sent_at": first, "latencies": latencies, "answered_at": answered}))
     return 0
 
 
@@ -524,6 +538,10 @@ def main() -> int:
         from tools import bench_pii
 
         return bench_pii.only()
+    if sys.argv[1:2] == ["dp"]:
+        from tools.bench_batching import main as batching
+
+        return batching(sys.argv[2:])
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     cold = cold_starts()

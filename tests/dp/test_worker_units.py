@@ -100,15 +100,15 @@ class Harness:
         self.engines[acc["id"]] = CopyEngine(api, account_domain=acc["domain"], cache=MetadataCache())
         return acc
 
-    def message(self, account: dict, lead_id: int, at: int | None = None) -> JobMessage:
+    def message(self, account: dict, lead_id: int, at: int | None = None, rule: str = RULE) -> JobMessage:
         at = at or int(time.time())
         self.ctl.move_lead(account["id"], lead_id, *TRIGGER.values())  # the worker confirms the hook's stage
-        digest = rule_hash(RULE)
+        digest = rule_hash(rule)
         job_id = dp_job_id(account["id"], lead_id, *TRIGGER.values(), at, digest)
         return JobMessage(
             account_id=account["id"],
             trigger="dp",
-            rule=RULE,
+            rule=rule,
             rule_hash=digest,
             event=DpEvent(**TRIGGER, time=at),
             jobs=[JobRef(job_id=job_id, lead_id=lead_id)],

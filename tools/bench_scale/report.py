@@ -138,10 +138,10 @@ def section(one: dict[str, Any] | None, many: dict[str, Any] | None) -> str:
     return "\n".join(lines)
 
 
-def write(path: Path, text: str) -> None:
+def write(path: Path, text: str, heading: str = HEADING) -> None:
     """Put the section at the end of the file, replacing an earlier version of it (other sections stay)."""
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    head, found, rest = old.partition(HEADING)
+    head, found, rest = old.partition(heading)
     tail = rest[rest.find("\n## ") + 1 :] if found and "\n## " in rest else ""
     body = head.rstrip("\n") + "\n\n" + (tail.rstrip("\n") + "\n\n" if tail else "")
     path.write_text(body + text.rstrip("\n") + "\n", encoding="utf-8")

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
+from dealcopy.observability import logger
 from dealcopy.records.job_message import JobMessage
+
+
+class BacklogWriter(Protocol):
+    """Where queued messages are also put, so a worker can run an account's backlog at once (`storage.backlog`)."""
+
+    def add(self, messages: Sequence[JobMessage]) -> None: ...
 
 
 class QueueError(Exception):
@@ -20,13 +27,20 @@ class QueueError(Exception):
 
 
 class JobQueue:
-    def __init__(self, sqs: Any, queue_url: str, dlq_url: str = "") -> None:
+    def __init__(self, sqs: Any, queue_url: str, dlq_url: str = "", backlog: BacklogWriter | None = None) -> None:
         self._sqs = sqs
         self._url = queue_url
         self._dlq = dlq_url
+        self._backlog = backlog
 
     def send(self, messages: Sequence[JobMessage], *, dedup_suffix: str = "") -> None:
         self._send(self._url, messages, dedup_suffix)
+        if self._backlog is None or not messages:
+            return
+        try:  # queued already: the backlog only lets the jobs run in bigger batches
+            self._backlog.add(messages)
+        except Exception:
+            logger.warning("could not add queued jobs to the account's backlog", exc_info=True)
 
     def dead_letter(self, message: JobMessage) -> None:
         """Put a finally failed job where operators look (the DLQ), with why it failed."""

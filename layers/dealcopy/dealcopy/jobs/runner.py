@@ -40,16 +40,21 @@ class JobRunner:
         self.run_ctx = run
 
     def run(
-        self, entries: Sequence[tuple[JobMessage, JobRef]], last_delivery: set[str] | frozenset[str] = frozenset()
+        self,
+        entries: Sequence[tuple[JobMessage, JobRef]],
+        last_delivery: set[str] | frozenset[str] = frozenset(),
+        backlog: Sequence[tuple[JobMessage, JobRef]] = (),
     ) -> RunReport:
         """Advance every job as far as it goes.
 
         Jobs in `last_delivery` will not be delivered again by the queue: those that have used up
         their attempts are finished now (failed, with a note and a DLQ record) if they cannot
         complete; the others come back as pending and the worker queues them afresh.
+        `backlog` jobs join the run only if no run has touched them yet (a job with a record is
+        driven by its own delivery, so its retries keep their backoff), up to the policy's batch size.
         """
         report = RunReport()
-        works = self._load(entries, last_delivery, report)
+        works = self._load(entries, last_delivery, report, backlog)
         if works:
             # No try/finally: a crash (or a bug) must leave the records as the last checkpoint wrote them.
             self._advance(works)
@@ -57,19 +62,29 @@ class JobRunner:
         return report
 
     def _load(
-        self, entries: Sequence[tuple[JobMessage, JobRef]], last_delivery: set[str] | frozenset[str], report: RunReport
+        self,
+        entries: Sequence[tuple[JobMessage, JobRef]],
+        last_delivery: set[str] | frozenset[str],
+        report: RunReport,
+        backlog: Sequence[tuple[JobMessage, JobRef]] = (),
     ) -> list[Work]:
         """Each job's record (stored, or new), with one attempt more; finished jobs are only reported."""
         run = self.run_ctx
-        unique = list({ref.job_id: (message, ref) for message, ref in entries}.values())
+        delivered = {ref.job_id for _, ref in entries}
+        unique = list({ref.job_id: (message, ref) for message, ref in [*entries, *backlog]}.values())
         provisional = [_new_record(message, ref) for message, ref in unique]
         window = run.policy.dedup_window
         events = [e for r in provisional if (e := filed_event(r, window)) is not None]
         dp_rules = {message.rule_hash for message, _ in unique if message.trigger == "dp"}
         run.pre = run.store.prefetch(run.account_id, provisional, events, dp_rules, window)
-        works = []
+        works: list[Work] = []
+        room = run.policy.batch_size or len(unique)
         for (message, ref), fresh in zip(unique, provisional, strict=True):
             record = run.pre.jobs.get(ref.job_id)
+            if ref.job_id not in delivered and (record is not None or len(works) >= room):
+                if record is not None:
+                    report.elsewhere.add(ref.job_id)
+                continue
             if record is not None and record.terminal:
                 if record.state is JobState.FAILED and not record.dead_lettered:
                     dead_letter(run, [Work(record, message)], report)  # the DLQ send of a previous run failed

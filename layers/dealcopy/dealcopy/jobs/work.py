@@ -30,6 +30,8 @@ class JobPolicy:
     settle_reserve: float = 30.0  # time a run keeps after an inline settle (a manual copy has its deadline)
     max_depth: int = 3
     dedup_window: int = 60
+    batch_size: int = 0  # jobs of one account per run, its backlog included (0: only the delivered ones)
+    gather_seconds: float = 0.0  # wait up to this long while the account's backlog still grows
 
 
 class Ending(StrEnum):
@@ -56,6 +58,7 @@ class Work:
     write_back: WriteBackRule | None = None  # a DP write-back action instead of a copy rule (`steps.write_back`)
     verdict: Verdict | None = None
     waiting: JobError | None = None  # a create amoCRM did not confirm (reconciled this run if it can)
+    resend: bool = False  # its create was not confirmed and its lead not found: sent again, in a smaller body
 
     @property
     def open(self) -> bool:
@@ -80,6 +83,7 @@ class RunReport:
 
     outcomes: dict[str, JobError | None] = field(default_factory=dict)
     dead_letters: list[JobMessage] = field(default_factory=list)
+    elsewhere: set[str] = field(default_factory=set)  # backlog jobs left alone: their own delivery drives them
 
     def pending(self, job_id: str) -> bool:
         return self.outcomes.get(job_id) is not None

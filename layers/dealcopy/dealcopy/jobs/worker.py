@@ -18,7 +18,10 @@ How a batch is handled, deliberately:
    sent by us, with the reason); jobs that still have attempts (their earlier deliveries were
    skipped behind a failing record) are queued again as a fresh message. Only a crash on the
    last delivery leaves the move to the DLQ to SQS itself (the DLQ alarm reports it).
-6. A schedule's fire (`jobs.scheduled`) joins its account's group as the one job it stands for
+6. With a backlog (`jobs.backlog`), the run also takes the account's other queued jobs, up to
+   `policy.batch_size` (their own messages, delivered later, find them finished); backlog items
+   are dropped once their jobs have a record (from then on their own deliveries drive them).
+7. A schedule's fire (`jobs.scheduled`) joins its account's group as the one job it stands for
    (or none); once that job has ended its schedule moves on. A DP job whose rule has a delay
    is planned for later instead of run.
 """
@@ -37,11 +40,12 @@ from pydantic import ValidationError
 
 from dealcopy.accounts import Account
 from dealcopy.copying.engine import CopyEngine
+from dealcopy.jobs.backlog import BacklogReader, gather
 from dealcopy.jobs.queue import JobQueue
 from dealcopy.jobs.runner import JobRunner
 from dealcopy.jobs.scheduled import DEFERRABLE_ORIGINS, FireRun, Fires
 from dealcopy.jobs.seams import Seams, SimulatedCrash
-from dealcopy.jobs.work import JobPolicy, Run
+from dealcopy.jobs.work import JobPolicy, Run, RunReport
 from dealcopy.observability import logger, metrics
 from dealcopy.records.job import JobError, JobMessage
 from dealcopy.records.ports import RunStorage
@@ -71,6 +75,7 @@ class Delivery:
     fire_account: int | None = None
     fire: FireRun | None = None
     deferred: bool = False  # a delayed DP job planned for later: acknowledged without running
+    backlog_sk: str | None = None  # taken from the account's backlog, not delivered by the queue
 
     @property
     def message_id(self) -> str:
@@ -100,6 +105,7 @@ class CopyWorker:
         seams: Seams | None = None,
         retry_base_seconds: int = 30,
         fires: Fires | None = None,
+        backlog: BacklogReader | None = None,
     ) -> None:
         self.store = store
         self.queue = queue
@@ -109,6 +115,7 @@ class CopyWorker:
         self.seams = seams
         self.retry_base = retry_base_seconds
         self.fires = fires
+        self.backlog = backlog if policy.batch_size else None
         self.processor = FifoBatchProcessor()
 
     def handle(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -163,7 +170,8 @@ class CopyWorker:
     def _run_account(self, account_id: int, group: list[Delivery], time_left: Callable[[], float]) -> None:
         account = self.account_of(account_id)
         engine = self.engine_for(account) if account is not None and account.is_active else None
-        self._schedule(group, account, engine)
+        taken, own = self._take_backlog(account_id, group)
+        self._schedule([*group, *taken], account, engine)
         runner = JobRunner(
             Run(
                 account_id=account_id,
@@ -183,11 +191,17 @@ class CopyWorker:
             if (job := d.job) is not None and d.receive_count >= self.policy.max_attempts
             for ref in job.jobs
         }
-        report = runner.run(entries, last)
+        extra = [(job, ref) for d in taken if (job := d.job) is not None for ref in job.jobs]
+        report = runner.run(entries, last, extra)
         done = sum(1 for error in report.outcomes.values() if error is None)
         metrics.add_metric(name="JobsFinished", unit=MetricUnit.Count, value=done)
         if report.dead_letters:
             metrics.add_metric(name="JobsDeadLettered", unit=MetricUnit.Count, value=len(report.dead_letters))
+        self._drop_backlog(account_id, taken, own, report)
+        self._settle(group, report)
+
+    def _settle(self, group: list[Delivery], report: RunReport) -> None:
+        """Per delivered record: done, queued afresh (attempts left, deliveries not), or left for a retry."""
         for delivery in group:
             job = delivery.job
             waiting = [ref for ref in job.jobs if report.pending(ref.job_id)] if job is not None else []
@@ -203,6 +217,41 @@ class CopyWorker:
                 continue
             delivery.retry = report.outcomes[waiting[0].job_id]
             metrics.add_metric(name="JobsRetried", unit=MetricUnit.Count, value=len(waiting))
+
+    def _take_backlog(self, account_id: int, group: list[Delivery]) -> tuple[list[Delivery], list[str]]:
+        """The account's other queued jobs for this run, and the backlog items of the delivered messages."""
+        if self.backlog is None:
+            return [], []
+        delivered = {ref.job_id for d in group if d.message is not None for ref in d.message.jobs}
+        taken: list[Delivery] = []
+        own: list[str] = []
+        try:
+            items = gather(self.backlog, account_id, self.policy.batch_size, self.policy.gather_seconds)
+        except Exception:  # the backlog only batches: without it the delivered jobs still run
+            logger.warning("could not read the account's backlog", extra={"account_id": account_id})
+            return [], []
+        for item in items:
+            message = item.message
+            if message is None or message.account_id != account_id or {r.job_id for r in message.jobs} <= delivered:
+                own.append(item.sk)  # unreadable, or delivered now: nothing left for the backlog to do
+                continue
+            taken.append(Delivery({"messageId": f"backlog:{item.sk}"}, message, 0, backlog_sk=item.sk))
+        return taken, own
+
+    def _drop_backlog(self, account_id: int, taken: list[Delivery], own: list[str], report: RunReport) -> None:
+        """Items whose jobs now have a record (or were planned for later) leave the backlog."""
+        if self.backlog is None:
+            return
+        seen = report.outcomes.keys() | report.elsewhere
+        gone = [
+            d.backlog_sk
+            for d in taken
+            if d.backlog_sk and (d.deferred or (d.message and all(r.job_id in seen for r in d.message.jobs)))
+        ]
+        try:
+            self.backlog.drop(account_id, [*own, *gone])
+        except Exception:  # a stale item costs a skipped job in a later run, nothing more
+            logger.warning("could not drop finished jobs from the backlog", extra={"account_id": account_id})
 
     def _schedule(self, group: list[Delivery], account: Account | None, engine: CopyEngine | None) -> None:
         """Open the group's fires, and plan its delayed DP jobs for later (`jobs.scheduled`)."""

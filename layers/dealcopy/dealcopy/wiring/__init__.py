@@ -50,6 +50,7 @@ _WHERE = {
     "redirect_uri": "tables",
     "dp_rules": "tables",
     "dynamodb": "tables",
+    "job_backlog": "tables",
     "job_queue": "tables",
     "job_records": "tables",
     "jobs_table": "tables",

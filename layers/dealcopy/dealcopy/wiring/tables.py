@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from dealcopy.jobs.queue import JobQueue
     from dealcopy.jobs.seams import Seams
     from dealcopy.storage.activity import ActivityRepository
+    from dealcopy.storage.backlog import JobBacklog
     from dealcopy.storage.batches import BatchRepository
     from dealcopy.storage.dp_rules import DpRuleRepository
     from dealcopy.storage.dynamo import Table
@@ -165,7 +166,14 @@ def job_queue() -> JobQueue:
     from dealcopy.jobs.queue import JobQueue
 
     cfg = settings()
-    return JobQueue(sqs(), cfg.copy_queue_url, cfg.copy_dlq_url)
+    return JobQueue(sqs(), cfg.copy_queue_url, cfg.copy_dlq_url, job_backlog() if cfg.job_batch_size else None)
+
+
+@cache
+def job_backlog() -> JobBacklog:
+    from dealcopy.storage.backlog import JobBacklog
+
+    return JobBacklog(jobs_table())
 
 
 def account_of(account_id: int) -> Account | None:

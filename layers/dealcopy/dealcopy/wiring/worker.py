@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING
 from dealcopy.config import settings
 from dealcopy.wiring.amo import client_for, copy_engine
 from dealcopy.wiring.schedules import schedule_fires
-from dealcopy.wiring.tables import account_of, dp_rules, job_queue, job_records, run_store, seams, signatures
+from dealcopy.wiring.tables import (
+    account_of,
+    dp_rules,
+    job_backlog,
+    job_queue,
+    job_records,
+    run_store,
+    seams,
+    signatures,
+)
 
 if TYPE_CHECKING:
     from dealcopy.dp.catchup import CatchUp
@@ -25,6 +34,8 @@ def job_policy() -> JobPolicy:
         settle_seconds=cfg.job_settle_seconds,
         max_depth=cfg.dp_max_depth,
         dedup_window=cfg.dp_dedup_window,
+        batch_size=cfg.job_batch_size,
+        gather_seconds=cfg.job_gather_seconds,
     )
 
 
@@ -43,6 +54,7 @@ def copy_worker() -> CopyWorker:
         seams=seams() if cfg.test_seams else None,
         retry_base_seconds=cfg.job_retry_base_seconds,
         fires=schedule_fires() if cfg.schedule_group else None,
+        backlog=job_backlog() if cfg.job_batch_size else None,
     )
 
 

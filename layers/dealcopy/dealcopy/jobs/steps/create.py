@@ -16,11 +16,18 @@ from dealcopy.jobs.stage_check import confirm_stages
 from dealcopy.jobs.work import Run, Work
 from dealcopy.records.job import JobState
 
+# A create amoCRM did not confirm (a 504 or timeout) and that did not happen is sent again in bodies of
+# this size: a gateway timeout on 50 leads may be the size of the body itself, and a smaller one
+# finishes in time (and an uncertain answer again leaves fewer jobs to reconcile).
+RESEND_CHUNK = 10
+
 
 def create(run: Run, works: list[Work]) -> None:
     plan(run, works)
     todo = [w for w in works if w.open and w.in_state(JobState.CREATING) and w.record.attempt_at is None]
-    for part in chunked(todo, CREATE_CHUNK):
+    for part in chunked([w for w in todo if not w.resend], CREATE_CHUNK):
+        _create_part(run, part)
+    for part in chunked([w for w in todo if w.resend], RESEND_CHUNK):
         _create_part(run, part)
 
 

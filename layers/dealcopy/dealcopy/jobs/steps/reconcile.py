@@ -31,6 +31,8 @@ def reconcile(run: Run, works: list[Work]) -> None:
             record.state = JobState.CREATED
             record.created = CreatedCopy(plan=record.plan, lead_id=lead_id)
             adopted.append(work)
+        else:
+            work.resend = True
     run.store.checkpoint(
         run.account_id, records=[w.record for w in uncertain], lineage=[w.record.lineage() for w in adopted]
     )

@@ -1,0 +1,54 @@
+"""Reading an account's backlog for a run: wait while it still grows, then take it (`storage.backlog`).
+
+SQS hands the worker at most 10 messages of an account's group, and no more of that group while
+those are in flight; the backlog holds every queued message, so the run can take the lot (up to
+the policy's batch size) and pay one read, one create per 50, one link and one notes call for all
+of them. A burst arrives over a second or two: waiting while the backlog still grows (a short
+count query per step, never longer than `gather_seconds`) turns it into one run instead of many.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from dealcopy.records.job_message import JobMessage
+
+GATHER_STEP = 0.25  # seconds between two counts while the backlog grows
+
+
+class QueuedItem(Protocol):
+    @property
+    def sk(self) -> str: ...
+
+    @property
+    def message(self) -> JobMessage | None: ...
+
+
+class BacklogReader(Protocol):
+    def count(self, account_id: int, limit: int) -> int: ...
+
+    def oldest(self, account_id: int, limit: int) -> Sequence[QueuedItem]: ...
+
+    def drop(self, account_id: int, sks: Sequence[str]) -> None: ...
+
+
+def gather(
+    backlog: BacklogReader,
+    account_id: int,
+    limit: int,
+    gather_seconds: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Sequence[QueuedItem]:
+    """The account's oldest `limit` backlog items, once the backlog is full or stopped growing."""
+    seen = backlog.count(account_id, limit)
+    waited = 0.0
+    while 0 < seen < limit and waited < gather_seconds:
+        sleep(GATHER_STEP)
+        waited += GATHER_STEP
+        now = backlog.count(account_id, limit)
+        if now <= seen:
+            break
+        seen = now
+    return backlog.oldest(account_id, limit) if seen else []
