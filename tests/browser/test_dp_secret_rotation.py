@@ -1,0 +1,113 @@
+"""After the client secret is rotated, opening the DP action and pressing «Готово» moves it to the new key.
+
+Its own stack (the secret re-read on every use, as a deployed one does within minutes) and its own
+harness page, so the rotation does not touch the other browser tests. The harness plays amoCRM:
+once the secret is rotated it signs the widget's tokens with the new one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import secrets
+import time
+from types import SimpleNamespace
+
+import boto3
+import pytest
+
+from amo_emulator.control import EmulatorControl
+from amo_emulator.seed_demo import pipeline_id, status_id
+from dealcopy.auth.client_secrets import key_id
+from devstack.client import StackInfo
+from devstack.process import stack_process
+from devstack.template import Template
+from tests.browser.conftest import _free_port, open_area, wait_for
+from widget.harness.server import HarnessConfig, HarnessServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SOURCE = 24_002_811
+TRIGGER = {"pipeline": pipeline_id("Воронка"), "status": status_id("Воронка", "Передать партнёру")}
+PARTNERS = {"pipeline_id": pipeline_id("Партнёры"), "status_id": status_id("Партнёры", "Новая заявка")}
+DAY = 86400
+
+
+@pytest.fixture(scope="module")
+def harness_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture(scope="module")
+def stack(harness_port):
+    env = {"CLIENT_SECRET_CACHE_SECONDS": "0", "SECRET_ROTATION_WINDOW_DAYS": "30"}
+    extra = [arg for key, value in env.items() for arg in ("--env", f"{key}={value}")]
+    with stack_process("--allow-origin", f"http://127.0.0.1:{harness_port}", *extra, timeout=90) as info:
+        yield SimpleNamespace(**info, info=StackInfo.from_ready(info), control=EmulatorControl(info["emulator_url"]))
+
+
+@pytest.fixture(scope="module")
+def harness(stack, widget_zip, harness_port):
+    with HarnessServer(HarnessConfig(stack=stack.info, widget=widget_zip), port=harness_port) as server:
+        yield server
+
+
+def _rotate(stack, new: str, *, rotated_days_ago: float) -> None:
+    """The runbook: amoCRM made a new secret, the old one moves to `previous_client_secret`."""
+    value = {
+        "client_secret": new,
+        "previous_client_secret": stack.client_secret,
+        "rotated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - rotated_days_ago * DAY)),
+    }
+    client = boto3.client("secretsmanager", endpoint_url=stack.moto_url, region_name=stack.region)
+    client.put_secret_value(SecretId=Template().parameter_defaults()["ClientSecretName"], SecretString=json.dumps(value))
+    stack.control.add_integration(stack.client_id, new, stack.redirect_uri)
+
+
+def _open_dp(page, harness, account):
+    open_area(page, harness, account, "dp", pipeline=TRIGGER["pipeline"], status=TRIGGER["status"])
+    dialog = page.locator('[data-action="send_widget_hook"]')
+    dialog.locator(".dealcopy-dp .dealcopy-form").wait_for()
+    return dialog
+
+
+def _save(page, dialog) -> dict:
+    dialog.locator(".js-trigger-save").click()
+    page.wait_for_function("window.harness.dpRegistered")  # the emulator has the action on its stage
+    saved = page.evaluate("window.harness.dpSaved")
+    assert saved["signature"] and not saved.get("invalid"), saved
+    return saved
+
+
+def test_opening_the_dp_action_and_pressing_done_re_signs_it_with_the_new_secret(page, harness, stack, account):
+    dialog = _open_dp(page, harness, account)
+    dialog.locator('[data-control="pipeline"]').select_option(str(PARTNERS["pipeline_id"]))
+    dialog.locator('[data-control="stage"]').select_option(str(PARTNERS["status_id"]))
+    page.wait_for_selector('.dealcopy-dp[data-sign-state="ok"]')
+    old = _save(page, dialog)
+    assert old["signature"].split(".")[0] == key_id(stack.client_secret)
+
+    new_secret = secrets.token_urlsafe(32)
+    _rotate(stack, new_secret, rotated_days_ago=1 / 24)
+    harness.config = dataclasses.replace(harness.config, stack=dataclasses.replace(stack.info, client_secret=new_secret))
+
+    # the admin opens the action and presses «Готово» at once, changing nothing
+    dialog = _open_dp(page, harness, account)
+    assert dialog.locator('input[name="signature"]').input_value() == old["signature"]
+    resaved = _save(page, dialog)
+    assert resaved["signature"].split(".")[0] == key_id(new_secret)
+    assert json.loads(resaved["rule"]) == json.loads(old["rule"])
+    assert dialog.locator(".dealcopy-dp").count() == 0 or not page.locator('[data-slot="error"]:visible').count()
+
+    # the window is over: the re-saved action still copies when the deal reaches its stage
+    _rotate(stack, new_secret, rotated_days_ago=31)
+    before = {lead["id"] for lead in stack.control.state(account["id"])["leads"]}
+    stack.control.move_lead(account["id"], SOURCE, TRIGGER["pipeline"], TRIGGER["status"])
+
+    def the_copy():
+        fresh = [lead for lead in stack.control.state(account["id"])["leads"] if lead["id"] not in before]
+        return fresh[0] if fresh else None
+
+    created = wait_for(the_copy, timeout=40, what="the DP copy in the emulator")
+    copy = stack.control.lead(account["id"], created["id"])
+    assert (copy["pipeline_id"], copy["status_id"]) == (PARTNERS["pipeline_id"], PARTNERS["status_id"])
