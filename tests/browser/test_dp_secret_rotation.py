@@ -60,7 +60,8 @@ def _rotate(stack, new: str, *, rotated_days_ago: float) -> None:
         "rotated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - rotated_days_ago * DAY)),
     }
     client = boto3.client("secretsmanager", endpoint_url=stack.moto_url, region_name=stack.region)
-    client.put_secret_value(SecretId=Template().parameter_defaults()["ClientSecretName"], SecretString=json.dumps(value))
+    name = Template().parameter_defaults()["ClientSecretName"]
+    client.put_secret_value(SecretId=name, SecretString=json.dumps(value))
     stack.control.add_integration(stack.client_id, new, stack.redirect_uri)
 
 
@@ -89,15 +90,16 @@ def test_opening_the_dp_action_and_pressing_done_re_signs_it_with_the_new_secret
 
     new_secret = secrets.token_urlsafe(32)
     _rotate(stack, new_secret, rotated_days_ago=1 / 24)
-    harness.config = dataclasses.replace(harness.config, stack=dataclasses.replace(stack.info, client_secret=new_secret))
+    amocrm_now = dataclasses.replace(stack.info, client_secret=new_secret)  # amoCRM signs with the new one
+    harness.config = dataclasses.replace(harness.config, stack=amocrm_now)
 
     # the admin opens the action and presses «Готово» at once, changing nothing
     dialog = _open_dp(page, harness, account)
     assert dialog.locator('input[name="signature"]').input_value() == old["signature"]
+    assert dialog.locator('.dealcopy-dp [data-slot="error"]').is_hidden()  # nothing to tell the admin
     resaved = _save(page, dialog)
     assert resaved["signature"].split(".")[0] == key_id(new_secret)
     assert json.loads(resaved["rule"]) == json.loads(old["rule"])
-    assert dialog.locator(".dealcopy-dp").count() == 0 or not page.locator('[data-slot="error"]:visible').count()
 
     # the window is over: the re-saved action still copies when the deal reaches its stage
     _rotate(stack, new_secret, rotated_days_ago=31)
@@ -111,3 +113,20 @@ def test_opening_the_dp_action_and_pressing_done_re_signs_it_with_the_new_secret
     created = wait_for(the_copy, timeout=40, what="the DP copy in the emulator")
     copy = stack.control.lead(account["id"], created["id"])
     assert (copy["pipeline_id"], copy["status_id"]) == (PARTNERS["pipeline_id"], PARTNERS["status_id"])
+
+
+def test_a_saved_rule_the_backend_now_refuses_keeps_its_pair_and_says_why(page, harness, stack, account):
+    dialog = _open_dp(page, harness, account)
+    page.wait_for_selector('.dealcopy-dp[data-sign-state="ok"]')
+    saved = _save(page, dialog)
+    # the stage the rule copies to was removed from the account since it was saved
+    gone = {**json.loads(saved["rule"]), "status_id": 999_999}
+    stale = {"rule": json.dumps(gone), "signature": saved["signature"]}
+    key = f"harness-dp-{account['id']}-{TRIGGER['pipeline']}-{TRIGGER['status']}"
+    page.evaluate("([key, value]) => window.localStorage.setItem(key, value)", [key, json.dumps(stale)])
+
+    dialog = _open_dp(page, harness, account)
+    page.wait_for_selector('.dealcopy-dp[data-sign-state="error"]')
+    assert "Правило не сохранено" in dialog.locator('.dealcopy-dp [data-slot="status"]').inner_text()
+    assert dialog.locator('input[name="rule"]').input_value() == stale["rule"]
+    assert dialog.locator('input[name="signature"]').input_value() == stale["signature"]

@@ -1,8 +1,8 @@
 """Rotating the client secret on the local stack, end to end.
 
 A DP rule signed before the rotation keeps copying during the window, is refused after it with
-its own answer (ru/en: re-save the DP action), and copies again once the admin re-saves it (the
-widget re-signs with the new secret). Widget calls and the uninstall hook signed with the previous
+its own answer (ru/en: open the DP action and press «Готово»), and copies again once the admin
+re-saves it (the widget re-signs with the new secret). Widget calls and the uninstall hook signed with the previous
 secret count during the window too; the operator's CLI lists the rules still on the old key.
 The stack re-reads the secret on every use (`CLIENT_SECRET_CACHE_SECONDS=0`), as a deployed one
 does within 5 minutes.
@@ -88,7 +88,7 @@ def test_a_rule_signed_before_a_rotation_runs_in_the_window_is_refused_after_it_
     # The window is over: the same hook is refused, with words telling the admin what to do.
     _rotate(stack, new_secret, rotated_days_ago=31)
     before = len(jobs(stack, account))
-    for lang, words in (("ru", "сохраните его заново"), ("en", "save it again")):
+    for lang, words in (("ru", "нажмите «Готово»"), ("en", "press “Done”")):
         form = hook_form(account, SOURCES[2], TRIGGER, old, int(time.time()))
         answer = post_hook(stack, form=form, headers={"Accept-Language": lang})
         assert answer.status_code == 401, answer.text
@@ -98,7 +98,7 @@ def test_a_rule_signed_before_a_rotation_runs_in_the_window_is_refused_after_it_
     time.sleep(1)
     assert len(jobs(stack, account)) == before  # nothing was queued
 
-    # The admin opens the DP action, changes a setting and saves: the widget signs it again, with the new secret.
+    # The admin opens the DP action and presses «Готово»: the widget signs it again, with the new secret.
     resaved = sign(stack, account, TARGET, token=widget_token(stack, account, secret=new_secret))
     assert resaved["rule"] == old["rule"] and resaved["signature"] != old["signature"]
     _copied(stack, account, resaved, SOURCES[3], before + 1)
