@@ -10,10 +10,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import secrets
-import time
 from types import SimpleNamespace
 
-import boto3
 import pytest
 
 from amo_emulator.control import EmulatorControl
@@ -21,8 +19,8 @@ from amo_emulator.seed_demo import pipeline_id, status_id
 from dealcopy.auth.client_secrets import key_id
 from devstack.client import StackInfo
 from devstack.process import stack_process
-from devstack.template import Template
-from tests.browser.conftest import _free_port, open_area, wait_for
+from tests.browser.conftest import WIDGET, _free_port, open_area, wait_for
+from tests.dp.helpers import rotate_client_secret
 from widget.harness.server import HarnessConfig, HarnessServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -30,7 +28,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SOURCE = 24_002_811
 TRIGGER = {"pipeline": pipeline_id("Воронка"), "status": status_id("Воронка", "Передать партнёру")}
 PARTNERS = {"pipeline_id": pipeline_id("Партнёры"), "status_id": status_id("Партнёры", "Новая заявка")}
-DAY = 86400
 
 
 @pytest.fixture(scope="module")
@@ -48,21 +45,10 @@ def stack(harness_port):
 
 @pytest.fixture(scope="module")
 def harness(stack, widget_zip, harness_port):
+    if not (WIDGET / "harness" / "node_modules" / "requirejs" / "require.js").exists():
+        pytest.fail("the harness libraries are missing: run `make widget-harness` (npm ci in widget/harness)")
     with HarnessServer(HarnessConfig(stack=stack.info, widget=widget_zip), port=harness_port) as server:
         yield server
-
-
-def _rotate(stack, new: str, *, rotated_days_ago: float) -> None:
-    """The runbook: amoCRM made a new secret, the old one moves to `previous_client_secret`."""
-    value = {
-        "client_secret": new,
-        "previous_client_secret": stack.client_secret,
-        "rotated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - rotated_days_ago * DAY)),
-    }
-    client = boto3.client("secretsmanager", endpoint_url=stack.moto_url, region_name=stack.region)
-    name = Template().parameter_defaults()["ClientSecretName"]
-    client.put_secret_value(SecretId=name, SecretString=json.dumps(value))
-    stack.control.add_integration(stack.client_id, new, stack.redirect_uri)
 
 
 def _open_dp(page, harness, account):
@@ -89,7 +75,7 @@ def test_opening_the_dp_action_and_pressing_done_re_signs_it_with_the_new_secret
     assert old["signature"].split(".")[0] == key_id(stack.client_secret)
 
     new_secret = secrets.token_urlsafe(32)
-    _rotate(stack, new_secret, rotated_days_ago=1 / 24)
+    rotate_client_secret(stack, new_secret, rotated_days_ago=1 / 24)
     amocrm_now = dataclasses.replace(stack.info, client_secret=new_secret)  # amoCRM signs with the new one
     harness.config = dataclasses.replace(harness.config, stack=amocrm_now)
 
@@ -102,7 +88,7 @@ def test_opening_the_dp_action_and_pressing_done_re_signs_it_with_the_new_secret
     assert json.loads(resaved["rule"]) == json.loads(old["rule"])
 
     # the window is over: the re-saved action still copies when the deal reaches its stage
-    _rotate(stack, new_secret, rotated_days_ago=31)
+    rotate_client_secret(stack, new_secret, rotated_days_ago=31)
     before = {lead["id"] for lead in stack.control.state(account["id"])["leads"]}
     stack.control.move_lead(account["id"], SOURCE, TRIGGER["pipeline"], TRIGGER["status"])
 
