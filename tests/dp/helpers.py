@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import boto3
 import httpx
 from boto3.dynamodb.conditions import Key
 
@@ -171,3 +172,16 @@ def take_dlq(stack, account) -> list[dict[str, Any]]:
 def notes_on(stack, account, lead_id: int) -> list[str]:
     lead = stack.control.lead(account["id"], lead_id)
     return [(n.get("params") or {}).get("text", "") for n in lead.get("notes") or []]
+
+
+def rotate_client_secret(stack: Any, new: str, *, rotated_days_ago: float) -> None:
+    """What the runbook says: amoCRM made a new secret; the old one moves to `previous_client_secret`."""
+    value = {
+        "client_secret": new,
+        "previous_client_secret": stack.client_secret,
+        "rotated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - rotated_days_ago * 86400)),
+    }
+    client = boto3.client("secretsmanager", endpoint_url=stack.moto_url, region_name=stack.region)
+    name = Template().parameter_defaults()["ClientSecretName"]
+    client.put_secret_value(SecretId=name, SecretString=json.dumps(value))
+    stack.control.add_integration(stack.client_id, new, stack.redirect_uri)  # amoCRM holds the new one now

@@ -1,8 +1,8 @@
 """Rotating the client secret on the local stack, end to end.
 
 A DP rule signed before the rotation keeps copying during the window, is refused after it with
-its own answer (ru/en: re-save the DP action), and copies again once the admin re-saves it (the
-widget re-signs with the new secret). Widget calls and the uninstall hook signed with the previous
+its own answer (ru/en: open the DP action and press «Готово»), and copies again once the admin
+re-saves it (the widget re-signs with the new secret). Widget calls and the uninstall hook signed with the previous
 secret count during the window too; the operator's CLI lists the rules still on the old key.
 The stack re-reads the secret on every use (`CLIENT_SECRET_CACHE_SECONDS=0`), as a deployed one
 does within 5 minutes.
@@ -10,25 +10,33 @@ does within 5 minutes.
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 
-import boto3
 import httpx
 import pytest
 
 from dealcopy.install import uninstall_signature
 from devstack.client import widget_token
-from devstack.template import Template
 from tests.dp.conftest import STACK_ENV
-from tests.dp.helpers import admin, call, hook_form, install, jobs, post_hook, settled, sign, stage, wait_for
+from tests.dp.helpers import (
+    admin,
+    call,
+    hook_form,
+    install,
+    jobs,
+    post_hook,
+    rotate_client_secret,
+    settled,
+    sign,
+    stage,
+    wait_for,
+)
 from tests.support.stack import local_stack
 
 TRIGGER = stage("Support", "Переговоры")
 TARGET = {**stage("Выполнение", "В работе"), "fields": [], "catalogs": []}
 SOURCES = (24_002_812, 24_002_813, 24_002_814, 24_002_815)
-DAY = 86400
 
 
 @pytest.fixture(scope="module")
@@ -45,19 +53,6 @@ def account(stack):
     for lead_id in SOURCES:  # a hook's lead must be in its stage
         stack.control.move_lead(installed["id"], lead_id, *TRIGGER.values())
     return installed
-
-
-def _rotate(stack, new: str, *, rotated_days_ago: float) -> None:
-    """What the runbook says: amoCRM made a new secret; the old one moves to `previous_client_secret`."""
-    value = {
-        "client_secret": new,
-        "previous_client_secret": stack.client_secret,
-        "rotated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - rotated_days_ago * DAY)),
-    }
-    client = boto3.client("secretsmanager", endpoint_url=stack.moto_url, region_name=stack.region)
-    name = Template().parameter_defaults()["ClientSecretName"]
-    client.put_secret_value(SecretId=name, SecretString=json.dumps(value))
-    stack.control.add_integration(stack.client_id, new, stack.redirect_uri)  # amoCRM holds the new one now
 
 
 def _copied(stack, account, signed: dict, lead_id: int, count: int) -> dict:
@@ -77,7 +72,7 @@ def test_a_rule_signed_before_a_rotation_runs_in_the_window_is_refused_after_it_
     new_secret = secrets.token_urlsafe(32)
 
     # Rotated an hour ago: the window is open, the old rule still copies.
-    _rotate(stack, new_secret, rotated_days_ago=1 / 24)
+    rotate_client_secret(stack, new_secret, rotated_days_ago=1 / 24)
     _copied(stack, account, old, SOURCES[1], 2)
     # amoCRM signs widget calls and the uninstall hook with the secret it has: both count in the window.
     assert call(stack, "GET", "/widget/settings", account, token=widget_token(stack, account)).status_code == 200
@@ -86,9 +81,9 @@ def test_a_rule_signed_before_a_rotation_runs_in_the_window_is_refused_after_it_
     assert [r["stages"] for r in listed["rules"]] == [[TRIGGER]]
 
     # The window is over: the same hook is refused, with words telling the admin what to do.
-    _rotate(stack, new_secret, rotated_days_ago=31)
+    rotate_client_secret(stack, new_secret, rotated_days_ago=31)
     before = len(jobs(stack, account))
-    for lang, words in (("ru", "сохраните его заново"), ("en", "save it again")):
+    for lang, words in (("ru", "нажмите «Готово»"), ("en", "press “Done”")):
         form = hook_form(account, SOURCES[2], TRIGGER, old, int(time.time()))
         answer = post_hook(stack, form=form, headers={"Accept-Language": lang})
         assert answer.status_code == 401, answer.text
@@ -98,7 +93,7 @@ def test_a_rule_signed_before_a_rotation_runs_in_the_window_is_refused_after_it_
     time.sleep(1)
     assert len(jobs(stack, account)) == before  # nothing was queued
 
-    # The admin opens the DP action, changes a setting and saves: the widget signs it again, with the new secret.
+    # The admin opens the DP action and presses «Готово»: the widget signs it again, with the new secret.
     resaved = sign(stack, account, TARGET, token=widget_token(stack, account, secret=new_secret))
     assert resaved["rule"] == old["rule"] and resaved["signature"] != old["signature"]
     _copied(stack, account, resaved, SOURCES[3], before + 1)
@@ -112,11 +107,11 @@ def test_a_rule_signed_before_a_rotation_runs_in_the_window_is_refused_after_it_
 def test_the_uninstall_hook_signed_with_the_previous_secret_counts_in_the_window_only(stack):
     gone = install(stack)
     previous = stack.client_secret
-    _rotate(stack, secrets.token_urlsafe(32), rotated_days_ago=31)
+    rotate_client_secret(stack, secrets.token_urlsafe(32), rotated_days_ago=31)
     query = {"client_uuid": stack.client_id, "account_id": str(gone["id"])}
     signed = {**query, "signature": uninstall_signature(previous, stack.client_id, str(gone["id"]))}
     late = httpx.get(f"{stack.gateway_url}/oauth/uninstall", params=signed, timeout=30)
     assert late.status_code == 401 and late.json()["code"] == "bad-uninstall-signature"
-    _rotate(stack, secrets.token_urlsafe(32), rotated_days_ago=1)
+    rotate_client_secret(stack, secrets.token_urlsafe(32), rotated_days_ago=1)
     in_window = httpx.get(f"{stack.gateway_url}/oauth/uninstall", params=signed, timeout=30)
     assert in_window.status_code == 200, in_window.text  # verified; amoCRM still says the tokens work

@@ -300,13 +300,51 @@ define('dealcopy/dp', ['jquery', 'dealcopy/meta', 'dealcopy/schedules'], functio
         status('busy', t('dp.signing'));
         pending = ctx.timers.later(sign, SIGN_DELAY_MS);
       });
+      /**
+       * A saved, signed action is signed again as stored, quietly: after the client secret is
+       * rotated, opening the dialog and pressing «Готово» moves it to the new key. The settings do
+       * not name the current key, so this is one request per opening. «Готово» waits for it; a
+       * failed call keeps the saved pair and says nothing, a refused rule keeps it and says why.
+       */
+      function resign() {
+        sequence += 1;
+        var mine = sequence;
+        var json = JSON.stringify(form.rule());
+        var done = $.Deferred();
+        signing = { json: json, done: done };
+        signedJson = json;
+        status('ok', t('dp.signed'));
+        api('POST', '/widget/dp/sign', { rule: $rule.val() })
+          .done(function (signed) {
+            if (mine !== sequence || signedJson !== json) {
+              done.reject(null); // changed meanwhile: the change is signed on its own
+              return;
+            }
+            signing = null;
+            write($rule, signed.rule);
+            write($signature, signed.signature);
+            done.resolve();
+          })
+          .fail(function (problem) {
+            if (mine !== sequence || signedJson !== json) {
+              done.reject(null);
+              return;
+            }
+            signing = null;
+            if (problem.code === 'rule_invalid') {
+              status('error', t('dp.not_signed'));
+              problems.showProblem($error, problem, form);
+            }
+            done.resolve();
+          });
+      }
+
       // A new action (or one saved by an older version) is signed right away, so saving the
       // dialog without touching anything still stores a valid pair.
       if (!saved || !$signature.val()) {
         sign();
       } else {
-        signedJson = JSON.stringify(form.rule());
-        status('ok', t('dp.signed'));
+        resign();
       }
     }
 

@@ -108,10 +108,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "signature-key-retired": (
         "Правило подписано прежним секретным ключом интеграции, который больше не действует. "
-        "Администратору: откройте это действие в Digital Pipeline, измените любую настройку "
-        "(можно сразу вернуть как было) и сохраните его заново.",
+        "Администратору: откройте это действие в Digital Pipeline и нажмите «Готово».",
         "The rule was signed with the integration's previous secret key, which is no longer accepted. "
-        "Admin: open this action in the Digital Pipeline, change any setting (changing it back is fine) "
-        "and save it again.",
+        "Admin: open this action in the Digital Pipeline and press “Done”.",
     ),
 }
