@@ -197,6 +197,23 @@ def test_the_last_delivery_ends_a_job_with_a_note_and_a_dlq_record(harness):
     assert dead["jobs"][0]["job_id"] == message.jobs[0].job_id and dead["failure"]["code"] == "amocrm_uncertain"
 
 
+def test_a_failed_jobs_note_names_its_events_stage_from_the_cached_metadata_at_no_extra_request(harness):
+    account = harness.account()
+    message = harness.message(account, 24_002_812)
+    harness.ctl.add_fault(account["id"], kind="500", count=1000, method="POST", path="/api/v4/leads")
+    for count in range(1, 5):
+        assert harness.handle([(message, count)]) == {"failed": ["m0"]}
+    assert harness.handle([(message, 5)]) == {"failed": []}  # the last delivery: the job ends with a note
+    assert harness.job(account, message).note_written is True
+    notes = [n["params"]["text"] for n in harness.ctl.lead(account["id"], 24_002_812)["notes"]]
+    (note,) = [text for text in notes if "не создана" in text]
+    assert "Событие: сделка вошла в этап «Оплачен счёт» воронки «Воронка»." in note, note
+    assert f"#{TRIGGER['status_id']}" not in note and f"#{TRIGGER['pipeline_id']}" not in note
+    # the names came from the metadata the runs loaded anyway: one read of the pipelines, not another
+    reads = [e for e in harness.ctl.requests(account["id"]) if e["path"] == "/api/v4/leads/pipelines"]
+    assert len(reads) == 1
+
+
 def test_a_last_delivery_with_attempts_left_is_queued_afresh(harness):
     """Its earlier deliveries were skipped behind a failing record: it has had only one real attempt."""
     account = harness.account()
