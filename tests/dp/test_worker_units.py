@@ -214,6 +214,17 @@ def test_a_failed_jobs_note_names_its_events_stage_from_the_cached_metadata_at_n
     assert len(reads) == 1
 
 
+def test_a_hook_whose_lead_never_entered_its_stage_stops_naming_the_stage(harness):
+    account = harness.account()
+    message = harness.message(account, 24_002_813, at=int(time.time()) - 3600)  # the lead entered it only now
+    harness.ctl.move_lead(account["id"], 24_002_813, pipeline_id("Выполнение"), status_id("Выполнение", "В работе"))
+    assert harness.handle([(message, 1)]) == {"failed": []}
+    record = harness.job(account, message)
+    assert record.state.value == "stopped" and record.error.code == "stage_not_reached"
+    assert "не была на этапе «Воронка → Оплачен счёт» около времени события" in record.error.message_ru
+    assert "was not in stage “Воронка → Оплачен счёт”" in record.error.message_en
+
+
 def test_a_last_delivery_with_attempts_left_is_queued_afresh(harness):
     """Its earlier deliveries were skipped behind a failing record: it has had only one real attempt."""
     account = harness.account()
