@@ -180,7 +180,7 @@ def test_a_finished_job_behind_a_pending_one_is_reported_failed_too_and_its_rede
     assert len(harness.ctl.state(account["id"])["leads"]) == copies_before
 
 
-def test_the_last_delivery_ends_a_job_with_a_note_and_a_dlq_record(harness):
+def test_the_last_delivery_ends_a_job_with_a_note_naming_its_stage_and_a_dlq_record(harness):
     account = harness.account()
     message = harness.message(account, 24_002_811)
     harness.ctl.add_fault(account["id"], kind="500", count=1000, method="POST", path="/api/v4/leads")
@@ -191,10 +191,27 @@ def test_the_last_delivery_ends_a_job_with_a_note_and_a_dlq_record(harness):
     record = harness.job(account, message)
     assert record.state.value == "failed" and record.attempts == 5 and record.failed_from.value == "creating"
     assert record.note_written is True and record.dead_lettered is True
-    notes = harness.ctl.lead(account["id"], 24_002_811)["notes"]
-    assert any("не создана" in n["params"]["text"] and "Попыток: 5" in n["params"]["text"] for n in notes)
+    notes = [n["params"]["text"] for n in harness.ctl.lead(account["id"], 24_002_811)["notes"]]
+    (note,) = [text for text in notes if "не создана" in text]
+    assert "Попыток: 5" in note
+    # the event's stage by name, from the metadata the runs loaded anyway: one read of the pipelines in all
+    assert "Событие: сделка вошла в этап «Оплачен счёт» воронки «Воронка»." in note, note
+    assert f"#{TRIGGER['status_id']}" not in note and f"#{TRIGGER['pipeline_id']}" not in note
+    reads = [e for e in harness.ctl.requests(account["id"]) if e["path"] == "/api/v4/leads/pipelines"]
+    assert len(reads) == 1
     (dead,) = harness.messages(harness.dlq_url)
     assert dead["jobs"][0]["job_id"] == message.jobs[0].job_id and dead["failure"]["code"] == "amocrm_uncertain"
+
+
+def test_a_hook_whose_lead_never_entered_its_stage_stops_naming_the_stage(harness):
+    account = harness.account()
+    message = harness.message(account, 24_002_813, at=int(time.time()) - 3600)  # the lead entered it only now
+    harness.ctl.move_lead(account["id"], 24_002_813, pipeline_id("Выполнение"), status_id("Выполнение", "В работе"))
+    assert harness.handle([(message, 1)]) == {"failed": []}
+    record = harness.job(account, message)
+    assert record.state.value == "stopped" and record.error.code == "stage_not_reached"
+    assert "не была на этапе «Воронка → Оплачен счёт» около времени события" in record.error.message_ru
+    assert "was not in stage “Воронка → Оплачен счёт”" in record.error.message_en
 
 
 def test_a_last_delivery_with_attempts_left_is_queued_afresh(harness):

@@ -12,11 +12,12 @@ import re
 import pytest
 
 from dealcopy.copying.errors import RuleInvalid, RuleProblem, listing
+from dealcopy.copying.metadata import AccountMetadata, parse_pipeline
 from dealcopy.copying.rules import parse_rule
 from dealcopy.jobs.failures import error_of
 from dealcopy.jobs.notes import job_note
 from dealcopy.messages import text
-from dealcopy.records.job import JobRecord
+from dealcopy.records.job import DpEvent, JobRecord
 
 # a code or a rule path as the backend spells them: snake_case or kebab-case words, `x.y`, `x[0]`
 TECHNICAL = re.compile(r"\b[a-z]+(?:[_-][a-z]+)+\b|\b[a-z_]+\[\d+\]|\b[a-z_]+\.[a-z_]+\b")
@@ -85,3 +86,37 @@ def test_a_failed_jobs_note_says_what_happened_and_keeps_its_code_on_a_last_labe
     assert "rule_invalid" not in body and "name_template" not in body
     assert not TECHNICAL.search(body.replace("{", " ").replace("}", " ")), body
     assert ("неизвестная подстановка {xyz}" if lang == "ru" else "unknown placeholder {xyz}") in body
+
+
+SALES = parse_pipeline(
+    {"id": 10, "name": "Продажи", "_embedded": {"statuses": [{"id": 20, "name": "Новая заявка", "pipeline_id": 10}]}}
+)
+KNOWN = AccountMetadata(pipelines={SALES.id: SALES}, users={}, fields={}, catalogs={})
+
+
+def _dp_record(pipeline_id: int, status_id: int) -> JobRecord:
+    event = DpEvent(pipeline_id=pipeline_id, status_id=status_id, time=1_700_000_000)
+    return JobRecord(account_id=1, job_id="j-2", trigger="dp", lead_id=24_002_811, rule_hash="h", event=event)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("ru", "Событие: сделка вошла в этап «Новая заявка» воронки «Продажи»."),
+        ("en", "Event: the lead entered stage “Новая заявка” of pipeline “Продажи”."),
+    ],
+)
+def test_a_failed_jobs_note_names_the_stage_and_pipeline_of_its_event(lang, words):
+    note = job_note(_dp_record(10, 20), error_of(refused("{xyz}")), lang, metadata=KNOWN)
+    assert words in note["params"]["text"]
+    assert "#10" not in note["params"]["text"] and "#20" not in note["params"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("metadata", "pipeline_id", "status_id"),
+    [(None, 10, 20), (KNOWN, 10, 21), (KNOWN, 11, 20)],  # nothing cached; a stage or a pipeline it does not know
+)
+def test_a_failed_jobs_note_keeps_the_ids_only_when_the_cache_cannot_name_the_stage(metadata, pipeline_id, status_id):
+    for lang, words in (("ru", "в этап #{s} воронки #{p}."), ("en", "entered stage #{s} of pipeline #{p}.")):
+        note = job_note(_dp_record(pipeline_id, status_id), error_of(refused("{xyz}")), lang, metadata=metadata)
+        assert words.format(s=status_id, p=pipeline_id) in note["params"]["text"]

@@ -19,9 +19,9 @@ ARROW = " → "
 MAX_LEADS = 250  # one read of sources (`read_sources` asks for up to 250 per request)
 
 
-def stage_name(metadata: AccountMetadata, pipeline_id: int | None, status_id: int | None) -> str:
-    """«Pipeline → Stage»; an unknown part keeps its number so nothing is silently hidden."""
-    pipeline = metadata.pipelines.get(pipeline_id) if pipeline_id is not None else None
+def stage_name(metadata: AccountMetadata | None, pipeline_id: int | None, status_id: int | None) -> str:
+    """«Pipeline → Stage»; an unknown part (or any, with no metadata) keeps its number so nothing is hidden."""
+    pipeline = metadata.pipelines.get(pipeline_id) if metadata and pipeline_id is not None else None
     status = pipeline.statuses.get(status_id) if pipeline and status_id is not None else None
     left = pipeline.name if pipeline else f"#{pipeline_id}"
     return left + ARROW + (status.name if status else f"#{status_id}")

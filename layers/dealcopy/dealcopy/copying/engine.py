@@ -75,7 +75,7 @@ class CopyEngine:
 
     def lang_of(self, user_id: int | None) -> str:
         """The language of notes and default names: the acting user's as amoCRM reports it, else the account's."""
-        known = self.cache.peek(self.account_key)  # never reload metadata a failure just dropped
+        known = self.known_metadata()
         user = known.users.get(user_id) if known and user_id is not None else None
         lang = (user.lang or "").lower()[:2] if user else ""
         return lang if lang in ("ru", "en") else self.lang
@@ -84,6 +84,11 @@ class CopyEngine:
 
     def metadata(self) -> AccountMetadata:
         return self.cache.get(self.account_key, lambda: load_metadata(self.api))
+
+    def known_metadata(self) -> AccountMetadata | None:
+        """The cached metadata if fresh, never loaded: words after a failure cost no request (and never
+        reload metadata a failure just dropped)."""
+        return self.cache.peek(self.account_key)
 
     def read_source(self, lead_id: int) -> SourceLead:
         """One `GET /api/v4/leads/{id}`; a 204 (or 404) is `SourceNotFound`."""
@@ -216,7 +221,7 @@ class CopyEngine:
 
     def _stage_of(self, plan: CopyPlan) -> str | None:
         """«Pipeline → Stage» of a made copy, from cached metadata only (None when it was just dropped)."""
-        known = self.cache.peek(self.account_key)
+        known = self.known_metadata()
         return stage_name(known, plan.payload.get("pipeline_id"), plan.payload.get("status_id")) if known else None
 
 

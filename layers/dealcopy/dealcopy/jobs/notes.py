@@ -8,21 +8,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.notes import NOTE_TYPE, SERVICE_NAME
 from dealcopy.jobs.failures import job_error
 from dealcopy.messages import text
 from dealcopy.records.job import JobError, JobRecord
+from dealcopy.records.job_message import DpEvent
 
 _TRIGGERS = ("dp", "bulk", "repeat", "manual")  # each has its `note-failed-<trigger>` title
 
 
-def job_note(record: JobRecord, error: JobError, lang: str, *, stopped: bool = False) -> dict[str, Any]:
-    """The service note for `record`'s source lead (sentences from messages/jobs.py)."""
+def job_note(
+    record: JobRecord,
+    error: JobError,
+    lang: str,
+    *,
+    stopped: bool = False,
+    metadata: AccountMetadata | None = None,
+) -> dict[str, Any]:
+    """The service note for `record`'s source lead (sentences from messages/jobs.py).
+
+    `metadata` is what the engine has cached: it names the event's stage and pipeline.
+    """
     title = "note-stopped" if stopped else f"note-failed-{record.trigger if record.trigger in _TRIGGERS else 'manual'}"
     why = error.message_en if lang == "en" else error.message_ru
     parts = [text(title, lang) + ": " + why.rstrip(".") + "."]
     if record.event is not None and not stopped:
-        parts.append(text("note-event", lang, status_id=record.event.status_id, pipeline_id=record.event.pipeline_id))
+        parts.append(_event(record.event, lang, metadata))
     if not stopped:
         parts.append(text("note-attempts", lang, attempts=record.attempts))
         if record.state.value == "creating" and record.attempt_at is not None:
@@ -34,6 +46,14 @@ def job_note(record: JobRecord, error: JobError, lang: str, *, stopped: bool = F
         "note_type": NOTE_TYPE,
         "params": {"service": SERVICE_NAME.get(lang, SERVICE_NAME["ru"]), "text": words},
     }
+
+
+def _event(event: DpEvent, lang: str, metadata: AccountMetadata | None) -> str:
+    """The stage the lead entered, by name; by ids only when the cache does not know it."""
+    status = metadata.status(event.pipeline_id, event.status_id) if metadata else None
+    if metadata is None or status is None:
+        return text("note-event-ids", lang, status_id=event.status_id, pipeline_id=event.pipeline_id)
+    return text("note-event", lang, status=status.name, pipeline=metadata.pipelines[event.pipeline_id].name)
 
 
 def loop_depth_error(depth: int, limit: int) -> JobError:

@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from dealcopy.copying.metadata import AmoApi
+from dealcopy.copying.describe import stage_name
+from dealcopy.copying.metadata import AccountMetadata, AmoApi
 from dealcopy.copying.source import SourceLead
 from dealcopy.jobs.failures import job_error
 from dealcopy.jobs.work import Ending, Work
@@ -31,8 +32,14 @@ ENTITY_IDS_PER_REQUEST = 10
 EVENTS_PAGE = 100
 
 
-def confirm_stages(api: AmoApi, works: Sequence[Work], sources: Mapping[int, SourceLead]) -> None:
-    """Stop every DP job whose lead is not, and was not around the event time, in the hook's stage."""
+def confirm_stages(
+    api: AmoApi,
+    works: Sequence[Work],
+    sources: Mapping[int, SourceLead],
+    metadata: AccountMetadata | None = None,
+) -> None:
+    """Stop every DP job whose lead is not, and was not around the event time, in the hook's stage
+    (named from `metadata`, the cached one: ids where it cannot name it)."""
     doubtful = [w for w in works if _doubtful(w, sources)]
     if not doubtful:
         return
@@ -45,8 +52,7 @@ def confirm_stages(api: AmoApi, works: Sequence[Work], sources: Mapping[int, Sou
             error = job_error(
                 "stage_not_reached",
                 lead_id=record.lead_id,
-                pipeline_id=event.pipeline_id,
-                status_id=event.status_id,
+                stage=stage_name(metadata, event.pipeline_id, event.status_id),
             )
             work.end(Ending.STOP, error)
 

@@ -8,10 +8,8 @@ MESSAGES = {
         "5 minutes ahead): an old hook is not replayed.",
     ),
     "stage_not_reached": (
-        "Сделка #{lead_id} не была на этапе {status_id} воронки {pipeline_id} около времени события хука: "
-        "копия не создаётся.",
-        "Lead #{lead_id} was not in stage {status_id} of pipeline {pipeline_id} around the hook's event time: "
-        "no copy is made.",
+        "Сделка #{lead_id} не была на этапе «{stage}» около времени события хука: копия не создаётся.",
+        "Lead #{lead_id} was not in stage “{stage}” around the hook's event time: no copy is made.",
     ),
     "preset-forbidden": (
         "Общие шаблоны меняет и удаляет только администратор; личный шаблон — только его владелец.",

@@ -56,6 +56,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "note-failed-manual": ("Копия сделки не создана", "The copy failed"),
     "note-stopped": ("Автоматическое копирование остановлено", "Automatic copying stopped"),
     "note-event": (
+        "Событие: сделка вошла в этап «{status}» воронки «{pipeline}».",
+        "Event: the lead entered stage “{status}” of pipeline “{pipeline}”.",
+    ),
+    # when no cached metadata knows the stage (it was just dropped, or the stage is gone)
+    "note-event-ids": (
         "Событие: сделка вошла в этап #{status_id} воронки #{pipeline_id}.",
         "Event: the lead entered stage #{status_id} of pipeline #{pipeline_id}.",
     ),

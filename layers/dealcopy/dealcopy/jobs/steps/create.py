@@ -45,7 +45,7 @@ def plan(run: Run, works: list[Work]) -> None:
             work.fail(error_of(err), err)
     todo = [w for w in todo if w.open]
     sources = engine.read_sources([w.record.lead_id for w in todo]) if todo else {}
-    confirm_stages(engine.api, todo, sources)  # a DP hook's lead must have entered its stage
+    confirm_stages(engine.api, todo, sources, engine.known_metadata())  # a DP hook's lead must have entered its stage
     todo = [w for w in todo if w.open]
     for work in todo:
         record = work.record

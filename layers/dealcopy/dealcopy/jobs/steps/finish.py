@@ -51,6 +51,7 @@ def write_failure_notes(run: Run, ending: list[Work]) -> None:
     if not ending or run.engine is None or run.account is None or not run.account.is_active:
         return
     notes = []
+    known = run.engine.known_metadata()  # names in the notes, never a request on a failure path
     for i, work in enumerate(ending):
         assert work.verdict is not None
         error = work.verdict.error
@@ -58,7 +59,7 @@ def write_failure_notes(run: Run, ending: list[Work]) -> None:
             work.record.note_written = False  # nothing to write on, or no way to write
             continue
         stopped = work.verdict.ending is Ending.STOP
-        notes.append((i, [job_note(work.record, error, run.engine.lang, stopped=stopped)]))
+        notes.append((i, [job_note(work.record, error, run.engine.lang, stopped=stopped, metadata=known)]))
     if not notes:
         return
     try:
