@@ -45,8 +45,8 @@ def job_key(account_id: int, job_id: str) -> Item:
 def at_rest(record: JobRecord) -> JobRecord:
     """What a finished job keeps for audit: ids, states and outcomes, no personal data.
 
-    The create payload (the copy's name, field values: phones, e-mails, names) is needed only
-    until the job is done; a finished job keeps the plan's ids and summary, and its result
+    The create payload (the copy's name, field values: phones, e-mails, names) and the source's
+    name (for the notes) are needed only until the job is done; a finished job keeps the plan's ids and summary, and its result
     without the copy's name. A job that failed after its create was sent keeps its plan until a
     re-drive finishes it (it resumes from there) or the record expires.
     """
@@ -55,7 +55,9 @@ def at_rest(record: JobRecord) -> JobRecord:
         return record
     created = record.created
     if created is not None:
-        created = created.model_copy(update={"plan": created.plan.model_copy(update={"payload": {}})})
+        created = created.model_copy(
+            update={"plan": created.plan.model_copy(update={"payload": {}, "source_name": None})}
+        )
     result = {k: v for k, v in record.result.items() if k != "name"} if record.result else record.result
     return record.model_copy(update={"plan": None, "created": created, "result": result})
 
