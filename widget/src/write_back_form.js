@@ -118,8 +118,9 @@ define('dealcopy/write_back_form', ['jquery', 'dealcopy/field_rules', 'dealcopy/
       var $switch = $root.find('[data-slot="mode"]');
       var $slot = $root.find('[data-slot="write_back"]');
       var $copyOnly = $root.find('[data-slot="form"], [data-slot="warnings"]');
-      var back = writeBackForm($slot, meta, saved);
       var mode = saved && saved.write_back ? 'write_back' : 'copy';
+      var back = null; // drawn when first switched on: the copy form's tree keeps its selectors to itself
+      var listeners = [];
       var $group = $('<div class="dealcopy-dp__mode" role="radiogroup"></div>').appendTo($switch.empty());
       $.each(MODES, function (value, key) {
         $('<label class="dealcopy-dp__mode-option"></label>')
@@ -128,11 +129,21 @@ define('dealcopy/write_back_form', ['jquery', 'dealcopy/field_rules', 'dealcopy/
           .appendTo($group);
       });
 
+      function changed() {
+        $.each(listeners, function (_, listener) {
+          listener();
+        });
+      }
+
       function current() {
         return mode === 'write_back' ? back : copyForm;
       }
 
       function show() {
+        if (mode === 'write_back' && !back) {
+          back = writeBackForm($slot, meta, saved);
+          back.onChange(changed);
+        }
         $group.find('[data-dp-mode]').each(function () {
           $(this).prop('checked', this.value === mode);
         });
@@ -140,6 +151,12 @@ define('dealcopy/write_back_form', ['jquery', 'dealcopy/field_rules', 'dealcopy/
         $slot.prop('hidden', mode !== 'write_back');
       }
       show();
+      copyForm.onChange(changed);
+      $group.on('change', '[data-dp-mode]', function () {
+        mode = this.value;
+        show();
+        changed();
+      });
 
       return {
         mode: function () {
@@ -153,16 +170,12 @@ define('dealcopy/write_back_form', ['jquery', 'dealcopy/field_rules', 'dealcopy/
         },
         clearErrors: function () {
           copyForm.clearErrors();
-          back.clearErrors();
+          if (back) {
+            back.clearErrors();
+          }
         },
         onChange: function (listener) {
-          copyForm.onChange(listener);
-          back.onChange(listener);
-          $group.on('change', '[data-dp-mode]', function () {
-            mode = this.value;
-            show();
-            listener();
-          });
+          listeners.push(listener);
         }
       };
     }
