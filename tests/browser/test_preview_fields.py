@@ -4,22 +4,16 @@ and English: a field rule's set value, an option by its name, a cleared field sa
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from amo_emulator.seed_demo import FIELD
 from tests.browser.conftest import open_area, screenshot
+from tests.browser.test_field_actions import DOCS, enum_id, set_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SOURCE = 24_002_811
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def enum_id(stack, account, field: str, text: str) -> int:
-    (spec,) = [f for f in stack.control.state(account["id"])["custom_fields"] if f["id"] == FIELD[field]]
-    return next(e["id"] for e in spec["enums"] if e["value"] == text)
 
 
 @pytest.mark.parametrize(
@@ -38,10 +32,7 @@ def test_the_preview_shows_what_each_field_becomes(page, harness, stack, account
     panel.locator("[data-more]").click()
     lead_node = panel.locator('[data-node="lead"]')
     lead_node.locator("[data-toggle]").click()
-    lead_node.locator(f'[data-field-action="{FIELD["Назначение платежа"]}"]').select_option("set")
-    value = lead_node.locator(f'[data-field-rule="{FIELD["Назначение платежа"]}"] [data-field-rule-value]')
-    value.fill("Продление")
-    value.dispatch_event("change")
+    set_text(lead_node, "Назначение платежа", "Продление")
     lead_node.locator(f'[data-field-action="{FIELD["Категория"]}"]').select_option("set")
     services = enum_id(stack, account, "Категория", "Услуги")
     lead_node.locator(f'[data-field-rule="{FIELD["Категория"]}"] [data-field-rule-value]').select_option(str(services))

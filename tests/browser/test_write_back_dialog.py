@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from pathlib import Path
 
 import pytest
 
 from amo_emulator.seed_demo import FIELD, pipeline_id, status_id
 from devstack.client import call_widget
 from tests.browser.conftest import open_area, screenshot, wait_for
+from tests.browser.test_field_actions import DOCS, set_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,7 +20,6 @@ SOURCE = 24_002_811
 TRIGGER = {"pipeline": pipeline_id("Выполнение"), "status": status_id("Выполнение", "Сдано")}
 COPY_TO = {"pipeline_id": pipeline_id("Выполнение"), "status_id": status_id("Выполнение", "В работе")}
 ORIGIN_TO = {"pipeline_id": pipeline_id("Воронка"), "status_id": status_id("Воронка", "Принимают решение")}
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def open_dialog(page, harness, account, lang):
@@ -52,10 +51,7 @@ def test_write_back_is_chosen_signed_and_updates_the_origin(page, harness, stack
     back.locator('[data-control="write-back-stage"]').select_option(str(ORIGIN_TO["status_id"]))
     purpose = back.locator(f'[data-field-action="{FIELD["Назначение платежа"]}"]')
     assert purpose.locator("option").count() == 3  # as in the source, set, clear: no template on the origin
-    purpose.select_option("set")
-    value = back.locator(f'[data-field-rule="{FIELD["Назначение платежа"]}"] [data-field-rule-value]')
-    value.fill("Продление оплачено")
-    value.dispatch_event("change")
+    set_text(back, "Назначение платежа", "Продление оплачено")
     back.locator(f'[data-field-action="{FIELD["Цена"]}"]').select_option("clear")
     back.locator(f'[data-field-action="{FIELD["Срочно"]}"]').select_option("set")
     back.locator(f'[data-field-rule="{FIELD["Срочно"]}"] [data-field-rule-value]').select_option("false")
