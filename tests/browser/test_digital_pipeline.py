@@ -28,7 +28,9 @@ def test_anonymised_dp_rule_is_signed_saved_and_fired_by_a_hook(page, harness, s
     # amoCRM's own inputs stay in the form (amoCRM saves them) but the user sees our controls
     assert dialog.locator('input[name="rule"]').is_hidden() and dialog.locator('input[name="signature"]').is_hidden()
     text = form.inner_text()
-    assert text.startswith("Выберите данные для переноса в новую сделку:")
+    # below the switch between this action and «Обновить исходную сделку»
+    assert form.locator('[data-dp-mode][value="copy"]').is_checked()
+    assert form.locator('[data-slot="form"]').inner_text().startswith("Выберите данные для переноса в новую сделку:")
     for label in ("Ответственный", "Воронка", "Этап", "Копировать компанию", "Копировать контакты", "Анонимная копия"):
         assert label in text
     for node in ("Сделка", "Список Товары", "Список Мои юр. лица", "Список Счета/покупки"):
@@ -111,7 +113,7 @@ def test_dp_dialog_in_english_refuses_an_unsigned_rule(page, harness, stack, acc
     form = dialog.locator(".dealcopy-dp")
     form.locator(".dealcopy-form").wait_for()
     page.wait_for_selector('.dealcopy-dp[data-sign-state="ok"]')  # a new action is signed with the defaults
-    assert form.inner_text().startswith("Choose what the new deal gets:")
+    assert form.locator('[data-slot="form"]').inner_text().startswith("Choose what the new deal gets:")
     assert dialog.locator('input[name="signature"]').input_value()
     screenshot(dialog, "dp-dialog-en")
 

@@ -23,6 +23,14 @@ def enum_id(stack, account, field: str, text: str) -> int:
     return next(e["id"] for e in spec["enums"] if e["value"] == text)
 
 
+def set_text(scope, field: str, text: str) -> None:
+    """Chooses «задать значение» for a text field in `scope` and types `text` (its change tells the form)."""
+    scope.locator(f'[data-field-action="{FIELD[field]}"]').select_option("set")
+    value = scope.locator(f'[data-field-rule="{FIELD[field]}"] [data-field-rule-value]')
+    value.fill(text)
+    value.dispatch_event("change")
+
+
 @pytest.mark.parametrize(("lang", "set_label"), [("ru", "задать значение"), ("en", "set a value")])
 def test_field_actions_shape_the_copy(page, harness, stack, account, lang, set_label):
     open_area(page, harness, account, "lcard", lead=SOURCE, lang=lang)
@@ -74,10 +82,7 @@ def test_field_actions_are_signed_into_the_dp_settings_and_shown_again(page, har
     form.locator(".dealcopy-form").wait_for()
     lead_node = form.locator('[data-node="lead"]')
     lead_node.locator("[data-toggle]").click()
-    lead_node.locator(f'[data-field-action="{FIELD["Назначение платежа"]}"]').select_option("set")
-    value = lead_node.locator(f'[data-field-rule="{FIELD["Назначение платежа"]}"] [data-field-rule-value]')
-    value.fill("Продление")
-    value.dispatch_event("change")
+    set_text(lead_node, "Назначение платежа", "Продление")
     lead_node.locator(f'[data-field-action="{FIELD["Дата отгрузки"]}"]').select_option("clear")
     page.wait_for_selector('.dealcopy-dp[data-sign-state="ok"]')
     page.locator('[data-action="send_widget_hook"] .js-trigger-save').click()

@@ -4,7 +4,12 @@
  * (debounced) writes the unsigned rule, clears the signature and asks POST /widget/dp/sign;
  * only an accepted rule gets the backend's canonical text and signature, which amoCRM saves.
  */
-define('dealcopy/dp', ['jquery', 'dealcopy/meta', 'dealcopy/schedules'], function ($, accountMeta, schedules) {
+define('dealcopy/dp', ['jquery', 'dealcopy/meta', 'dealcopy/schedules', 'dealcopy/write_back_form'], function (
+  $,
+  accountMeta,
+  schedules,
+  writeBackForm
+) {
   'use strict';
 
   var DP_TEMPLATES = ['dp'];
@@ -136,7 +141,7 @@ define('dealcopy/dp', ['jquery', 'dealcopy/meta', 'dealcopy/schedules'], functio
     function buildDpSettings($root, meta, saved, $rule, $signature, $dialog) {
       var where = dpContext($dialog);
       $root.html(html('dp'));
-      var form = ctx.ruleForm($root.find('[data-slot="form"]'), meta, {
+      var copyForm = ctx.ruleForm($root.find('[data-slot="form"]'), meta, {
         mode: 'dp',
         heading: true,
         order: ['responsible', 'pipeline', 'stage'],
@@ -145,14 +150,19 @@ define('dealcopy/dp', ['jquery', 'dealcopy/meta', 'dealcopy/schedules'], functio
         allowActor: false, // a trigger has no user who copies
         allowAnonymise: true,
         nameInput: true,
-        initial: saved
+        initial: saved && saved.write_back ? null : saved
       });
-      schedules.create(ctx).dp(form, meta, saved); // issue 12: «Создать позже» writes the rule's `delay`
+      schedules.create(ctx).dp(copyForm, meta, saved); // «Создать позже» writes the rule's `delay`
+      // what is signed: the copy rule or «Обновить исходную сделку», as the dialog's switch says
+      var form = writeBackForm.create(ctx).dialogForm($root, copyForm, meta, saved);
       var $warnings = $root.find('[data-slot="warnings"]');
 
       function warn() {
         $warnings.empty();
-        $.each(dpWarnings(meta, form.rule(), where), function (_, text) {
+        if (form.mode() !== 'copy') {
+          return;
+        }
+        $.each(dpWarnings(meta, copyForm.rule(), where), function (_, text) {
           $('<div class="dealcopy-alert dealcopy-alert_warning" data-warning></div>').text(text).appendTo($warnings);
         });
       }

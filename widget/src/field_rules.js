@@ -20,8 +20,13 @@ define('dealcopy/field_rules', ['jquery'], function ($) {
   function create(ctx) {
     var t = ctx.i18n.t;
 
-    function actionsOf(field) {
+    function actionsOf(field, only) {
       var kind = field.rule_value;
+      if (only) {
+        return $.grep(actionsOf(field), function (action) {
+          return !action || $.inArray(action, only) >= 0;
+        });
+      }
       var out = [''];
       if (kind) {
         out.push('set');
@@ -111,8 +116,11 @@ define('dealcopy/field_rules', ['jquery'], function ($) {
       return raw;
     }
 
-    /** Adds the actions to the tree in `$form`; `fields` are the settings lookup's custom fields. */
-    function attach($form, fields) {
+    /**
+     * Adds the actions to the tree in `$form`; `fields` are the settings lookup's custom fields,
+     * `only` (optional) the actions offered (a write-back sets or clears, nothing else).
+     */
+    function attach($form, fields, only) {
       var byId = {};
       $.each(fields || [], function (_, field) {
         byId[field.id] = field;
@@ -125,7 +133,7 @@ define('dealcopy/field_rules', ['jquery'], function ($) {
         }
         var $row = $('<div class="dealcopy-field-rule"></div>').attr('data-field-rule', field.id);
         var $action = $('<select class="dealcopy-field-rule__action"></select>').attr('data-field-action', field.id);
-        $.each(actionsOf(field), function (_, action) {
+        $.each(actionsOf(field, only), function (_, action) {
           $action.append($('<option></option>').attr('value', action).text(t(LABELS[action])));
         });
         $row.append($action, $('<span class="dealcopy-field-rule__value"></span>'));

@@ -5,19 +5,25 @@
  * /copies/preview (one read of the source; nothing is made). It refreshes when the form
  * changes, debounced, and an answer that is no longer current is dropped.
  */
-define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copyResult) {
+define('dealcopy/preview', ['jquery', 'dealcopy/copy_result', 'dealcopy/preview_fields'], function (
+  $,
+  copyResult,
+  previewFields
+) {
   'use strict';
 
   var PREVIEW_TEMPLATES = ['preview'];
   var PREVIEW_DELAY_MS = 600;
   var SLOW_MS = 3500; // a preview still loading after this long says why
   var OPEN_UP_TO = 5; // a short list of skips is shown open, a long one folded
+  var FIELDS_OPEN_UP_TO = 12;
 
   function create(ctx) {
     var t = ctx.i18n.t;
     var html = ctx.templates.html;
     var messageOf = ctx.i18n.messageOf;
     var result = copyResult.create(ctx);
+    var fieldRows = previewFields.create(ctx).rows;
 
     function userName(meta, id) {
       var user = $.grep(meta.users || [], function (u) {
@@ -45,7 +51,11 @@ define('dealcopy/preview', ['jquery', 'dealcopy/copy_result'], function ($, copy
           reason: messageOf(skip)
         };
       });
+      var fields = fieldRows(plan.fields, meta);
       return {
+        fields: fields,
+        fields_title: t('schedules.preview.fields', { n: fields.length }),
+        fields_open: fields.length <= FIELDS_OPEN_UP_TO,
         name: plan.name ? t('schedules.preview.name', { name: plan.name }) : '',
         stage: plan.stage ? t('schedules.preview.stage', { stage: plan.stage }) : '',
         responsible: plan.responsible_user_id
