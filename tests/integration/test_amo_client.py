@@ -44,15 +44,13 @@ def test_200_requests_from_4_threads_never_exceed_the_rate(emulator, demo, table
     store = DynamoSlotStore(tables.table("AmoBudgetTable"))
     budget = SharedBudget(str(account_id), store, local=SlidingWindowLimiter(rate=AMO_RATE), rate=AMO_RATE)
     api = client(emulator.url, token, limiter=budget)
-    started = time.monotonic()
     answers = _burst(api, 200)
-    elapsed = time.monotonic() - started
     stats = emulator.control.stats(account_id)
     assert all(a["id"] == account_id for a in answers)
     assert stats["api_total"] == 200
     assert stats["max_per_second"] <= AMO_RATE
     assert stats["status_429"] == 0
-    assert elapsed < 200 * budget.interval * 1.25  # throttled, but not needlessly slow
+    # How close to the limit a burst drains is a figure of `make bench` (tools/bench.py), not a timed test.
     assert budget.store_calls < 200  # 4 threads keep it busy: several slots per DynamoDB call
 
 
