@@ -47,8 +47,9 @@ def at_rest(record: JobRecord) -> JobRecord:
 
     The create payload (the copy's name, field values: phones, e-mails, names) and the source's
     name (for the notes) are needed only until the job is done; a finished job keeps the plan's
-    ids and summary, and its result without the copy's name. A job that failed after its create was sent keeps its plan until a
-    re-drive finishes it (it resumes from there) or the record expires.
+    ids and summary, and its result without the copy's name. A job that failed after its create
+    was sent keeps its plan until a re-drive finishes it (it resumes from there) or the record
+    expires.
     """
     resumable = record.state is JobState.FAILED and record.failed_from not in (None, JobState.QUEUED)
     if not record.terminal or resumable:
