@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 import socket
 import time
 from pathlib import Path
@@ -147,6 +148,17 @@ def screenshot(target, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     target.screenshot(path=str(path))
     return path
+
+
+DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def publish(shot: Path, name: str | None = None) -> None:
+    """Copies a screenshot into docs/screenshots/ when asked (`DEALCOPY_DOC_SCREENSHOTS=1`): a plain test run
+    leaves the repository as it found it; the README's pictures are refreshed on purpose."""
+    if os.environ.get("DEALCOPY_DOC_SCREENSHOTS") == "1":
+        DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, DOC_SCREENSHOTS / (name or shot.name))
 
 
 def wait_for(predicate, timeout: float = 30, interval: float = 0.3, what: str = "condition"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from pathlib import Path
 
@@ -10,13 +9,12 @@ import pytest
 
 from amo_emulator.seed_demo import pipeline_id, status_id
 from devstack.client import call_widget
-from tests.browser.conftest import open_area, screenshot
+from tests.browser.conftest import open_area, publish, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SOURCE = 24_002_811
 SUPPORT = {"pipeline_id": pipeline_id("Support"), "status_id": status_id("Support", "Переговоры")}
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def copy_of(stack, account, lead_id: int) -> int:
@@ -27,8 +25,7 @@ def copy_of(stack, account, lead_id: int) -> int:
 
 
 def keep(path: Path) -> None:
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, DOCS / path.name)
+    publish(path)
 
 
 @pytest.mark.parametrize(

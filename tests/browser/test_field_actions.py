@@ -4,18 +4,15 @@ chosen on screen, sent in the rule, applied to the copy in the emulator."""
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
 from amo_emulator.seed_demo import FIELD, pipeline_id, status_id
-from tests.browser.conftest import open_area, screenshot
+from tests.browser.conftest import open_area, publish, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SOURCE = 24_002_811
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def enum_id(stack, account, field: str, text: str) -> int:
@@ -57,10 +54,9 @@ def test_field_actions_shape_the_copy(page, harness, stack, account, lang, set_l
     )
     action("Срочно", "set").locator("[data-field-rule-value]").select_option("false")
     assert lead_node.locator(f'[data-field-action="{FIELD["Дата отгрузки"]}"] option').count() == 3  # carry, set, clear
-    DOCS.mkdir(parents=True, exist_ok=True)
     lead_node.locator(f'[data-field-rule="{FIELD["Срочно"]}"]').scroll_into_view_if_needed()
     shot = screenshot(page.locator(".harness-widget"), f"field-actions-{lang}")
-    shutil.copy(shot, DOCS / f"field-actions-{lang}.png")
+    publish(shot, f"field-actions-{lang}.png")
 
     panel.locator('[data-action="copy"]').click()
     link = panel.locator(".dealcopy-result__link")

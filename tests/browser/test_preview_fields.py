@@ -3,13 +3,11 @@ and English: a field rule's set value, an option by its name, a cleared field sa
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from amo_emulator.seed_demo import FIELD
-from tests.browser.conftest import open_area, screenshot
-from tests.browser.test_field_actions import DOCS, enum_id, set_text
+from tests.browser.conftest import open_area, publish, screenshot
+from tests.browser.test_field_actions import enum_id, set_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -55,8 +53,4 @@ def test_the_preview_shows_what_each_field_becomes(page, harness, stack, account
     assert text("Цена") == empty
     fields.evaluate("el => { el.open = true; }")
     fields.scroll_into_view_if_needed()
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(
-        screenshot(panel.locator(".dealcopy-preview"), f"card-preview-fields-{lang}"),
-        DOCS / f"card-preview-fields-{lang}.png",
-    )
+    publish(screenshot(panel.locator(".dealcopy-preview"), f"card-preview-fields-{lang}"))

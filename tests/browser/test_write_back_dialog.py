@@ -4,15 +4,14 @@ by amoCRM (the harness), shown again, and a copy entering the trigger's stage up
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 
 import pytest
 
 from amo_emulator.seed_demo import FIELD, pipeline_id, status_id
 from devstack.client import call_widget
-from tests.browser.conftest import open_area, screenshot, wait_for
-from tests.browser.test_field_actions import DOCS, set_text
+from tests.browser.conftest import open_area, publish, screenshot, wait_for
+from tests.browser.test_field_actions import set_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -62,8 +61,7 @@ def test_write_back_is_chosen_signed_and_updates_the_origin(page, harness, stack
             return state === 'ok' && rule.includes('write_back') && rule.includes('status');
         }"""
     )
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(screenshot(dialog, f"dp-write-back-{lang}"), DOCS / f"dp-write-back-{lang}.png")
+    publish(screenshot(dialog, f"dp-write-back-{lang}"))
 
     dialog.locator(".js-trigger-save").click()
     page.wait_for_function("window.harness.dpRegistered")
