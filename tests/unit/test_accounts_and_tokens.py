@@ -196,13 +196,15 @@ def test_the_lease_is_renewed_while_a_slow_refresh_runs(accounts):
     _install(accounts, _pair(1))
     rivals = []
 
+    # A lease of 1 s renewed while a 4 s refresh runs: long enough that a loaded machine (another test
+    # worker beside this one) still renews it in time, short enough that four rivals would each find it lapsed.
     def slow(_):
         for _ in range(4):
-            time.sleep(0.25)  # 1 s in all, four times the lease
-            rivals.append(accounts.acquire_refresh_lock(30000001, "rival", "access-1", lease=0.25))
+            time.sleep(1.0)  # 4 s in all, four times the lease
+            rivals.append(accounts.acquire_refresh_lock(30000001, "rival", "access-1", lease=1.0))
         return _pair(2)
 
-    provider = DynamoTokenProvider(accounts, 30000001, slow, lease=0.25)
+    provider = DynamoTokenProvider(accounts, 30000001, slow, lease=1.0)
     assert provider.refreshed_after("access-1") == "access-2"
     assert rivals == [False] * 4
 
