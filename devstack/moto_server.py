@@ -8,8 +8,9 @@ SQS requests are serialised too (with a lock of their own): moto's queues are
 not thread-safe, and concurrent receives from several pollers can leave a FIFO
 message in flight with nobody holding it, which stalls its group for the
 queue's visibility timeout. A long poll is answered here as short polls
-taken under the lock, with the waits between them outside it, so it never
-holds anyone else up (`_SqsLongPoll`).
+taken under the lock, waiting between them (lock released) for another SQS
+call, so it never holds anyone else up and an idle poller costs little
+(`_SqsLongPoll`). moto's per-request lookups are cached (`moto_speedups`).
 
 moto 5 also checks each message's retention, on every receive, by computing
 every attribute of the queue, its approximate counts over all messages
@@ -33,6 +34,8 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from devstack import moto_speedups
+
 
 def _retention_without_counting() -> None:
     """Patch moto's retention check to read the queue's setting instead of computing every attribute."""
@@ -48,26 +51,33 @@ def _retention_without_counting() -> None:
 
 class _SqsLongPoll:
     """A JSON-protocol `ReceiveMessage` with `WaitTimeSeconds`, as short polls under `lock` until one finds
-    messages or the wait is over (moto's own long poll spins through the queue while holding nobody back)."""
+    messages or the wait is over. Between two polls it waits, lock released, until another SQS call changes
+    a queue (`changed`) or `RECHECK` passes (a visibility timeout or a delay ends with no call at all), so an
+    idle poller costs a few polls a second, not fifty (moto's own long poll spins through the queue)."""
 
-    PAUSE = 0.02  # between two short polls, outside the lock
+    RECHECK = 0.2
 
     def __init__(self, app: Any, lock: threading.Lock) -> None:
         self._app = app
-        self._lock = lock
+        self._changes = threading.Condition(lock)
+
+    def changed(self) -> None:
+        """Wake the waiting polls: called, holding the lock, after any SQS call but a receive."""
+        self._changes.notify_all()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         request = json.loads(body or b"{}")
         deadline = time.monotonic() + float(request.get("WaitTimeSeconds") or 0)
         short = json.dumps({**request, "WaitTimeSeconds": 0}).encode()
-        while True:
-            status, headers, chunks = self._poll({**environ, **_body(short)})
-            found = b'"Messages"' in b"".join(chunks)
-            if found or not status.startswith("200") or time.monotonic() + self.PAUSE >= deadline:
-                start_response(status, headers)
-                return chunks
-            time.sleep(self.PAUSE)
+        with self._changes:
+            while True:
+                status, headers, chunks = self._poll({**environ, **_body(short)})
+                left = deadline - time.monotonic()
+                if b'"Messages"' in b"".join(chunks) or not status.startswith("200") or left <= 0:
+                    start_response(status, headers)
+                    return chunks
+                self._changes.wait(min(self.RECHECK, left))
 
     def _poll(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], list[bytes]]:
         answer: dict[str, Any] = {}
@@ -75,8 +85,7 @@ class _SqsLongPoll:
         def keep(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
             answer.update(status=status, headers=headers)
 
-        with self._lock:
-            chunks = list(self._app(environ, keep))
+        chunks = list(self._app(environ, keep))
         return answer["status"], answer["headers"], chunks
 
 
@@ -100,6 +109,7 @@ class MotoServer:
 
     def _app(self) -> Any:
         _retention_without_counting()
+        moto_speedups.apply()
         app = DomainDispatcherApplication(create_backend_app)
 
         long_poll = _SqsLongPoll(app, self._sqs_lock)
@@ -108,17 +118,15 @@ class MotoServer:
             target = environ.get("HTTP_X_AMZ_TARGET", "")
             if target == "AmazonSQS.ReceiveMessage":
                 return long_poll(environ, start_response)
-            lock = (
-                self._lock
-                if target.startswith("DynamoDB")
-                else self._sqs_lock
-                if target.startswith("AmazonSQS")
-                else None
-            )
-            if lock is None:
-                return app(environ, start_response)
-            with lock:
-                return list(app(environ, start_response))
+            if target.startswith("AmazonSQS"):
+                with self._sqs_lock:
+                    chunks = list(app(environ, start_response))
+                    long_poll.changed()
+                    return chunks
+            if target.startswith("DynamoDB"):
+                with self._lock:
+                    return list(app(environ, start_response))
+            return app(environ, start_response)
 
         return serialised
 

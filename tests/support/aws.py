@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import boto3
 from moto import mock_aws
 
+from devstack import moto_speedups
 from devstack.provision import provision
 from devstack.template import Template
 
@@ -16,6 +17,7 @@ from devstack.template import Template
 @contextmanager
 def mocked_aws(stack_name: str) -> Iterator[SimpleNamespace]:
     """The template's resources under `stack_name`; `dynamodb` is the client, `resource` the boto3 resource."""
+    moto_speedups.apply()
     with mock_aws():
         template = Template()
         params = {
