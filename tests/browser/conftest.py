@@ -26,6 +26,7 @@ import pytest
 from amo_emulator.control import EmulatorControl
 from devstack.client import StackInfo
 from devstack.process import stack_process
+from tests.support.rate import STACK_ARGS
 from widget.harness.server import HarnessConfig, HarnessServer, install_demo_account
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +79,7 @@ def harness_port() -> int:
 
 @pytest.fixture(scope="session")
 def stack(harness_port):
-    with stack_process("--allow-origin", f"http://127.0.0.1:{harness_port}", timeout=90) as info:
+    with stack_process(*STACK_ARGS, "--allow-origin", f"http://127.0.0.1:{harness_port}", timeout=90) as info:
         yield SimpleNamespace(**info, info=StackInfo.from_ready(info), control=EmulatorControl(info["emulator_url"]))
 
 

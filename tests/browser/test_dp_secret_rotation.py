@@ -21,6 +21,7 @@ from devstack.client import StackInfo
 from devstack.process import stack_process
 from tests.browser.conftest import WIDGET, _free_port, open_area, wait_for
 from tests.dp.helpers import rotate_client_secret
+from tests.support.rate import STACK_ARGS
 from widget.harness.server import HarnessConfig, HarnessServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -39,7 +40,7 @@ def harness_port() -> int:
 def stack(harness_port):
     env = {"CLIENT_SECRET_CACHE_SECONDS": "0", "SECRET_ROTATION_WINDOW_DAYS": "30"}
     extra = [arg for key, value in env.items() for arg in ("--env", f"{key}={value}")]
-    with stack_process("--allow-origin", f"http://127.0.0.1:{harness_port}", *extra, timeout=90) as info:
+    with stack_process(*STACK_ARGS, "--allow-origin", f"http://127.0.0.1:{harness_port}", *extra, timeout=90) as info:
         yield SimpleNamespace(**info, info=StackInfo.from_ready(info), control=EmulatorControl(info["emulator_url"]))
 
 

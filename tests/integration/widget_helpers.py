@@ -9,12 +9,12 @@ from devstack.client import ADMIN_USER_ID as ADMIN  # noqa: F401 - the tests' na
 from devstack.client import call_widget as call  # noqa: F401 - the tests' name for it
 from devstack.client import widget_token as one_time_token  # noqa: F401 - the tests' name for it
 from tests.integration.conftest import unique
-from tests.support.rate import AMO_RATE
+from tests.support.rate import STACK_RATE
 
 
 def install(stack, *, demo: bool = True) -> dict[str, Any]:
     """A fresh emulator account installed through the real OAuth callback."""
-    account = stack.control.create_account(unique("w"), demo=demo, limits={"rate": AMO_RATE})
+    account = stack.control.create_account(unique("w"), demo=demo, limits={"rate": STACK_RATE})
     (answer,) = client.install_via_oauth(stack, stack.control, account)
     assert answer.status_code == 200, answer.text
     return account
