@@ -17,12 +17,14 @@ every attribute of the queue, its approximate counts over all messages
 included: a receive from a FIFO queue holding 200 messages takes 100-150 ms
 (SQS answers in 10-20 ms), so a DP burst measured the emulation, not the
 worker. The server reads the retention period directly: the same answer,
-without the scan (`_retention_without_counting`).
+without the scan (`_retention_without_counting`); a send likewise
+(`_sends_without_counting`).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import json
 import logging
@@ -47,6 +49,36 @@ def _retention_without_counting() -> None:
         return retention + message.sent_timestamp / 1000 > unix_time()  # type: ignore[operator]
 
     SQSBackend.is_message_valid_based_on_retention_period = is_valid  # type: ignore[method-assign]
+
+
+def _sends_without_counting() -> None:
+    """Patch moto's send to compute the queue's attributes without its message counts.
+
+    A send reads one attribute (`ContentBasedDeduplication`), but moto computes them all, the
+    approximate counts over every message included, so each send scanned the queue: a burst of
+    1,000 DP hooks cost the local queue O(n^2) and measured moto, not the hook. SQS requests are
+    serialised (`MotoServer`), so the class-wide list is swapped only while one send runs.
+    """
+    from moto.sqs.models import Queue, SQSBackend
+
+    counts = {
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesDelayed",
+        "ApproximateNumberOfMessagesNotVisible",
+    }
+    every = Queue.BASE_ATTRIBUTES
+    light = [name for name in every if name not in counts]
+    send = SQSBackend.send_message
+
+    @functools.wraps(send)
+    def send_without_counting(*args: Any, **kwargs: Any) -> Any:
+        Queue.BASE_ATTRIBUTES = light
+        try:
+            return send(*args, **kwargs)
+        finally:
+            Queue.BASE_ATTRIBUTES = every
+
+    SQSBackend.send_message = send_without_counting  # type: ignore[method-assign]
 
 
 class _SqsLongPoll:
@@ -109,6 +141,7 @@ class MotoServer:
 
     def _app(self) -> Any:
         _retention_without_counting()
+        _sends_without_counting()
         moto_speedups.apply()
         app = DomainDispatcherApplication(create_backend_app)
 

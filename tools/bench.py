@@ -33,6 +33,9 @@ IMPORT_LIMITS = {"dp_hook": 1.5, "widget_settings": 1.5}
 DEFAULT_IMPORT_LIMIT = 2.0
 COLD_HEADING = "## Handler import (cold start)"
 DP_HOOKS = 200
+# The DP hook function's instances taking a burst in: on AWS amoCRM's concurrent hooks land on instances of
+# their own; here this process's gateway plus FRONT_INSTANCES - 1 stack processes (`tools.bench_scale.instance`).
+FRONT_INSTANCES = 4
 RUNS = 5
 _IMPORT_PROBE = """
 import importlib.util, sys, time
@@ -242,23 +245,37 @@ def _worker_instance(emulator_url: str, moto_url: str, config: Any) -> Any:
     return worker
 
 
-def _warm_worker(stack: Any, control: Any, gateway: str, account: dict[str, Any]) -> None:
-    """Two DP copies of another account through the worker instance, so that it is warm (code imported,
-    AWS clients made) as a busy Lambda instance is; the measured account stays new to it (metadata and
-    token cold). Cold starts are measured on their own (`cold_starts`)."""
+def _warm_worker(stack: Any, control: Any, gateways: list[str], account: dict[str, Any]) -> None:
+    """DP copies of another account, one through each front instance and all through the worker instance, so
+    that they are warm (code imported, AWS clients made) as busy Lambda instances are; the measured account
+    stays new to them (metadata and token cold). Cold starts are measured on their own (`cold_starts`)."""
     import httpx
 
     from dealcopy import wiring
     from tools.bench_scale.load import hook_forms, seed_leads, sign_rule
 
-    forms = hook_forms(account, seed_leads(control, account, 2), sign_rule(stack, account))
-    for form in forms:
-        httpx.post(f"{gateway}/dp/hook", data=form, timeout=30).raise_for_status()
+    forms = hook_forms(account, seed_leads(control, account, max(2, len(gateways))), sign_rule(stack, account))
+    for i, form in enumerate(forms):
+        httpx.post(f"{gateways[i % len(gateways)]}/dp/hook", data=form, timeout=30).raise_for_status()
     give_up = time.monotonic() + 60
     while {item["state"] for item in wiring.job_records().job_summaries(account["id"], "dp-")} != {"done"}:
         if time.monotonic() > give_up:
             raise RuntimeError("the worker's warm-up copies did not finish in a minute")
         time.sleep(0.2)
+
+
+def _front_instances(emulator_url: str, moto_url: str, config: Any, count: int) -> list[Any]:
+    """`count` more DP hook "instances": stack processes that serve HTTP and poll nothing."""
+    from tools.bench_scale.fleet import launch
+
+    settings = [f"{name}={value}" for name, value in config.extra_env.items()]
+    fronts = [
+        launch(emulator_url, moto_url, config.client_id, config.client_secret, poll=False, settings=settings)
+        for _ in range(count)
+    ]
+    for front in fronts:
+        front.ready()
+    return fronts
 
 
 def dp_burst_and_manual_copies(
@@ -359,8 +376,10 @@ def _dp_burst_and_manual_copies(
         ).json()
         store = wiring.job_records()
         worker = _worker_instance(emulator_url, moto_url, config)
+        fronts = _front_instances(emulator_url, moto_url, config, FRONT_INSTANCES - 1)
+        gateways = [gateway, *(front.gateway_url for front in fronts)]
         try:
-            _warm_worker(ready, control, gateway, manual_account)  # warm code; this account stays new to it
+            _warm_worker(ready, control, gateways, manual_account)  # warm code; this account stays new to it
             time.sleep(1.2)
             mark = request_log_mark(control, account["id"])
             at = int(time.time())
@@ -368,7 +387,7 @@ def _dp_burst_and_manual_copies(
             forms = [dp_hook_form(account, lead, trigger, signed, at) for lead in sources]
             # amoCRM's side sends from a process of its own, like the real service.
             sender = subprocess.Popen(  # noqa: S603 - our own module
-                [sys.executable, "-m", "tools.bench", "send-hooks", f"{gateway}/dp/hook"],
+                [sys.executable, "-m", "tools.bench", "send-hooks", *(f"{url}/dp/hook" for url in gateways)],
                 cwd=ROOT,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -385,8 +404,9 @@ def _dp_burst_and_manual_copies(
                 stack.client("sqs"), info["physical"]["CopyJobsQueue"], store, {account["id"]: hooks}, give_up=600
             )
         finally:
-            worker.proc.terminate()
-            worker.proc.wait(timeout=15)
+            for instance in (worker, *fronts):
+                instance.proc.terminate()
+                instance.proc.wait(timeout=15)
         records = store.list_jobs(account["id"], "dp-")
         elapsed = max(r.updated_at for r in records) - started_wall
         api = api_requests(control, account["id"], mark)
@@ -506,32 +526,34 @@ def render(
     return "\n".join(lines)
 
 
-def send_hooks(url: str) -> int:
-    """`python -m tools.bench send-hooks URL`: POST the form bodies read from stdin, 8 at a time;
-    prints each answer's time in seconds (the benchmark's stand-in for amoCRM's hook sender)."""
+def send_hooks(urls: list[str]) -> int:
+    """`python -m tools.bench send-hooks URL...`: POST the form bodies read from stdin, 8 at a time, hook i to
+    URL i mod n (one per front instance); prints each answer's time in seconds (the stand-in for amoCRM's sender)."""
     import httpx
 
     forms = json.loads(sys.stdin.read())
     with httpx.Client(timeout=30) as client:
         answered: list[float] = []
 
-        def send(form: dict) -> float:
+        def send(numbered: tuple[int, dict]) -> float:
+            i, form = numbered
             started = time.perf_counter()
-            client.post(url, data=form).raise_for_status()
+            client.post(urls[i % len(urls)], data=form).raise_for_status()
             answered.append(time.time())
             return time.perf_counter() - started
 
-        client.get(url.rsplit("/", 2)[0] + "/_devstack/health")  # connect before the clock starts
+        for url in urls:  # connect before the clock starts
+            client.get(url.rsplit("/", 2)[0] + "/_devstack/health")
         first = time.time()
         with ThreadPoolExecutor(8) as pool:
-            latencies = list(pool.map(send, forms))
+            latencies = list(pool.map(send, enumerate(forms)))
     print(json.dumps({"first_sent_at": first, "latencies": latencies, "answered_at": answered}))
     return 0
 
 
 def main() -> int:
     if sys.argv[1:2] == ["send-hooks"]:
-        return send_hooks(sys.argv[2])
+        return send_hooks(sys.argv[2:])
     if sys.argv[1:2] == ["imports"]:
         return imports_only()
     if sys.argv[1:2] == ["pii"]:
