@@ -66,19 +66,21 @@ def _sends_without_counting() -> None:
         "ApproximateNumberOfMessagesDelayed",
         "ApproximateNumberOfMessagesNotVisible",
     }
-    every = Queue.BASE_ATTRIBUTES
-    light = [name for name in every if name not in counts]
-    send = SQSBackend.send_message
+    light = [name for name in Queue.BASE_ATTRIBUTES if name not in counts]
 
-    @functools.wraps(send)
-    def send_without_counting(*args: Any, **kwargs: Any) -> Any:
-        Queue.BASE_ATTRIBUTES = light
-        try:
-            return send(*args, **kwargs)
-        finally:
-            Queue.BASE_ATTRIBUTES = every
+    def without_counting(send: Any) -> Any:
+        @functools.wraps(send)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            before, Queue.BASE_ATTRIBUTES = Queue.BASE_ATTRIBUTES, light  # a batch's sends nest inside it
+            try:
+                return send(*args, **kwargs)
+            finally:
+                Queue.BASE_ATTRIBUTES = before
 
-    SQSBackend.send_message = send_without_counting  # type: ignore[method-assign]
+        return wrapper
+
+    SQSBackend.send_message = without_counting(SQSBackend.send_message)  # type: ignore[method-assign]
+    SQSBackend.send_message_batch = without_counting(SQSBackend.send_message_batch)  # type: ignore[method-assign]
 
 
 class _SqsLongPoll:

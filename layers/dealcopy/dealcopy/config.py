@@ -70,9 +70,8 @@ class Settings:
     job_max_attempts: int = 5  # must equal the copy queue's maxReceiveCount (a unit test checks it)
     job_retry_base_seconds: int = 30  # SQS-level backoff: base * 2^(attempt-1), capped at the visibility timeout
     # Jobs of one account run together, up to this many (the account's backlog, not only the queue's 10 a
-    # batch); 0 runs only what the queue delivers. Off until the hook's latency with the extra backlog write
-    # and the drain are measured on AWS (docs/scaling.md, "Batching per account"; NOTES.md).
-    job_batch_size: int = 0
+    # batch); 0 runs only what the queue delivers (docs/scaling.md, "Batching per account").
+    job_batch_size: int = 200
     job_gather_seconds: float = 5.0  # a worker waits up to this long while the account's backlog still grows
     job_settle_seconds: float = 30.0  # wait this long after an uncertain create before trusting a search
     dp_max_depth: int = 3  # how deep automatic copies of copies may chain
