@@ -478,7 +478,8 @@ def render(
             "## Digital Pipeline burst",
             "",
             f"{dp['hooks']:.0f} DP hooks for one account, sent by 8 clients at once from a process of their own "
-            "(amoCRM's side), through the local gateway to the real handlers; moto (SQS FIFO, DynamoDB) and the "
+            f"(amoCRM's side), spread over {FRONT_INSTANCES} DP-hook instances (this process's gateway and stack "
+            "processes of their own, each with the real handlers); moto (SQS FIFO, DynamoDB) and the "
             "amoCRM emulator (7 requests/s) run in processes of their own too, as AWS and amoCRM are remote, and so "
             "does the worker, as each Lambda function has instances of its own (in one interpreter the hook intake "
             "took the worker's time). The worker instance is warm (it has served another account, as a busy Lambda "
@@ -490,8 +491,9 @@ def render(
             f"apart and sends no first 7 at once, so with no other delay these requests would take "
             f"{dp['floor']:.1f} s, {dp['floor'] / dp['minimum']:.2f}x the minimum; each run of an account's jobs "
             "(its backlog, up to `JOB_BATCH_SIZE`: docs/scaling.md) sends 4 requests per 50 jobs a slot apart, and "
-            "the worker's DynamoDB and SQS work between two runs adds to that (see NOTES.md). With and without "
-            "batching side by side: the section written by `python -m tools.bench dp`.",
+            "the worker's DynamoDB and SQS work between two runs adds to that (see NOTES.md). Batched, the drain "
+            "is bound by the intake, not by amoCRM's limit, and stays above 1.25x its requests' minimum. With and "
+            "without batching side by side: the section written by `python -m tools.bench dp`.",
             "",
             f"amoCRM requests in each second from the first hook: {dp['per_second']}.",
             "",
