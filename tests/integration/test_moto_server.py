@@ -95,3 +95,41 @@ def test_a_long_poll_answers_when_a_message_arrives_and_holds_nobody_up(sqs):
     assert [m["Body"] for m in answer["messages"]] == ["hello"]
     assert answer["returned"] - sent < 1.0  # answered once the message was there, not at the end of the wait
     assert answer["took"] < 4.0
+
+
+def test_an_idle_long_poll_looks_at_the_queue_a_few_times_a_second(sqs, monkeypatch):
+    """An idle local stack's poller must not spin: it waits for the next SQS change, rechecking now and then."""
+    from devstack.moto_server import _SqsLongPoll
+
+    polls: list[float] = []
+    original = _SqsLongPoll._poll
+
+    def counted(self, environ):
+        polls.append(time.monotonic())
+        return original(self, environ)
+
+    monkeypatch.setattr(_SqsLongPoll, "_poll", counted)
+    url = _fifo(sqs)
+    started = time.monotonic()
+    assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2).get("Messages", []) == []
+
+    assert time.monotonic() - started >= 1.9  # the whole wait
+    assert 2 <= len(polls) <= 2 / _SqsLongPoll.RECHECK + 2  # about 10, where it used to be 100
+
+
+def test_sends_leave_the_queues_counts_right(sqs):
+    """Sends skip computing the message counts (`_sends_without_counting`); the counts a caller asks for stay true."""
+    url = _fifo(sqs)
+    sqs.send_message(QueueUrl=url, MessageBody="one", MessageGroupId="g", MessageDeduplicationId="1")
+    sqs.send_message_batch(
+        QueueUrl=url,
+        Entries=[
+            {"Id": str(i), "MessageBody": f"b{i}", "MessageGroupId": "g", "MessageDeduplicationId": f"b{i}"}
+            for i in range(3)
+        ],
+    )
+    sqs.send_message(QueueUrl=url, MessageBody="again", MessageGroupId="g", MessageDeduplicationId="1")  # a duplicate
+
+    counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert counts["ApproximateNumberOfMessages"] == "4"
+    assert counts["ContentBasedDeduplication"] == "false"
