@@ -235,14 +235,29 @@ def _out_of_process(args: list[str], ready: str) -> tuple[subprocess.Popen, str]
     raise RuntimeError(f"{args} did not start")
 
 
-def _worker_instance(emulator_url: str, moto_url: str, config: Any) -> Any:
-    """A worker "Lambda instance": a stack process polling the copy queue (`tools.bench_scale.instance`)."""
+def _instances(emulator_url: str, moto_url: str, config: Any, count: int, *, poll: bool) -> list[Any]:
+    """`count` "Lambda instances": stack processes (`tools.bench_scale.instance`) sharing moto and the emulator,
+    each polling the copy queue when `poll` (a worker), otherwise only serving HTTP (a DP hook instance)."""
     from tools.bench_scale.fleet import launch
 
     settings = [f"{name}={value}" for name, value in config.extra_env.items()]
-    worker = launch(emulator_url, moto_url, config.client_id, config.client_secret, poll=True, settings=settings)
-    worker.ready()
-    return worker
+    started = []
+    try:
+        for _ in range(count):
+            started.append(
+                launch(emulator_url, moto_url, config.client_id, config.client_secret, poll=poll, settings=settings)
+            )
+            started[-1].ready()
+    except Exception:
+        _stop(started)
+        raise
+    return started
+
+
+def _stop(instances: list[Any]) -> None:
+    for instance in instances:
+        instance.proc.terminate()
+        instance.proc.wait(timeout=15)
 
 
 def _warm_worker(stack: Any, control: Any, gateways: list[str], account: dict[str, Any]) -> None:
@@ -262,20 +277,6 @@ def _warm_worker(stack: Any, control: Any, gateways: list[str], account: dict[st
         if time.monotonic() > give_up:
             raise RuntimeError("the worker's warm-up copies did not finish in a minute")
         time.sleep(0.2)
-
-
-def _front_instances(emulator_url: str, moto_url: str, config: Any, count: int) -> list[Any]:
-    """`count` more DP hook "instances": stack processes that serve HTTP and poll nothing."""
-    from tools.bench_scale.fleet import launch
-
-    settings = [f"{name}={value}" for name, value in config.extra_env.items()]
-    fronts = [
-        launch(emulator_url, moto_url, config.client_id, config.client_secret, poll=False, settings=settings)
-        for _ in range(count)
-    ]
-    for front in fronts:
-        front.ready()
-    return fronts
 
 
 def dp_burst_and_manual_copies(
@@ -375,10 +376,10 @@ def _dp_burst_and_manual_copies(
             timeout=30,
         ).json()
         store = wiring.job_records()
-        worker = _worker_instance(emulator_url, moto_url, config)
-        fronts = _front_instances(emulator_url, moto_url, config, FRONT_INSTANCES - 1)
-        gateways = [gateway, *(front.gateway_url for front in fronts)]
+        instances = _instances(emulator_url, moto_url, config, 1, poll=True)
         try:
+            instances += _instances(emulator_url, moto_url, config, FRONT_INSTANCES - 1, poll=False)
+            gateways = [gateway, *(front.gateway_url for front in instances[1:])]
             _warm_worker(ready, control, gateways, manual_account)  # warm code; this account stays new to it
             time.sleep(1.2)
             mark = request_log_mark(control, account["id"])
@@ -404,9 +405,7 @@ def _dp_burst_and_manual_copies(
                 stack.client("sqs"), info["physical"]["CopyJobsQueue"], store, {account["id"]: hooks}, give_up=600
             )
         finally:
-            for instance in (worker, *fronts):
-                instance.proc.terminate()
-                instance.proc.wait(timeout=15)
+            _stop(instances)
         records = store.list_jobs(account["id"], "dp-")
         elapsed = max(r.updated_at for r in records) - started_wall
         api = api_requests(control, account["id"], mark)
