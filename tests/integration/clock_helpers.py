@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
+from typing import Any
 
 import httpx
 
@@ -30,3 +31,14 @@ def emulator_now(stack) -> datetime:
 def drain(stack) -> None:
     """Wait until the stack is idle (the worker handled what was fired)."""
     stack.idle(timeout=60)
+
+
+def once_at_10_msk(start: date, key: str, **what: Any) -> dict[str, Any]:
+    """A repeat's body for a single occurrence at 10:00 Moscow on `start`; `what`: lead_id and rule or preset_id."""
+    body = {"every": {"unit": "day", "n": 1}, "at": "10:00", "start": start.isoformat(), "count": 1}
+    return {**what, **body, "timezone": "Europe/Moscow", "idempotency_key": key}
+
+
+def next_fire(repeat: dict[str, Any]) -> datetime:
+    """When a repeat (as the API answers it) fires next."""
+    return datetime.fromisoformat(repeat["next_at"].replace("Z", "+00:00"))

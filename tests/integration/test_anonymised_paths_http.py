@@ -6,13 +6,14 @@ so each checks the copy's fields: no client, all the work (tests/copying/issue_d
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from amo_emulator.seed_demo import USERS
 from tests.copying.issue_deals import LINK_LISTED, SECRETS, TEXT_LISTED, assert_partner_copy, listed, seed_deals
 from tests.dp.helpers import add_trigger, leads_in, settled, sign, stage, wait_for
+from tests.integration.clock_helpers import next_fire, once_at_10_msk
 from tests.integration.test_repeats_http import TRIGGER, emulator_now, enter_trigger, run_due
 from tests.integration.widget_helpers import call, install
 from tests.support.stack import local_stack
@@ -84,18 +85,9 @@ def test_delayed_copy(stack, deals):
 def test_repeat(stack, deals):
     account, (_, link_deal), ids = deals
     start = (emulator_now(stack) + timedelta(days=1)).date()
-    body = {
-        "lead_id": link_deal,
-        "rule": PARTNER_RULE,
-        "every": {"unit": "day", "n": 1},
-        "at": "10:00",
-        "start": start.isoformat(),
-        "count": 1,
-        "timezone": "Europe/Moscow",
-        "idempotency_key": "anonymised-repeat",
-    }
+    body = once_at_10_msk(start, "anonymised-repeat", lead_id=link_deal, rule=PARTNER_RULE)
     created = call(stack, "POST", "/repeats", account, json=body)
     assert created.status_code == 201, created.text
-    run_due(stack, datetime.fromisoformat(created.json()["next_at"].replace("Z", "+00:00")) + timedelta(minutes=1))
+    run_due(stack, next_fire(created.json()) + timedelta(minutes=1))
     (copy,) = _copies(stack, account)
     assert_partner_copy(copy, ids, "link")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from amo_emulator.seed_demo import FIELD
+from tests.integration.clock_helpers import next_fire, once_at_10_msk
 from tests.integration.test_repeats_http import (  # noqa: F401 - `stack` is the module's local stack fixture
     MSK,
     SOURCE,
@@ -21,19 +22,11 @@ def test_a_repeats_field_template_gets_the_occurrence_number_and_date(stack):  #
     account = install(stack)
     day = (emulator_now(stack) + timedelta(days=2)).date()
     template = "Продление №{n} от {date}"
-    body = {
-        "lead_id": SOURCE,
-        "rule": {**TARGET, "field_rules": [{"field_id": FIELD["Назначение платежа"], "template": template}]},
-        "every": {"unit": "day", "n": 1},
-        "at": "10:00",
-        "start": day.isoformat(),
-        "count": 1,
-        "timezone": "Europe/Moscow",
-        "idempotency_key": "field-template-repeat",
-    }
+    rule = {**TARGET, "field_rules": [{"field_id": FIELD["Назначение платежа"], "template": template}]}
+    body = once_at_10_msk(day, "field-template-repeat", lead_id=SOURCE, rule=rule)
     created = call(stack, "POST", "/repeats", account, json=body)
     assert created.status_code == 201, created.text
-    first = datetime.fromisoformat(created.json()["next_at"].replace("Z", "+00:00"))
+    first = next_fire(created.json())
     run_due(stack, first)
     (copy,) = copies(stack, account)
     lead = stack.control.lead(account["id"], copy["id"])

@@ -18,7 +18,7 @@ import pytest
 
 from amo_emulator.seed_demo import pipeline_id, status_id
 from tests.dp.helpers import add_trigger, leads_in, notes_on, sign, wait_for
-from tests.integration.clock_helpers import clocked_stack, drain, emulator_now
+from tests.integration.clock_helpers import clocked_stack, drain, emulator_now, once_at_10_msk
 from tests.integration.widget_helpers import api_requests, call, install, log_mark
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -383,16 +383,7 @@ def test_a_repeat_cannot_weaken_an_anonymised_preset_at_set_up_or_at_fire(stack)
     }
     assert call(stack, "PUT", "/widget/presets/partner", account, json={"name": "Партнёру", "rule": rule}).is_success
     start = (emulator_now(stack) + timedelta(days=1)).date()
-    body = {
-        "lead_id": SOURCE,
-        "preset_id": "partner",
-        "every": {"unit": "day", "n": 1},
-        "at": "10:00",
-        "start": start.isoformat(),
-        "count": 1,
-        "timezone": "Europe/Moscow",
-        "idempotency_key": "partner-daily",
-    }
+    body = once_at_10_msk(start, "partner-daily", lead_id=SOURCE, preset_id="partner")
     refused = call(stack, "POST", "/repeats", account, json={**body, "overrides": {"anonymise": False}})
     assert problem_paths(refused) == {"overrides.anonymise"}
     assert refused.json()["code"] == "rule_invalid" and "обезличивание нельзя отключить" in refused.json()["detail"]

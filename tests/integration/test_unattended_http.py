@@ -24,7 +24,7 @@ from dealcopy.install import uninstall_signature
 from devstack import client as stack_client
 from devstack.client import dp_hook_form, post_dp_hook
 from tests.dp.helpers import leads_in, queue_depth, sign, wait_for
-from tests.integration.clock_helpers import clocked_stack, drain, emulator_now
+from tests.integration.clock_helpers import clocked_stack, drain, emulator_now, next_fire
 from tests.integration.conftest import unique
 from tests.integration.widget_helpers import call, install, one_time_token
 
@@ -181,7 +181,7 @@ def test_an_uninstall_with_armed_repeats_and_a_delayed_copy_stops_them_all(stack
     resumed = call(stack, "PATCH", f"/repeats/{daily['repeat_id']}", account, json={"paused": False})
     assert resumed.status_code == 200, resumed.text
     assert resumed.json()["state"] == "active" and resumed.json()["stop_code"] is None
-    run_due(stack, datetime.fromisoformat(resumed.json()["next_at"].replace("Z", "+00:00")) + timedelta(minutes=1))
+    run_due(stack, next_fire(resumed.json()) + timedelta(minutes=1))
     assert len(copies(stack, account)) == 1 and len(copies(stack, account, "Каждый день")) == 1
     assert dlq_depths(stack) == dead
     assert call(stack, "DELETE", f"/repeats/{daily['repeat_id']}", account).status_code == 204  # the stack moves on
@@ -197,7 +197,7 @@ def test_a_year_in_15_day_steps_with_nobody_using_the_widget_fires_the_yearly_re
     yearly = repeat(
         stack, account, "Ежегодно", every={"unit": "month", "n": 12}, at="10:00", start=str(today - timedelta(days=1))
     )
-    due = datetime.fromisoformat(yearly["next_at"].replace("Z", "+00:00"))
+    due = next_fire(yearly)
     assert timedelta(days=360) < due - emulator_now(stack) < timedelta(days=366)
     refreshes = stack.control.stats(account["id"])["refreshes"]
 
@@ -255,7 +255,7 @@ def test_a_yekaterinburg_account_gets_its_own_times_and_dates(stack):
 
     local_today = emulator_now(stack).astimezone(YEKT).date()
     daily = repeat(stack, account, "Ежедневно", every={"unit": "day", "n": 1}, at="10:00", start=str(local_today))
-    next_at = datetime.fromisoformat(daily["next_at"].replace("Z", "+00:00"))
+    next_at = next_fire(daily)
     assert next_at.strftime("%H:%M") == "05:00" and daily["schedule"]["timezone"] == "Asia/Yekaterinburg"
     # an explicit zone still wins
     moscow = repeat(
@@ -273,7 +273,7 @@ def test_a_yekaterinburg_account_gets_its_own_times_and_dates(stack):
 
     # «01:00» in Yekaterinburg is still the day before in Moscow: `{date}` follows the account's zone
     night = repeat(stack, account, "Ночью", every={"unit": "day", "n": 1}, at="01:00", start=str(local_today))
-    fire = datetime.fromisoformat(night["next_at"].replace("Z", "+00:00"))
+    fire = next_fire(night)
     assert fire.strftime("%H:%M") == "20:00"
     run_due(stack, fire + timedelta(minutes=1))
     (copy,) = copies(stack, account, "Ночью")
@@ -295,7 +295,7 @@ def test_after_a_rename_run_due_fires_the_repeat_at_the_new_host(stack):
     today = emulator_now(stack).astimezone(ZoneInfo("Europe/Moscow")).date()
     weekly = repeat(stack, account, "Еженедельно", every={"unit": "week", "n": 1}, at="09:00", start=str(today))
     renamed = stack.control.rename_account(account["id"], unique("renamed"))  # nobody opens the widget since
-    fire = datetime.fromisoformat(weekly["next_at"].replace("Z", "+00:00"))
+    fire = next_fire(weekly)
     run_due(stack, fire + timedelta(minutes=1))
     (copy,) = copies(stack, account, "Еженедельно")
     assert stored(stack, account)["domain"] == renamed["domain"]
