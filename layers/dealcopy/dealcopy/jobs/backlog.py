@@ -5,6 +5,7 @@ those are in flight; the backlog holds every queued message, so the run can take
 the policy's batch size) and pay one read, one create per 50, one link and one notes call for all
 of them. A burst arrives over a second or two: waiting while the backlog still grows (a short
 count query per step, never longer than `gather_seconds`) turns it into one run instead of many.
+Schedules' fires wait in the backlog under their due time; a read takes what is due by its horizon.
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ class QueuedItem(Protocol):
     @property
     def message(self) -> JobMessage | None: ...
 
+    @property
+    def fire(self) -> str | None: ...
+
 
 class BacklogReader(Protocol):
-    def count(self, account_id: int, limit: int) -> int: ...
+    def count(self, account_id: int, limit: int, horizon: float | None = None) -> int: ...
 
-    def oldest(self, account_id: int, limit: int) -> Sequence[QueuedItem]: ...
+    def oldest(self, account_id: int, limit: int, horizon: float | None = None) -> Sequence[QueuedItem]: ...
 
     def drop(self, account_id: int, sks: Sequence[str]) -> None: ...
 
@@ -40,15 +44,18 @@ def gather(
     limit: int,
     gather_seconds: float,
     sleep: Callable[[float], None] = time.sleep,
+    horizon: float | None = None,
 ) -> Sequence[QueuedItem]:
-    """The account's oldest `limit` backlog items, once the backlog is full or stopped growing."""
-    seen = backlog.count(account_id, limit)
+    """The account's oldest `limit` backlog items due by `horizon`, once the backlog is full or stopped growing."""
+    seen = backlog.count(account_id, limit, horizon)
     waited = 0.0
     while 0 < seen < limit and waited < gather_seconds:
         sleep(GATHER_STEP)
         waited += GATHER_STEP
-        now = backlog.count(account_id, limit)
+        if horizon is not None:
+            horizon += GATHER_STEP
+        now = backlog.count(account_id, limit, horizon)
         if now <= seen:
             break
         seen = now
-    return backlog.oldest(account_id, limit) if seen else []
+    return backlog.oldest(account_id, limit, horizon) if seen else []

@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from dealcopy.accounts import Account
     from dealcopy.copying.engine import CopyEngine
     from dealcopy.records.job import JobMessage
@@ -31,8 +33,8 @@ class Fires(Protocol):
     def account_of(self, body: str) -> int | None:
         """The account of a fire's message body; None when the body is not a fire."""
 
-    def open(self, body: str, account: Account | None, engine: CopyEngine | None) -> FireRun:
-        """Decide what a fire means now (may read the source and write a note on it)."""
+    def open_all(self, bodies: Sequence[str], account: Account | None, engine: CopyEngine | None) -> list[FireRun]:
+        """Decide what each fire means now, in order (reads their sources at once, may write notes on them)."""
 
     def defer(self, message: JobMessage, engine: CopyEngine) -> bool:
         """Plan a delayed DP job for its due time; False: run it now (no delay, already due, or known)."""

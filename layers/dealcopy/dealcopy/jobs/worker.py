@@ -23,7 +23,8 @@ How a batch is handled, deliberately:
    are dropped once their jobs have a record (from then on their own deliveries drive them).
 7. A schedule's fire (`jobs.scheduled`) joins its account's group as the one job it stands for
    (or none); once that job has ended its schedule moves on. A DP job whose rule has a delay
-   is planned for later instead of run.
+   is planned for later instead of run. Fires wait in the backlog too, under their due time: the
+   run takes those due by now (or by the latest delivered fire's time, the scheduler's clock).
 """
 
 from __future__ import annotations
@@ -49,8 +50,10 @@ from dealcopy.jobs.work import JobPolicy, Run, RunReport
 from dealcopy.observability import logger, metrics
 from dealcopy.records.job import JobError, JobMessage
 from dealcopy.records.ports import RunStorage
+from dealcopy.records.scheduled_fire import ScheduledFire
 
 MAX_VISIBILITY_BACKOFF = 600
+CLOCK_LEEWAY = 2.0  # seconds: a backlog item another instance queued a moment ago, by a clock a little ahead
 
 
 class JobRetry(Exception):
@@ -199,6 +202,10 @@ class CopyWorker:
             metrics.add_metric(name="JobsDeadLettered", unit=MetricUnit.Count, value=len(report.dead_letters))
         self._drop_backlog(account_id, taken, own, report)
         self._settle(group, report)
+        for delivery in taken:  # a fire taken early whose job has ended: its schedule moves on now
+            job = delivery.job
+            if delivery.fire is not None and job is not None and all(_ended(report, r.job_id) for r in job.jobs):
+                delivery.fire.after()
 
     def _settle(self, group: list[Delivery], report: RunReport) -> None:
         """Per delivered record: done, queued afresh (attempts left, deliveries not), or left for a retry."""
@@ -219,18 +226,30 @@ class CopyWorker:
             metrics.add_metric(name="JobsRetried", unit=MetricUnit.Count, value=len(waiting))
 
     def _take_backlog(self, account_id: int, group: list[Delivery]) -> tuple[list[Delivery], list[str]]:
-        """The account's other queued jobs for this run, and the backlog items of the delivered messages."""
+        """The account's other queued jobs and due fires for this run, and the backlog items of the delivered ones."""
         if self.backlog is None:
             return [], []
         delivered = {ref.job_id for d in group if d.message is not None for ref in d.message.jobs}
+        fired = [fire for d in group if d.fire_body is not None and (fire := _fire(d.fire_body)) is not None]
+        horizon = max([time.time() + CLOCK_LEEWAY, *(fire.scheduled_at.timestamp() for fire in fired)])
+        occurrences = {fire.occurrence for fire in fired}
         taken: list[Delivery] = []
         own: list[str] = []
         try:
-            items = gather(self.backlog, account_id, self.policy.batch_size, self.policy.gather_seconds)
+            limit, seconds = self.policy.batch_size, self.policy.gather_seconds
+            items = gather(self.backlog, account_id, limit, seconds, horizon=horizon)
         except Exception:  # the backlog only batches: without it the delivered jobs still run
             logger.warning("could not read the account's backlog", extra={"account_id": account_id})
             return [], []
         for item in items:
+            if item.fire is not None:
+                fire = _fire(item.fire)
+                if fire is None or fire.account_id != account_id or fire.occurrence in occurrences:
+                    own.append(item.sk)  # unreadable, or delivered now
+                    continue
+                raw = {"messageId": f"backlog:{item.sk}"}
+                taken.append(Delivery(raw, None, 0, fire_body=item.fire, fire_account=account_id, backlog_sk=item.sk))
+                continue
             message = item.message
             if message is None or message.account_id != account_id or {r.job_id for r in message.jobs} <= delivered:
                 own.append(item.sk)  # unreadable, or delivered now: nothing left for the backlog to do
@@ -246,7 +265,7 @@ class CopyWorker:
         gone = [
             d.backlog_sk
             for d in taken
-            if d.backlog_sk and (d.deferred or (d.message and all(r.job_id in seen for r in d.message.jobs)))
+            if d.backlog_sk and (d.deferred or (job := d.job) is None or all(r.job_id in seen for r in job.jobs))
         ]
         try:
             self.backlog.drop(account_id, [*own, *gone])
@@ -257,11 +276,15 @@ class CopyWorker:
         """Open the group's fires, and plan its delayed DP jobs for later (`jobs.scheduled`)."""
         if self.fires is None:
             return
+        fired = [d for d in group if d.fire_body is not None]
+        if fired:
+            opened = self.fires.open_all([d.fire_body or "" for d in fired], account, engine)
+            for delivery, fire in zip(fired, opened, strict=True):
+                delivery.fire = fire
         for delivery in group:
-            if delivery.fire_body is not None:
-                delivery.fire = self.fires.open(delivery.fire_body, account, engine)
-            elif (
+            if (
                 engine is not None
+                and delivery.fire_body is None
                 and delivery.message is not None
                 and delivery.message.trigger == "dp"
                 and delivery.message.origin in DEFERRABLE_ORIGINS
@@ -278,6 +301,18 @@ class CopyWorker:
                 self.queue.delay(str(delivery.raw.get("receiptHandle")), int(seconds))
             except Exception:  # the default visibility timeout applies instead
                 logger.warning("could not set the retry backoff", extra={"message_id": delivery.message_id})
+
+
+def _fire(body: str) -> ScheduledFire | None:
+    try:
+        return ScheduledFire.model_validate_json(body)
+    except ValidationError:
+        return None
+
+
+def _ended(report: RunReport, job_id: str) -> bool:
+    """The job ran in this run and reached a terminal state (not waiting, not left to its own delivery)."""
+    return job_id in report.outcomes and not report.pending(job_id)
 
 
 def _time_left(context: Any) -> Callable[[], float]:

@@ -35,6 +35,11 @@ class ScheduledFire(BaseModel):
     def scheduled_at(self) -> datetime:
         return datetime.fromisoformat(self.time.replace("Z", "+00:00")).astimezone(UTC)
 
+    @property
+    def occurrence(self) -> tuple[str, int, str, str]:
+        """What names one fire whatever its bytes: kind, account, owner and the minute it was due."""
+        return self.scheduled, self.account_id, self.id, f"{self.scheduled_at:%Y%m%dT%H%M}"
+
 
 @dataclass(frozen=True)
 class Skipped:
@@ -47,6 +52,11 @@ def fire_input(kind: FireKind, account_id: int, target_id: str) -> str:
     """The target `Input` of a schedule: the message with the scheduled time left to the scheduler."""
     body = {"v": 1, "scheduled": kind, "account_id": account_id, "id": target_id, "time": SCHEDULED_TIME}
     return json.dumps(body, separators=(",", ":"))
+
+
+def as_delivered(input: str, at: datetime) -> str:
+    """A schedule's `Input` as the scheduler delivers it at `at` (its time placeholder filled, in its format)."""
+    return input.replace(SCHEDULED_TIME, f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}")
 
 
 def is_scheduled_fire(body: str | dict) -> bool:

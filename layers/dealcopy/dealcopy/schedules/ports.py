@@ -44,6 +44,11 @@ class Scheduler(Protocol):
     def list(self, prefix: str) -> list[ScheduleInfo]: ...
 
 
+class FireBacklog(Protocol):
+    def add_fire(self, account_id: int, due: datetime, body: str, name: str) -> None:
+        """Make a fire readable by the worker of its account from `due` on (`storage.backlog`)."""
+
+
 class ScheduleStore(Protocol):
     def create_repeat(self, repeat: Repeat) -> tuple[Repeat, bool]:
         """Store a new repeat; (the stored one, False) when its id exists already."""

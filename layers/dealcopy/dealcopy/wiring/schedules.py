@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 import boto3
 
 from dealcopy.config import settings
-from dealcopy.wiring.tables import job_records, presets, schedule_store
+from dealcopy.wiring.tables import job_backlog, job_records, presets, schedule_store
 
 if TYPE_CHECKING:
     from dealcopy.schedules.aws_scheduler import EventBridgeScheduler
     from dealcopy.schedules.delayed import DelayedCopies
     from dealcopy.schedules.firing import ScheduleFires
+    from dealcopy.schedules.ports import Scheduler
     from dealcopy.schedules.repeats import Repeats
 
 
@@ -29,16 +30,25 @@ def scheduler() -> EventBridgeScheduler:
     return EventBridgeScheduler(boto3.client("scheduler"), cfg.schedule_group, target)
 
 
+def fire_scheduler() -> Scheduler:
+    """What repeats and delayed copies arm their fires with: with batching on, fires join the backlog too."""
+    if not settings().job_batch_size:
+        return scheduler()
+    from dealcopy.schedules.backlogged import FiresInBacklog
+
+    return FiresInBacklog(scheduler(), job_backlog())
+
+
 def repeats() -> Repeats:
     from dealcopy.schedules.repeats import Repeats
 
-    return Repeats(scheduler(), schedule_store())
+    return Repeats(fire_scheduler(), schedule_store())
 
 
 def delayed_copies() -> DelayedCopies:
     from dealcopy.schedules.delayed import DelayedCopies
 
-    return DelayedCopies(scheduler(), schedule_store())
+    return DelayedCopies(fire_scheduler(), schedule_store())
 
 
 def schedule_fires() -> ScheduleFires:
