@@ -34,7 +34,8 @@ def drain(stack) -> None:
 
 
 def once_at_10_msk(start: date, key: str, **what: Any) -> dict[str, Any]:
-    """A repeat's body for a single occurrence at 10:00 Moscow on `start`; `what`: lead_id and rule or preset_id."""
+    """A repeat's body for a single occurrence at 10:00 Moscow one day after `start` (the calendar's anchor);
+    `what`: lead_id and rule or preset_id."""
     body = {"every": {"unit": "day", "n": 1}, "at": "10:00", "start": start.isoformat(), "count": 1}
     return {**what, **body, "timezone": "Europe/Moscow", "idempotency_key": key}
 
