@@ -3,13 +3,16 @@
 `dp_stack`: the local stack in a subprocess (like `tests/integration`'s `stack`), started with
 what these tests need: scheduled functions only on demand (`POST /_devstack/schedule/...`), a
 short amoCRM client timeout so injected timeouts cost seconds, not minutes. `aws`: in-process
-moto with the template's tables and queues (unit tests of the worker).
+moto with the template's tables and queues (unit tests of the worker); `emulator`: the amoCRM
+emulator over loopback for them, one per test module, and its control client.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from amo_emulator.control import EmulatorControl
+from amo_emulator.server import EmulatorServer
 from tests.support.aws import mocked_aws
 from tests.support.stack import local_stack
 
@@ -28,3 +31,9 @@ def aws():
     with mocked_aws("dpunit") as aws:
         aws.dynamodb = aws.resource  # the worker's stores take the DynamoDB resource
         yield aws
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with EmulatorServer() as server:
+        yield server, EmulatorControl(server.url)

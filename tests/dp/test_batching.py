@@ -12,9 +12,7 @@ import time
 
 import pytest
 
-from amo_emulator.control import EmulatorControl
 from amo_emulator.seed_demo import USERS
-from amo_emulator.server import EmulatorServer
 from dealcopy.copying.rules import canonical_rule, parse_rule
 from dealcopy.jobs.backlog import GATHER_STEP, gather
 from dealcopy.jobs.queue import JobQueue
@@ -72,15 +70,9 @@ class BatchHarness(Harness):
         ]
 
 
-@pytest.fixture(scope="module")
-def amo():
-    with EmulatorServer() as server:
-        yield server, EmulatorControl(server.url)
-
-
 @pytest.fixture
-def harness(aws, amo):
-    return BatchHarness(aws, amo)
+def harness(aws, emulator):
+    return BatchHarness(aws, emulator)
 
 
 def _paths(requests: list[dict]) -> list[str]:

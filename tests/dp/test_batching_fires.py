@@ -14,8 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 import boto3
 import pytest
 
-from amo_emulator.control import EmulatorControl
-from amo_emulator.server import EmulatorServer
 from dealcopy.copying.rules import rule_hash
 from dealcopy.records.copy_delay import Delay
 from dealcopy.records.job import DpEvent
@@ -111,15 +109,9 @@ class FireHarness(BatchHarness):
         return counts
 
 
-@pytest.fixture(scope="module")
-def amo():
-    with EmulatorServer() as server:
-        yield server, EmulatorControl(server.url)
-
-
 @pytest.fixture
-def harness(aws, amo):
-    return FireHarness(aws, amo)
+def harness(aws, emulator):
+    return FireHarness(aws, emulator)
 
 
 def _tomorrow() -> date:

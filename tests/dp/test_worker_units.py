@@ -15,9 +15,7 @@ import uuid
 import httpx
 import pytest
 
-from amo_emulator.control import EmulatorControl
 from amo_emulator.seed_demo import pipeline_id, status_id
-from amo_emulator.server import EmulatorServer
 from dealcopy.accounts import Account, AccountStatus
 from dealcopy.amo.client import AmoClient
 from dealcopy.amo.counting import RequestCounter
@@ -47,12 +45,6 @@ RULE = canonical_rule(
         }
     )
 )
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with EmulatorServer() as server:
-        yield server, EmulatorControl(server.url)
 
 
 class Harness:
