@@ -202,10 +202,7 @@ class CopyWorker:
             metrics.add_metric(name="JobsDeadLettered", unit=MetricUnit.Count, value=len(report.dead_letters))
         self._drop_backlog(account_id, taken, own, report)
         self._settle(group, report)
-        for delivery in taken:  # a fire taken early whose job has ended: its schedule moves on now
-            job = delivery.job
-            if delivery.fire is not None and job is not None and all(_ended(report, r.job_id) for r in job.jobs):
-                delivery.fire.after()
+        self._follow_taken_fires(taken, report)
 
     def _settle(self, group: list[Delivery], report: RunReport) -> None:
         """Per delivered record: done, queued afresh (attempts left, deliveries not), or left for a retry."""
@@ -224,6 +221,18 @@ class CopyWorker:
                 continue
             delivery.retry = report.outcomes[waiting[0].job_id]
             metrics.add_metric(name="JobsRetried", unit=MetricUnit.Count, value=len(waiting))
+
+    def _follow_taken_fires(self, taken: list[Delivery], report: RunReport) -> None:
+        """A fire taken from the backlog whose job has ended moves its schedule on now; if that fails, its own
+        delivery, still to come, finds the job finished and moves it on (the delivered records stay done)."""
+        for delivery in taken:
+            job = delivery.job
+            if delivery.fire is None or job is None or not all(_ended(report, r.job_id) for r in job.jobs):
+                continue
+            try:
+                delivery.fire.after()
+            except Exception:
+                logger.warning("could not move a schedule on after its fire", extra={"message_id": delivery.message_id})
 
     def _take_backlog(self, account_id: int, group: list[Delivery]) -> tuple[list[Delivery], list[str]]:
         """The account's other queued jobs and due fires for this run, and the backlog items of the delivered ones."""
