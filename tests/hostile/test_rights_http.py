@@ -5,12 +5,14 @@
   (listed to them alone); `overrides` cannot turn off a preset's anonymisation
   (`tests/copying/test_rule_resolution.py`, and over HTTP in `tests/integration/test_widget_api.py`);
 - a genuine uninstall drops the tokens and gives every item of the account a TTL within
-  30 days; a re-install within them gives each item its own TTL back.
+  30 days (a renewal armed for next year and its backlog item included); a re-install within
+  them gives each item its own TTL back.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -60,10 +62,10 @@ def test_shared_presets_are_admins_and_managers_keep_their_own(dp_stack, account
     assert call(dp_stack, "DELETE", "/widget/presets/shared1", account).status_code == 204
 
 
-def _items(stack, account_id: int) -> list[dict]:
+def _items(stack, account_id: int, *more: str) -> list[dict]:
     table = stack.table("JobsTable")
     found = []
-    for pk in (f"job#{account_id}", f"activity#{account_id}", f"dpsign#{account_id}"):
+    for pk in (f"job#{account_id}", f"activity#{account_id}", f"dpsign#{account_id}", f"backlog#{account_id}", *more):
         found += table.query(KeyConditionExpression=Key("pk").eq(pk), ConsistentRead=True)["Items"]
     presets = stack.table("PresetsTable")
     return found + presets.query(KeyConditionExpression=Key("account_id").eq(account_id), ConsistentRead=True)["Items"]
@@ -77,6 +79,16 @@ def test_an_uninstall_drops_the_tokens_and_the_rest_expires_in_30_days_unless_re
         dp_stack, "POST", "/copies", gone, json={"lead_id": 24_002_812, "rule": RULE, "idempotency_key": "retention-1"}
     )
     assert copy.status_code == 201, copy.text
+    renewal = {
+        "lead_id": 24_002_812,
+        "rule": RULE,
+        "every": {"unit": "month", "n": 12},
+        "at": "10:00",
+        "start": (datetime.now(UTC) + timedelta(days=60)).date().isoformat(),
+        "idempotency_key": "retention-renewal",
+    }
+    assert call(dp_stack, "POST", "/repeats", gone, json=renewal).status_code == 201
+    assert any(i["pk"].startswith("backlog#") for i in _items(dp_stack, gone["id"]))  # its fire, due in 14 months
     before = {
         (i.get("pk") or i.get("preset_id"), i.get("sk")): i.get("expires_at") for i in _items(dp_stack, gone["id"])
     }
@@ -91,8 +103,8 @@ def test_an_uninstall_drops_the_tokens_and_the_rest_expires_in_30_days_unless_re
     stored = dp_stack.table("AccountsTable").get_item(Key={"account_id": gone["id"]}, ConsistentRead=True)["Item"]
     assert "access_token" not in stored and "refresh_token" not in stored
     limit = time.time() + 30 * 86400 + 5
-    items = _items(dp_stack, gone["id"])
-    assert len(items) >= 3 and all(0 < int(i["expires_at"]) <= limit for i in items), items
+    items = _items(dp_stack, gone["id"], f"sched#{gone['id']}")  # the stopped renewal too
+    assert len(items) >= 5 and all(0 < int(i["expires_at"]) <= limit for i in items), items
     (again,) = install_via_oauth(dp_stack, dp_stack.control, gone)  # re-installed within the 30 days
     assert again.status_code == 200
     after = {

@@ -2,11 +2,12 @@
 
 On a genuine uninstall the tokens go at once (`AccountRepository.mark_uninstalled`); the
 account's presets, job records, lineage, DP events and rules, bulk batches, rule signatures,
-repeats (stopped by the uninstall), occurrence claims and activity get `expires_at` no later
-than 30 days on (`retained_until` marks what we shortened, `kept_expires_at` keeps the TTL it
-had). A re-install within those 30 days undoes it: each item gets its own TTL back (presets
-none), so nothing of the account is lost; stopped repeats wait for a person to resume them.
-The account item itself stays (install history, trial), without tokens.
+repeats (stopped by the uninstall), occurrence claims, activity and the backlog (fires armed
+for later included) get `expires_at` no later than 30 days on (`retained_until` marks what we
+shortened, `kept_expires_at` keeps the TTL it had). A re-install within those 30 days undoes
+it: each item gets its own TTL back (presets none), so nothing of the account is lost; stopped
+repeats wait for a person to resume them. The account item itself stays (install history,
+trial), without tokens.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
+from dealcopy.storage.backlog import backlog_pk
 from dealcopy.storage.dynamo import Item, Table, plain
 from dealcopy.storage.jobs import DAY, job_pk
 
@@ -65,7 +67,8 @@ class Retention:
 
     def _items(self, account_id: int) -> list[Item]:
         found = []
-        for pk in (job_pk(account_id), f"activity#{account_id}", f"dpsign#{account_id}", f"sched#{account_id}"):
+        partitions = (job_pk(account_id), f"activity#{account_id}", f"dpsign#{account_id}", f"sched#{account_id}")
+        for pk in (*partitions, backlog_pk(account_id)):
             found += self._jobs.query(Key("pk").eq(pk))
         found += self._jobs.query(Key("pk").eq("dprules") & Key("sk").begins_with(f"{account_id}#"))
         return found
