@@ -20,6 +20,7 @@ from amo_emulator.seed_demo import pipeline_id, status_id
 from tests.dp.helpers import add_trigger, leads_in, notes_on, sign, wait_for
 from tests.integration.clock_helpers import clocked_stack, drain, emulator_now, once_at_10_msk
 from tests.integration.widget_helpers import api_requests, call, install, log_mark
+from tools.bench_scale.load import seed_leads
 
 MSK = ZoneInfo("Europe/Moscow")
 SOURCE = 24_002_811  # the manual's deal
@@ -264,6 +265,34 @@ def test_monthly_repeat_from_31_january(stack):
     assert done["state"] == "finished" and done["fired"] == 3 and group_schedules(stack, rid) == []
     _advance(stack, account, at_10_msk(date(year, 5, 31)))
     assert len(copies(stack, account)) == 3
+
+
+def test_renewals_of_one_minute_fire_together_and_each_deal_is_copied_once(stack):
+    """25 renewals due the same minute, fired by the scheduler: the first worker run takes the minute's fires
+    from the account's backlog (the queue hands it 10), reads their deals together and creates the copies in
+    one request; the scheduler's other 15 deliveries find their occurrences done."""
+    account = install(stack)
+    leads = seed_leads(stack.control, account, 25)
+    start = (emulator_now(stack) + timedelta(days=1)).date()
+    for lead in leads:
+        rule = {**TARGET, "name_template": "Продление в ту же минуту"}
+        body = once_at_10_msk(start, f"same-minute-{lead}", lead_id=lead, rule=rule)
+        assert call(stack, "POST", "/repeats", account, json=body).status_code == 201
+    due = at_10_msk(start + timedelta(days=1))
+    run_due(stack, due - timedelta(minutes=1))
+    _touch(stack, account)  # the access token of a day ago is refreshed here, not inside the counted requests
+    mark = log_mark(stack, account)
+
+    fired = run_due(stack, due)
+
+    assert len([f for f in fired if f["time"] == due.strftime("%Y-%m-%dT%H:%M:%SZ")]) == 25
+    made = [e["template"] for e in api_requests(stack, account, mark)]
+    assert len(copies(stack, account, "Продление в ту же минуту")) == 25
+    # One create for all 25 (one per run, 4 here, when a run took only what the queue handed it).
+    assert made.count("POST /api/v4/leads") == 1, made
+    assert made.count("GET /api/v4/leads") == 2, made  # which deals still exist, then the copies' sources
+    repeats = call(stack, "GET", "/repeats", account).json()["repeats"]
+    assert {r["state"] for r in repeats} == {"finished"} and len(repeats) == 25
 
 
 def test_weekly_repeat_paused_fires_nothing_and_deleted_leaves_no_schedule(stack):
