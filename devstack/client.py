@@ -8,6 +8,7 @@ stack fixtures); `account` is the emulator's account (`id`, `subdomain`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx
@@ -18,6 +19,16 @@ from amo_emulator.seed_demo import USERS
 from devstack.one_time_token import mint
 
 ADMIN_USER_ID = USERS["Евгений Агеев"]  # the demo account's admin
+
+# One client for every call: `httpx.get()` and friends build a client per call, and with it an SSL context that
+# loads the CA bundle (a third of a test worker's CPU went there). As a client per call did: no cookie is kept
+# from one call to the next (each call is a visitor of its own), and no connection is kept alive (a call never
+# lands on a connection the gateway is closing).
+_HTTP = httpx.Client(
+    timeout=30,
+    limits=httpx.Limits(max_keepalive_connections=0),
+    cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
+)
 
 
 @dataclass
@@ -44,7 +55,7 @@ def install_via_oauth(
     /oauth/callback, `calls` times (amoCRM's install webhook repeats the redirect); returns the answers."""
     grant = control.install(account["id"], stack.client_id)
     query = {"code": grant["code"], "referer": grant["referer"], "client_id": stack.client_id, **params}
-    return [httpx.get(f"{stack.gateway_url}/oauth/callback", params=query, timeout=30) for _ in range(calls)]
+    return [_HTTP.get(f"{stack.gateway_url}/oauth/callback", params=query) for _ in range(calls)]
 
 
 def widget_token(
@@ -86,7 +97,7 @@ def call_widget(
     if token != "":
         headers["X-Auth-Token"] = token or widget_token(stack, account, user_id)
     kwargs.setdefault("timeout", 60)
-    return httpx.request(method, f"{stack.gateway_url}{path}", headers=headers, **kwargs)
+    return _HTTP.request(method, f"{stack.gateway_url}{path}", headers=headers, **kwargs)
 
 
 def dp_hook_form(
@@ -111,7 +122,7 @@ def post_dp_hook(
     stack: StackInfo, *, form: dict[str, str] | None = None, json: Any = None, **kwargs: Any
 ) -> httpx.Response:
     """POST /dp/hook with a form (`dp_hook_form`) or a JSON body."""
-    return httpx.post(f"{stack.gateway_url}/dp/hook", data=form, json=json, timeout=30, **kwargs)
+    return _HTTP.post(f"{stack.gateway_url}/dp/hook", data=form, json=json, **kwargs)
 
 
 def api_requests(control: EmulatorControl, account_id: int, since: int = 0) -> list[dict[str, Any]]:
@@ -130,7 +141,7 @@ def wait_idle(stack: Any, timeout: float = 30.0) -> float:
 
     Instead of sleeping: after a hook, to let its job (and retries) finish; before checking that something
     did not happen (a duplicate copy), since anything that could happen has by then."""
-    answer = httpx.get(f"{stack.gateway_url}/_devstack/idle", params={"timeout": timeout}, timeout=timeout + 10)
+    answer = _HTTP.get(f"{stack.gateway_url}/_devstack/idle", params={"timeout": timeout}, timeout=timeout + 10)
     if answer.status_code != 200:
         raise AssertionError(f"the local stack is still busy after {timeout} s: {answer.text}")
     return answer.json()["waited"]
