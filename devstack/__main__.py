@@ -40,6 +40,8 @@ def up(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    if args.stop_with_stdin:
+        threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), name="stdin", daemon=True).start()
     with LocalStack(config) as stack:
         info = stack.describe()
         if args.demo_account:
@@ -104,6 +106,11 @@ def main(argv: list[str] | None = None) -> int:
         "POST /_devstack/schedule/{id} or /_devstack/scheduler/run-due)",
     )
     run.add_argument("--quiet", action="store_true")
+    run.add_argument(
+        "--stop-with-stdin",
+        action="store_true",
+        help="stop when standard input closes (a test process that starts the stack ended, however it ended)",
+    )
     _built_options(sub.add_parser("demo", help="run the end-to-end demo and stop"))
     args = parser.parse_args(argv)
     if args.built and not args.runtime_python:

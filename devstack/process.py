@@ -27,9 +27,11 @@ def stack_process(*args: str, timeout: float = 60) -> Iterator[dict[str, Any]]:
     """The stack on free ports with the extra `up` options `args`; yields its READY description."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("AWS_ENDPOINT_URL", None)
-    command = [sys.executable, "-m", "devstack", "up", "--quiet", *FREE_PORTS, *args]
+    command = [sys.executable, "-m", "devstack", "up", "--quiet", "--stop-with-stdin", *FREE_PORTS, *args]
+    # A session of its own, so the stop below reaches the function processes of `--built` too; its stdin is
+    # our pipe, so a test process killed before that stop still takes the stack with it.
     proc = subprocess.Popen(  # noqa: S603 - our own module
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
+        command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True
     )
     info = _ready(proc, timeout)
     try:
