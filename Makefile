@@ -74,9 +74,11 @@ runtime-venv: $(RUNTIME_VENV)/.installed ## The runtime-only virtualenv (python3
 demo-built: $(STAMP) build-local runtime-venv ## make demo with the functions from sam build's output in the runtime-only virtualenv
 	$(PY) -m devstack demo --built $(LOCAL_BUILD) --runtime-python $(RUNTIME_VENV)/bin/python
 
-# Every core (pytest-xdist): a test file runs on one worker, with the session's local stacks of its own
-# (docs/testing.md). PYTEST_WORKERS=0 runs in this process (a debugger, -x on the first failure).
-PYTEST_WORKERS ?= auto
+# pytest-xdist: a test file runs on one worker, with the session's local stacks of its own (docs/testing.md).
+# One worker more than cores: a local-stack or browser test waits on other processes (the stack, chromium)
+# much of its time, and a third worker fills those waits (docs/testing.md). PYTEST_WORKERS=0 runs in this
+# process (a debugger, -x on the first failure).
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 XDIST := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 unit: $(STAMP) ## Fast tests only

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -14,11 +15,24 @@ from devstack.provision import provision
 from devstack.template import Template
 
 
+@functools.cache
+def _clients() -> SimpleNamespace:
+    """The clients, made once per process: moto intercepts every client made after it is imported, while a
+    mock is active, and making them took half of each test's set-up (service models, endpoint rules)."""
+    return SimpleNamespace(
+        dynamodb=boto3.client("dynamodb"),
+        sqs=boto3.client("sqs"),
+        secrets=boto3.client("secretsmanager"),
+        resource=boto3.resource("dynamodb"),
+    )
+
+
 @contextmanager
 def mocked_aws(stack_name: str) -> Iterator[SimpleNamespace]:
     """The template's resources under `stack_name`; `dynamodb` is the client, `resource` the boto3 resource."""
     moto_speedups.apply()
     with mock_aws():
+        clients = _clients()
         template = Template()
         params = {
             **template.parameter_defaults(),
@@ -28,20 +42,19 @@ def mocked_aws(stack_name: str) -> Iterator[SimpleNamespace]:
         }
         provisioned = provision(
             template,
-            dynamodb=boto3.client("dynamodb"),
-            sqs=boto3.client("sqs"),
-            secrets=boto3.client("secretsmanager"),
+            dynamodb=clients.dynamodb,
+            sqs=clients.sqs,
+            secrets=clients.secrets,
             params=params,
             client_secret="unit-secret",
         )
-        resource = boto3.resource("dynamodb")
         yield SimpleNamespace(
             template=template,
             params=params,
             provisioned=provisioned,
-            table=lambda logical: resource.Table(provisioned.physical[logical]),
-            sqs=boto3.client("sqs"),
-            dynamodb=boto3.client("dynamodb"),
-            resource=resource,
-            secrets=boto3.client("secretsmanager"),
+            table=lambda logical: clients.resource.Table(provisioned.physical[logical]),
+            sqs=clients.sqs,
+            dynamodb=clients.dynamodb,
+            resource=clients.resource,
+            secrets=clients.secrets,
         )
