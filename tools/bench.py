@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "layers" / "dealcopy"), str(ROOT / "emulator"), str(ROOT)]
 
 FUNCTIONS = ["oauth", "widget_settings", "copies", "dp_hook", "worker", "bulk", "catchup"]
-# Issue 8 pt 6: the two routes amoCRM waits on (DP hook, settings page) get the tighter bound.
+# The two routes amoCRM waits on (DP hook, settings page) get the tighter bound: a slow answer there is seen.
 IMPORT_LIMITS = {"dp_hook": 1.5, "widget_settings": 1.5}
 DEFAULT_IMPORT_LIMIT = 2.0
 COLD_HEADING = "## Handler import (cold start)"

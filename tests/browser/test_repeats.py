@@ -1,4 +1,4 @@
-"""Issue 12 in the widget: the card's preview and «Повторять», the DP dialog's «Создать позже», the
+"""Copies later and again, in the widget: the card's preview and «Повторять», the DP dialog's «Создать позже», the
 pending copies on the card and the settings page, clicked through in chromium against the local stack.
 
 Each check reads the backend or the emulator (not only the page): the repeat is stored and paused,

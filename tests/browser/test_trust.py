@@ -1,4 +1,4 @@
-"""Issue 13: a widget a manager trusts every day — honest anonymisation, honest results, safe defaults.
+"""A widget a manager trusts every day — honest anonymisation, honest results, safe defaults.
 
 Each test clicks through one point in chromium (Russian and English), checks the outcome in the
 emulator, and leaves a screenshot in test-artifacts/screenshots/.

@@ -33,7 +33,7 @@ SECRET_REASONS = {
     classify.MONEY,
     classify.LINKED_RECORD,
 }
-# Literals of the manual's deal named in issue 13: they must be among the secrets and absent from the copy.
+# Literals of the manual's sample deal: they must be among the secrets and absent from the copy.
 WITH = {"with": "contacts,catalog_elements"}
 KNOWN = ("7702456781", "770201001", "56.2294", "58.0105", "yandex.ru/maps", "Договор №184", "Арктик", "+7909")
 

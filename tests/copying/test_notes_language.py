@@ -1,4 +1,4 @@
-"""Notes on copies speak the language amoCRM reports for the acting user (issue 13 pt 7).
+"""Notes on copies speak the language amoCRM reports for the acting user.
 
 An English-speaking user of a Russian account gets English notes on the copy and its source;
 a Russian-speaking one Russian notes. The language is `lang` of `/api/v4/users`; without it

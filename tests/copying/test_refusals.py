@@ -1,4 +1,4 @@
-"""Fields amoCRM never writes for an account: refused once, remembered, never a failure again (issue 13, 2)."""
+"""Fields amoCRM never writes for an account: refused once, remembered, never a failure again."""
 
 from __future__ import annotations
 

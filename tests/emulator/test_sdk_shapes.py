@@ -1,4 +1,4 @@
-"""What the real API accepts, the emulator accepts too: writes in the official PHP SDK's shapes (issue 11)."""
+"""What the real API accepts, the emulator accepts too: writes in the official PHP SDK's shapes."""
 
 from __future__ import annotations
 

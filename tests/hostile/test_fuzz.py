@@ -1,4 +1,4 @@
-"""Issue 9 pt 8: property-based tests with random and adversarial inputs; nothing but our typed errors.
+"""Property-based tests with random and adversarial inputs; nothing but our typed errors.
 
 Fixed seed (`derandomize=True`) and bounded examples, so `make test` runs them quickly and the
 same way every time. The one-time-token verifier is fuzzed in `tests/unit/test_one_time_token.py`

@@ -1,4 +1,4 @@
-"""Issue 9 pt 1 over HTTP: every public route answers each hostile input with a 4xx, and changes nothing.
+"""Over HTTP: every public route answers each hostile input with a 4xx, and changes nothing.
 
 Inputs: a body that is not UTF-8 (API Gateway hands `application/octet-stream` base64-encoded),
 JSON nested deeper than the parser recurses, a body over 64 KB, ids beyond amoCRM's 2**53, and

@@ -1,4 +1,4 @@
-"""Issue 9 pt 6 over HTTP: an unexpected error for one account is recorded and the others still run.
+"""Over HTTP: an unexpected error for one account is recorded and the others still run.
 
 The failure is real stored state, not a mock: a corrupt DP rule in the catch-up's table, a
 corrupt job record in the worker's. The other account's events are still caught up and copied.

@@ -1,4 +1,4 @@
-"""Issue 9 pts 3 and 5 over HTTP: a signed DP rule is no replayable password; finished jobs keep no personal data.
+"""Over HTTP: a signed DP rule is no replayable password; finished jobs keep no personal data.
 
 - a correctly signed hook replayed with `event[time]` 0, ten years ahead or three days back is refused;
 - a correctly signed hook naming a stage its lead is not (and was not) in copies nothing, and its

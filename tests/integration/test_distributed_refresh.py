@@ -1,4 +1,4 @@
-"""A refresh that never locks out a healthy account, and uninstall hooks that cannot be replayed (issue 10).
+"""A refresh that never locks out a healthy account, and uninstall hooks that cannot be replayed.
 
 Everything over HTTP: the local stack in its own process (refresh lease set to 1 s), its moto
 server and the amoCRM emulator with injected faults.

@@ -1,4 +1,4 @@
-"""Hosts as amoCRM has them (issue 11): the account's own host from the referer, never the token's
+"""Hosts as amoCRM has them: the account's own host from the referer, never the token's
 shared `api_domain`; renamed subdomains followed; DP hooks of every event type, with or without a time.
 
 Over the local stack: the layer builds real URLs (`https://{subdomain}.amocrm.ru/...`) and the

@@ -1,4 +1,4 @@
-"""A 429 without a JSON body (an nginx HTML page, or nothing) is handled like amoCRM's JSON 429 (issue 11, 5).
+"""A 429 without a JSON body (an nginx HTML page, or nothing) is handled like amoCRM's JSON 429.
 
 amoCRM usually answers 429 with problem+json carrying `retry_after`, but the official SDK also
 copes with a non-JSON 429 (facts file: Limits). Our client, over HTTP against the emulator's

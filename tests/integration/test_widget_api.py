@@ -71,7 +71,7 @@ def test_copy_to_another_pipeline_with_another_responsible(stack, account):
     assert result["url"] == f"https://{account['subdomain']}.amocrm.ru/leads/detail/{result['lead_id']}"
     assert result["source_id"] == SOURCE and result["copied"]["contacts"] > 0
     # Every demo field is writable, so a default copy of the manual's deal lists no failure
-    # («Не перенесено», issue 13 pt 2); refusals of read-only fields are tested in test_refusals.py.
+    # («Не перенесено»); refusals of read-only fields are tested in test_refusals.py.
     assert [s for s in result["skipped"] if s["failure"]] == []
 
 

@@ -1,6 +1,6 @@
 """GET /widget/leads (deals by name, the card's own linked elements) and the field tree's notes in GET /widget/settings.
 
-Issue 13 pts 1, 2, 3, 5: the widget names deals, lists the deal's elements one by one, and
+The widget names deals, lists the deal's elements one by one, and
 knows before copying which fields amoCRM never writes and which an anonymised copy drops.
 """
 

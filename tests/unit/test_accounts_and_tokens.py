@@ -121,7 +121,7 @@ def test_claims_are_exclusive_until_released(aws):
     assert claims.claim("oauth-code#x", ttl=60)
 
 
-# --- a refresh never locks out a healthy account (issue 10) ----------------------------------------
+# --- a refresh never locks out a healthy account ---------------------------------------------------
 
 
 def test_a_blocked_token_endpoint_is_temporary_and_leaves_the_account_active(accounts):

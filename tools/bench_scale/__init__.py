@@ -1,4 +1,4 @@
-"""`make bench`'s scale runs (issue 10 pt 5): several Lambda instances on one account, many accounts at once.
+"""`make bench`'s scale runs: several Lambda instances on one account, many accounts at once.
 
 `python -m tools.bench_scale` runs both and writes their section of BENCHMARKS.md; see `__main__`.
 """

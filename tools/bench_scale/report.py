@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 HEADING = "## Scale: Lambda instances sharing one account, many accounts at once"
-DRAIN_LIMIT = 1.3  # issue 10 pt 5: drain time / the minimum the account's requests allow at 7/s
+DRAIN_LIMIT = 1.3  # drain time / the minimum the account's requests allow at 7/s
 FAIRNESS_LIMIT = 2.0  # slowest account's drain / the median account's
 RATE = 7
 

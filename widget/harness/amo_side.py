@@ -1,4 +1,4 @@
-"""What amoCRM itself does around the widget that the harness must do too (issue 13 pt 8).
+"""What amoCRM itself does around the widget that the harness must do too.
 
 Saving a Digital Pipeline action puts it on its stage (amoCRM then POSTs the hook whenever a
 lead enters that stage): here the action is registered with the emulator, whose DP triggers

@@ -185,7 +185,7 @@ define('dealcopy/card', ['jquery', 'dealcopy/copy_result', 'dealcopy/schedules',
       $repeat.on('click', '[data-action="repeat-no"]', function () {
         $repeat.prop('hidden', true);
       });
-      schedules.create(ctx).card($root, form, leadId, meta); // issue 12: preview, «Повторять», pending copies
+      schedules.create(ctx).card($root, form, leadId, meta); // the preview, «Повторять» and the deal's pending copies
       family.create(ctx).card($root, leadId); // «Копии сделки: N»
     }
 

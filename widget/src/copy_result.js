@@ -1,5 +1,5 @@
 /*
- * What a made copy says to the user (issue 13 pts 2, 3): which deal was created (number, name,
+ * What a made copy says to the user: which deal was created (number, name,
  * stage by name, link), what WAS carried (fields, products and list elements, contacts,
  * company), warnings (products carried with their prices), and «Не перенесено» with real
  * failures only — never what the user chose not to carry or what amoCRM can never write.

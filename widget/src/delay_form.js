@@ -1,5 +1,5 @@
 /*
- * «Создать позже» in the Digital Pipeline dialog (issue 12): the rule's `delay` — after the
+ * «Создать позже» in the Digital Pipeline dialog: the rule's `delay` — after the
  * event (days, hours) or relative to a date field of the deal (field, offset days, negative =
  * before, at HH:MM) — and «Не создавать, если сделка уже закрыта» (`cancel_if_closed`, on by
  * default). It decorates the rule form: `rule()` gains the delay, `onChange` listeners hear the

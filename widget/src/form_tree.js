@@ -1,6 +1,6 @@
 /*
  * The tree of the rule form: the lead's fields and the catalog lists (manual 6.4), telling the
- * truth before anything is copied (issue 13 pts 1, 5):
+ * truth before anything is copied:
  *   - a field amoCRM never writes for this account is disabled, «не копируется»;
  *   - in an anonymised copy, what the anonymised mode drops is unticked and disabled with its
  *     reason (the user's ticks come back when the switch is off), and the counters count only

@@ -1,5 +1,5 @@
 /*
- * The card's preview before «СКОПИРОВАТЬ» (issue 12): what a copy with the current choice
+ * The card's preview before «СКОПИРОВАТЬ»: what a copy with the current choice
  * would be called, where it would land, who would own it, what it would carry and what not
  * (every skip with its reason: unticked, anonymised, empty, never writable), from POST
  * /copies/preview (one read of the source; nothing is made). It refreshes when the form

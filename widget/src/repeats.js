@@ -1,5 +1,5 @@
 /*
- * «Повторять» (issue 12): a deal copied again and again on a calendar — every N days, weeks or
+ * «Повторять»: a deal copied again and again on a calendar — every N days, weeks or
  * months at HH:MM (the account's time zone), from a date, until a date or for K copies. The card
  * draws the form under its rule form (the repeat copies with the rule chosen above) and the
  * deal's repeats; the settings page lists the account's. Each row pauses, resumes, changes its

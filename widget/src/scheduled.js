@@ -1,5 +1,5 @@
 /*
- * Pending delayed copies (issue 12): copies a Digital Pipeline action with «Создать позже»
+ * Pending delayed copies: copies a Digital Pipeline action with «Создать позже»
  * scheduled and not yet made (GET /scheduled). The card lists the deal's, the settings page
  * the account's; «Отменить» (a second click confirms) deletes one (DELETE /scheduled/{id}).
  */

@@ -1,5 +1,5 @@
 /*
- * Issue 12 in the screens, behind one door: the card's preview, «Повторять» and the deal's
+ * Copies later and again in the screens, behind one door: the card's preview, «Повторять» and the deal's
  * pending copies; the settings page's repeats and pending copies; the DP dialog's «Создать
  * позже». Each screen makes one call here after drawing its rule form, so the screens stay
  * unaware of schedules. The card asks the backend one thing at a time (preview, repeats,

@@ -279,7 +279,7 @@ define('dealcopy/settings_page', ['jquery', 'dealcopy/ids', 'dealcopy/meta', 'de
       drawPresets();
 
       drawActivity($activity, meta);
-      schedules.create(ctx).settings($activity.closest('.dealcopy-section'), meta); // issue 12: repeats, pending copies
+      schedules.create(ctx).settings($activity.closest('.dealcopy-section'), meta); // the account's repeats and pending copies
     }
 
     /** The account's last copies and failures (GET /widget/activity) into `$activity`. */
