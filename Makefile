@@ -118,7 +118,7 @@ compat: $(VENV311)/.installed ## The shared code on Python 3.11: every module im
 
 # `make test` installs first (one pip at a time); then the checks, the builds and the 3.11 run side by side
 # (make -j, each one's output printed whole when it ends), as none of them measures time; then the main
-# run on every core by itself, since its rate-limit and timeout tests need the processor they expect.
+# run by itself (one worker more than cores), since its rate-limit and timeout tests need the processor they expect.
 # DEALCOPY_REQUIRE_BUILT: the demo test on the built artifact (tests/integration/test_demo.py) must run, not skip.
 TEST_JOBS ?= 4
 test: $(SAM_STAMP) $(CHECKOV_VENV)/.installed $(VENV311)/.installed runtime-venv chromium widget-harness ## Install, lint, validate, build and run every test
