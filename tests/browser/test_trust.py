@@ -301,7 +301,9 @@ def test_the_list_action_reports_failures_and_retries_them(page, harness, stack,
     text = panel.locator('[data-slot="progress"] [data-text]')
     expected = "Скопировано 4, с ошибкой 1" if lang == "ru" else "Copied 4, failed 1"
     wait_for(lambda: text.inner_text().startswith(expected), timeout=60, what="the summary")
-    assert panel.locator("[data-bar-failed]").evaluate("e => e.getBoundingClientRect().width") > 0
+    failed_bar = panel.locator("[data-bar-failed]")
+    # The bar grows through a 0.3 s width transition: right after the summary it may still be at 0
+    wait_for(lambda: failed_bar.evaluate("e => e.getBoundingClientRect().width") > 0, timeout=5, what="the red bar")
     failed_row = panel.locator(f'[data-lead="{chosen[-1]}"]')
     assert failed_row.get_attribute("data-state") == "failed"
     wait_for(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dealcopy.amo.budget import Limiter
 from dealcopy.amo.client import AmoClient
 from dealcopy.amo.counting import RequestCounter
 from dealcopy.amo.ratelimit import SlidingWindowLimiter
@@ -14,7 +15,7 @@ def client(
     url: str,
     tokens: TokenProvider | str,
     *,
-    limiter: SlidingWindowLimiter | None = None,
+    limiter: Limiter | None = None,
     deadline: float = 20.0,
     attempts: int = 8,
     timeout: float = 5.0,

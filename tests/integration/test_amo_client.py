@@ -24,6 +24,12 @@ def demo(emulator):
     return connected["account"]["id"], connected["tokens"]["access_token"]
 
 
+def _lambda_limiter(account_id: int, tables) -> SharedBudget:
+    """The chain Lambda uses: the in-process window, then the account's shared budget in DynamoDB."""
+    store = DynamoSlotStore(tables.table("AmoBudgetTable"))
+    return SharedBudget(str(account_id), store, local=SlidingWindowLimiter(rate=AMO_RATE), rate=AMO_RATE)
+
+
 def _burst(api, count: int, threads: int = 4) -> list:
     with ThreadPoolExecutor(threads) as pool:
         return list(pool.map(lambda _: api.get("/api/v4/account"), range(count)))
@@ -41,8 +47,7 @@ def test_200_requests_from_4_threads_never_exceed_the_rate(emulator, demo, table
     could bring 8 into one second.
     """
     account_id, token = demo
-    store = DynamoSlotStore(tables.table("AmoBudgetTable"))
-    budget = SharedBudget(str(account_id), store, local=SlidingWindowLimiter(rate=AMO_RATE), rate=AMO_RATE)
+    budget = _lambda_limiter(account_id, tables)
     api = client(emulator.url, token, limiter=budget)
     answers = _burst(api, 200)
     stats = emulator.control.stats(account_id)
@@ -55,10 +60,12 @@ def test_200_requests_from_4_threads_never_exceed_the_rate(emulator, demo, table
 
 
 @pytest.mark.slow
-def test_200_requests_survive_30_percent_injected_faults(emulator, demo):
+def test_200_requests_survive_30_percent_injected_faults(emulator, demo, tables):
+    """Retries go through the same limiter chain as first sends, so a storm never bursts past the rate."""
     account_id, token = demo
     emulator.control.add_fault(account_id, rate=0.3, kinds=["429", "500", "503", "504", "timeout"], seed=7, delay=2)
-    api = client(emulator.url, token, timeout=1.0, deadline=60, attempts=10)
+    limiter = _lambda_limiter(account_id, tables)
+    api = client(emulator.url, token, timeout=1.0, deadline=60, attempts=10, limiter=limiter)
     answers = _burst(api, 200)
     stats = emulator.control.stats(account_id)
     assert len(answers) == 200 and all(a["id"] == account_id for a in answers)
