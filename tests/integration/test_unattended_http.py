@@ -337,7 +337,11 @@ def test_a_field_added_a_moment_ago_is_copied_by_the_first_copy_and_previewed(st
     skipped = [s for s in preview.json()["skipped"] if s.get("ref") == field["id"]]
     assert skipped == [], skipped
     answer = call(
-        stack, "POST", "/copies", account, json={"lead_id": SOURCE, "rule": TARGET, "idempotency_key": unique("k")}
+        stack,
+        "POST",
+        "/copies",
+        account,
+        json={"lead_id": SOURCE, "rule": TARGET, "idempotency_key": unique("first-copy-")},
     )
     assert answer.status_code == 201, answer.text
     copy = stack.control.lead(account["id"], answer.json()["lead_id"])
