@@ -116,14 +116,29 @@ COMPAT_TESTS := tests/unit/test_every_module_imports.py tests/copying tests/sche
 compat: $(VENV311)/.installed ## The shared code on Python 3.11: every module imported, engine and calendars, widget routes and DP hooks over HTTP
 	$(VENV311)/bin/python -m pytest -q -p no:cacheprovider $(XDIST) $(COMPAT_TESTS) -m "not slow"
 
-# `make test` installs first (one pip at a time); then the checks, the builds and the 3.11 run side by side
-# (make -j, each one's output printed whole when it ends), as none of them measures time; then the main
-# run by itself (one worker more than cores), since its rate-limit and timeout tests need the processor they expect.
+# `make test` installs first (one pip at a time), then builds what the main run reads (the local build, the
+# widget). The main run (one worker more than cores) then runs in the foreground, and the checks that measure
+# no time (lint, sam validate, the arm64 build, the 3.11 run) beside it at the lowest CPU priority: they take
+# the processor time the main run leaves idle while its tests wait on a rate limit, a local stack or chromium
+# (about a fifth of the run), not the time its rate-limit and timeout tests expect. Their output (make -j, each
+# step's printed whole when it ends) follows the main run's. TEST_JOBS=1 runs the steps one after another.
 # DEALCOPY_REQUIRE_BUILT: the demo test on the built artifact (tests/integration/test_demo.py) must run, not skip.
 TEST_JOBS ?= 4
+CHECKS_LOG := .test-checks.log
 test: $(SAM_STAMP) $(CHECKOV_VENV)/.installed $(VENV311)/.installed runtime-venv chromium widget-harness ## Install, lint, validate, build and run every test
-	+$(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target lint validate build build-local widget compat
+	+$(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target build-local widget
+ifeq ($(TEST_JOBS),1)
+	+$(MAKE) --no-print-directory lint validate build compat
 	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q $(XDIST) --durations=25 tests
+else
+	@+nice -n 19 $(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target lint validate build compat \
+		> $(CHECKS_LOG) 2>&1 & checks=$$!; \
+	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q $(XDIST) --durations=25 tests; main=$$?; \
+	wait $$checks; status=$$?; \
+	echo "--- lint, validate, build, compat (run beside the main run):"; cat $(CHECKS_LOG); \
+	test $$status -eq 0 || echo "make test: lint, validate, build or compat failed (above)"; \
+	test $$main -eq 0 && test $$status -eq 0
+endif
 
 demo: $(STAMP) ## Start the local stack, install through OAuth, call amoCRM (emulated), stop
 	$(PY) -m devstack demo
