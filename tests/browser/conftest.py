@@ -176,6 +176,19 @@ def wait_for(predicate, timeout: float = 30, interval: float = 0.3, what: str = 
         time.sleep(interval)
 
 
+COPY_WAIT = 60  # seconds: bounds a copy that never ends, not how fast one is (a busy machine took over 20 s)
+
+
+def copied_link(panel):
+    """The card panel's link to the copy it just made. If the panel shows an error instead, the test fails
+    with the error's text at once rather than after the wait."""
+    link = panel.locator(".dealcopy-result__link")
+    error = panel.locator('[data-slot="error"]')
+    wait_for(lambda: link.is_visible() or error.is_visible(), timeout=COPY_WAIT, what="the copy's link")
+    assert link.is_visible(), f"the panel shows an error instead of a copy: {error.inner_text()!r}"
+    return link
+
+
 def confirm_twice(button, prompt: str, before_confirming=None) -> None:
     """A destructive action: the first click only asks (`prompt` on the button), the second acts.
     `before_confirming()` checks that nothing happened between the two."""

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from amo_emulator.seed_demo import CATALOGS, FIELD, USERS, pipeline_id, status_id
-from tests.browser.conftest import dated, open_area, screenshot
+from tests.browser.conftest import copied_link, dated, open_area, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -71,8 +71,7 @@ def test_copy_within_the_pipeline_keeps_everything(page, harness, stack, account
 
     watch_busy(page, '.dealcopy-panel [data-action="copy"]')
     panel.locator('[data-action="copy"]').click()
-    link = panel.locator(".dealcopy-result__link")
-    link.wait_for()
+    link = copied_link(panel)
     assert page.evaluate("window.__busy") == ["true", "false"]
     copy_id = int(link.get_attribute("data-copy-id"))
     assert link.inner_text() == f"Создана сделка #{copy_id}"
@@ -144,8 +143,7 @@ def test_copy_to_another_pipeline_with_another_responsible_and_some_fields(page,
     screenshot(page.locator(".harness-widget"), "card-panel-en")
 
     panel.locator('[data-action="copy"]').click()
-    link = panel.locator(".dealcopy-result__link")
-    link.wait_for()
+    link = copied_link(panel)
     assert error.is_hidden()
     copy_id = int(link.get_attribute("data-copy-id"))
     assert link.inner_text() == f"Deal #{copy_id} created"

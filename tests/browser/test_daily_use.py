@@ -13,7 +13,7 @@ import time
 import pytest
 
 from amo_emulator.seed_demo import LEAD_IDS, pipeline_id, status_id
-from tests.browser.conftest import open_area, screenshot, wait_for
+from tests.browser.conftest import copied_link, open_area, screenshot, wait_for
 from tests.browser.test_trust import (
     captured_posts,
     lead_ids,
@@ -60,8 +60,7 @@ def test_type_a_name_and_press_at_once_copies_with_that_name(page, harness, stac
     panel.locator('[data-control="name"]').fill("Повтор: {name}")
     page.mouse.click(x + width / 2, y + height / 2)
     assert under(button, x + width / 2, y + height / 2)  # busy now: its text changes, not its place
-    link = panel.locator(".dealcopy-result__link")
-    link.wait_for()
+    copied_link(panel)
     made = lead_ids(stack, account) - before
     assert len(made) == 1
     source = stack.control.lead(account["id"], SOURCE)

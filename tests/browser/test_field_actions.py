@@ -8,7 +8,7 @@ import json
 import pytest
 
 from amo_emulator.seed_demo import FIELD, pipeline_id, status_id
-from tests.browser.conftest import open_area, publish, screenshot
+from tests.browser.conftest import copied_link, open_area, publish, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -59,8 +59,7 @@ def test_field_actions_shape_the_copy(page, harness, stack, account, lang, set_l
     publish(shot, f"field-actions-{lang}.png")
 
     panel.locator('[data-action="copy"]').click()
-    link = panel.locator(".dealcopy-result__link")
-    link.wait_for()
+    link = copied_link(panel)
     copy = stack.control.lead(account["id"], int(link.get_attribute("data-copy-id")))
     values = {f["field_id"]: f["values"] for f in copy["custom_fields_values"]}
     name = stack.control.lead(account["id"], SOURCE)["name"]

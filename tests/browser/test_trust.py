@@ -15,7 +15,7 @@ import pytest
 
 from amo_emulator.seed_demo import CATALOGS, FIELD, LEAD_IDS, pipeline_id, status_id
 from dealcopy.copying.rules import DEFAULT_TIMEZONE as ACCOUNT_ZONE
-from tests.browser.conftest import open_area, screenshot, wait_for
+from tests.browser.conftest import copied_link, open_area, screenshot, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,8 +42,7 @@ def open_tree(panel):
 
 def copy_and_wait(panel):
     panel.locator('[data-action="copy"]').click()
-    link = panel.locator(".dealcopy-result__link")
-    link.wait_for()
+    link = copied_link(panel)
     return int(link.get_attribute("data-copy-id"))
 
 
@@ -128,7 +127,7 @@ def test_two_presses_150_ms_apart_make_one_deal_and_a_confirmation(page, harness
     button.click()
     page.wait_for_timeout(150)
     button.click()
-    panel.locator(".dealcopy-result__link").wait_for()
+    copied_link(panel)
     prompt = panel.locator('[data-slot="repeat"]')
     prompt.wait_for()
     assert "was copied" in prompt.inner_text() and "Make another copy?" in prompt.inner_text()
