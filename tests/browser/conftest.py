@@ -176,7 +176,7 @@ def wait_for(predicate, timeout: float = 30, interval: float = 0.3, what: str = 
         time.sleep(interval)
 
 
-COPY_WAIT = 60  # seconds: bounds a copy that never ends, not how fast one is (a busy machine took over 20 s)
+COPY_WAIT = 60  # seconds: bounds a copy that never ends, not how fast one is (docs/testing.md)
 
 
 def copied_link(panel):

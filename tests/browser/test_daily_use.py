@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from amo_emulator.seed_demo import LEAD_IDS, pipeline_id, status_id
+from amo_emulator.seed_demo import FIELD, LEAD_IDS, pipeline_id, status_id
 from tests.browser.conftest import copied_link, open_area, screenshot, wait_for
 from tests.browser.test_trust import (
     captured_posts,
@@ -67,6 +67,31 @@ def test_type_a_name_and_press_at_once_copies_with_that_name(page, harness, stac
     copy = stack.control.lead(account["id"], made.pop())
     assert copy["name"] == f"Повтор: {source['name']}"
     assert under(button, x + width / 2, y + height / 2)
+
+
+def test_a_press_on_the_lower_half_of_copy_right_after_typing_in_the_tree_is_not_lost(page, harness, stack, account):
+    """The page scrolled down to an open tree: pressing Copy leaves the field being typed in, the preview goes
+    stale, and the browser's scroll anchoring once moved the page 18 px between the press and the release,
+    so a press on the button's lower half let go over the panel and copied nothing."""
+    panel = open_card(page, harness, account, "en")
+    page.wait_for_selector('.dealcopy-panel [data-slot="preview"][data-state="ready"]')
+    panel.locator("[data-more]").click()
+    lead_node = panel.locator('[data-node="lead"]')
+    lead_node.locator("[data-toggle]").click()
+    lead_node.locator(f'[data-field-action="{FIELD["Назначение платежа"]}"]').select_option("set")
+    before = lead_ids(stack, account)
+    lead_node.locator(f'[data-field-rule="{FIELD["Назначение платежа"]}"] [data-field-rule-value]').fill("Продление")
+    # the preview has caught up with the chosen action; the typed value is told to the form when the field is left
+    page.wait_for_selector('.dealcopy-panel [data-slot="preview"]:is([data-state="ready"], [data-state="error"])')
+    button = panel.locator('[data-action="copy"]')
+    button.scroll_into_view_if_needed()
+    *_, height = box_of(button)
+    button.click(position={"x": 20, "y": height - 4})
+    link = copied_link(panel)
+    assert lead_ids(stack, account) - before == {int(link.get_attribute("data-copy-id"))}
+    copy = stack.control.lead(account["id"], int(link.get_attribute("data-copy-id")))
+    values = {f["field_id"]: f["values"] for f in copy["custom_fields_values"]}
+    assert values[FIELD["Назначение платежа"]][0]["value"] == "Продление"
 
 
 def test_done_pressed_right_after_a_stage_change_saves_the_new_stage(page, harness, stack, account):
