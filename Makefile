@@ -117,11 +117,13 @@ compat: $(VENV311)/.installed ## The shared code on Python 3.11: every module im
 	$(VENV311)/bin/python -m pytest -q -p no:cacheprovider $(XDIST) $(COMPAT_TESTS) -m "not slow"
 
 # `make test` installs first (one pip at a time), then builds what the main run reads (the local build, the
-# widget). The main run (one worker more than cores) then runs in the foreground, and the checks that measure
-# no time (lint, sam validate, the arm64 build, the 3.11 run) beside it at the lowest CPU priority: they take
-# the processor time the main run leaves idle while its tests wait on a rate limit, a local stack or chromium
-# (about a fifth of the run), not the time its rate-limit and timeout tests expect. Their output (make -j, each
-# step's printed whole when it ends) follows the main run's. TEST_JOBS=1 runs the steps one after another.
+# widget). The main run (one worker more than cores) then runs in the foreground, and the checks (lint, sam
+# validate, the arm64 build, the 3.11 run) beside it at a low CPU priority: they take the processor time the
+# main run leaves idle while its tests wait on a rate limit, a local stack or chromium (about a fifth of the
+# run), not the time its rate-limit and timeout tests expect. Nice 10, not 19: the 3.11 run waits tens of
+# seconds at most for a local stack, and at 19 a busy main run left it about 1 % of a core (one property-test
+# draw took 32 s in CI). Their output (make -j, each step's printed whole when it ends) follows the main
+# run's. TEST_JOBS=1 runs the steps one after another.
 # DEALCOPY_REQUIRE_BUILT: the demo test on the built artifact (tests/integration/test_demo.py) must run, not skip.
 TEST_JOBS ?= 4
 CHECKS_LOG := .test-checks.log
@@ -131,7 +133,7 @@ ifeq ($(TEST_JOBS),1)
 	+$(MAKE) --no-print-directory lint validate build compat
 	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q $(XDIST) --durations=25 tests
 else
-	@+nice -n 19 $(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target lint validate build compat \
+	@+nice -n 10 $(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target lint validate build compat \
 		> $(CHECKS_LOG) 2>&1 & checks=$$!; \
 	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q $(XDIST) --durations=25 tests; main=$$?; \
 	wait $$checks; status=$$?; \

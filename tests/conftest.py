@@ -2,6 +2,8 @@
 
 import os
 
+from hypothesis import HealthCheck, settings
+
 os.environ.update(
     {
         "AWS_DEFAULT_REGION": "eu-central-1",
@@ -15,6 +17,12 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
+
+# Property tests are reproducible (fixed seed) and judged by what they find, never by how fast they run:
+# `make test` runs the 3.11 checks at the lowest CPU priority beside the main run, where one draw can
+# wait tens of seconds for a core. Tests state only how many examples they need.
+settings.register_profile("suite", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 def pytest_collection_modifyitems(config, items) -> None:

@@ -156,7 +156,7 @@ EMAILS = st.builds(
 )
 
 
-@settings(derandomize=True, max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(FILLER, st.one_of(REQUISITE_NUMBERS, PHONES, EMAILS), FILLER)
 def test_a_text_field_holding_requisites_a_phone_or_an_email_is_masked_not_dropped(
     before: str, secret: str, after: str
@@ -170,7 +170,7 @@ def test_a_text_field_holding_requisites_a_phone_or_an_email_is_masked_not_dropp
     assert secret not in masked["value"] and masked["value"].startswith(before)
 
 
-@settings(derandomize=True, max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(FILLER, st.integers(min_value=0, max_value=99_999_999), st.sampled_from(["", ",5", ".25"]))
 def test_short_numbers_dates_and_work_text_are_not_personal(text: str, number: int, fraction: str) -> None:
     plain = field("Комментарий", "text")

@@ -33,7 +33,7 @@ WORDS = st.sampled_from(["Монтаж", "стойки", "шт.", "Dell", "R650"
 FILLER = st.lists(WORDS, max_size=5).map(" ".join)
 
 
-@settings(derandomize=True, max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(max_size=200), st.sampled_from(["RU", "BY", "DE", "US", None]))
 def test_never_crashes_and_finds_ordered_disjoint_spans_on_any_text(text, region):
     found = find(text, region)
@@ -41,7 +41,7 @@ def test_never_crashes_and_finds_ordered_disjoint_spans_on_any_text(text, region
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     st.text(alphabet=st.characters(codec="utf-8"), max_size=120) | st.builds("{} {} {}".format, FILLER, SECRETS, FILLER)
 )
@@ -50,7 +50,7 @@ def test_masking_is_idempotent(text):
     assert mask(once, "RU", "ru") == (once, ())
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(FILLER, SECRETS, FILLER, st.sampled_from(["ru", "en"]))
 def test_the_text_around_a_datum_is_kept_as_it_was(before, secret, after, lang):
     masked, kinds = mask(f"{before} {secret} {after}", "RU", lang)

@@ -17,7 +17,7 @@ import os
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dealcopy.copying.errors import CopyError
@@ -56,7 +56,7 @@ hook_bodies = st.one_of(
     st.just("[" * 5000 + "]" * 5000),
 )
 content_types = st.sampled_from([None, "", "application/json", "application/x-www-form-urlencoded", "text/plain"])
-FUZZ = settings(derandomize=True, max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150)
 
 
 @FUZZ
@@ -169,7 +169,7 @@ header_names = st.sampled_from(["x-auth-token", "content-type", "origin", "accep
 
 
 @pytest.mark.filterwarnings("ignore:No application metrics")
-@settings(derandomize=True, max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200)
 @given(
     st.sampled_from(ROUTES),
     st.dictionaries(header_names, nasty_text, max_size=5),

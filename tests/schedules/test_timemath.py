@@ -142,7 +142,7 @@ def _take(s: RepeatSchedule, limit: int = 60):
     return found
 
 
-@settings(derandomize=True, max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(schedules)
 def test_occurrences_increase_and_respect_count_and_until(s):
     found = _take(s)
@@ -161,7 +161,7 @@ def test_occurrences_increase_and_respect_count_and_until(s):
         assert timedelta(0) <= local.replace(tzinfo=None) - wanted < timedelta(hours=2)
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(schedules, st.integers(0, 400 * 86400))
 def test_next_occurrence_is_the_first_after_a_moment(s, seconds):
     moment = datetime.combine(s.start, datetime.min.time(), tzinfo=UTC) + timedelta(seconds=seconds)
@@ -173,7 +173,7 @@ def test_next_occurrence_is_the_first_after_a_moment(s, seconds):
         assert found == earlier[0]
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.dates(date(2000, 1, 1), date(2090, 12, 31)), st.integers(0, 120))
 def test_month_steps_clamp_relative_to_the_start_day(start, months):
     moved = add_months(start, months)

@@ -119,7 +119,7 @@ def test_a_far_expiry_does_not_make_a_far_claim(tokens, aws):
     assert caller.account_id == 30000001
 
 
-@settings(derandomize=True, max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(
     st.one_of(
         st.text(max_size=300),

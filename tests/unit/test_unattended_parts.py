@@ -30,7 +30,7 @@ def test_the_zone_is_read_where_amocrm_documents_it_and_where_older_answers_had_
     assert account_timezone(None) is None and account_timezone([]) is None
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     st.recursive(
         st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=40)),
