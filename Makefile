@@ -53,13 +53,16 @@ build: $(SAM_STAMP) ## sam build (no Docker), for arm64 as deployed (ARCH=x86_64
 
 # The built artifact is what runs: the same template built for this machine's processor (compiled
 # wheels such as pydantic-core load only on theirs), in a folder (and build.toml) of its own, run by a
-# virtualenv holding only what Lambda's python3.13 runtime has (boto3).
+# virtualenv holding only what Lambda's python3.13 runtime has (boto3). Never a cached build: SAM keeps
+# every cached build's dependencies under the one `.aws-sam/deps` and each build deletes the folders of
+# the other's, so the two builds re-downloaded them anyway, and a build stopped mid-delete left a half
+# folder the next cached build copied as it was (a layer without typing_extensions).
 HOST_ARCH := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
 LOCAL_BUILD := .aws-sam/local/build
 RUNTIME_VENV := .venv-runtime
 
 build-local: $(SAM_STAMP) ## sam build for this machine's processor into .aws-sam/local/build (what demo-built runs)
-	$(BIN)/sam build --template template.yaml --build-dir $(LOCAL_BUILD) --cache-dir .aws-sam/local/cache \
+	$(BIN)/sam build --no-cached --template template.yaml --build-dir $(LOCAL_BUILD) \
 		--parameter-overrides Architecture=$(HOST_ARCH)
 	$(PY) -m tools.build_arch $(LOCAL_BUILD) --architecture $(HOST_ARCH)
 
