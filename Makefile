@@ -159,6 +159,10 @@ bench: $(STAMP) ## Measure amoCRM requests, drain time at 7 req/s, latency, cold
 	$(PY) -m tools.bench dp  # the DP burst with and without batching per account (docs/scaling.md)
 	$(PY) -m tools.bench_scale  # Lambda instances sharing one account; many accounts (docs/scaling.md)
 
+imports-against: $(STAMP) ## Handler imports of this tree beside REF's, in instructions (valgrind): REF=<commit>
+	@test -n "$(REF)" || { echo "usage: make imports-against REF=<commit>"; exit 2; }
+	$(PY) -m tools.bench imports --against $(REF)
+
 # --- the amoCRM widget ----------------------------------------------------------------------
 # BACKEND_URL=https://<api> puts the deployed API into the archive (default address, dp.webhook_url).
 BACKEND_URL ?=
@@ -187,4 +191,4 @@ browser: $(STAMP) chromium widget-harness widget ## Browser tests of the widget 
 clean: ## Remove build output and virtualenvs
 	rm -rf .aws-sam $(VENV) $(VENV311) $(RUNTIME_VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache
 
-.PHONY: help venv lock lint validate build build-local runtime-venv demo-built unit compat test demo dev stack bench clean widget widget-harness chromium browser
+.PHONY: help venv lock lint validate build build-local runtime-venv demo-built unit compat test demo dev stack bench imports-against clean widget widget-harness chromium browser

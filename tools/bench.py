@@ -51,17 +51,21 @@ print(time.perf_counter() - wall, time.process_time() - cpu)
 """
 
 
-def _import_probe(target: str) -> tuple[float, float]:
-    """(wall, CPU) seconds to import `target` in a fresh interpreter."""
-    env = {
+def probe_env(root: Path = ROOT) -> dict[str, str]:
+    """The environment of an import probe: `root`'s layer on the path, bytecode cached."""
+    return {
         **os.environ,
-        "PYTHONPATH": str(ROOT / "layers" / "dealcopy"),
+        "PYTHONPATH": str(root / "layers" / "dealcopy"),
         "PYTHONDONTWRITEBYTECODE": "0",
         "AWS_DEFAULT_REGION": "eu-central-1",
         "POWERTOOLS_METRICS_DISABLED": "true",
     }
+
+
+def _import_probe(target: str) -> tuple[float, float]:
+    """(wall, CPU) seconds to import `target` in a fresh interpreter."""
     out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", _IMPORT_PROBE, target], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", _IMPORT_PROBE, target], env=probe_env(), capture_output=True, text=True, check=True
     )
     wall, cpu = out.stdout.split()
     return float(wall), float(cpu)
@@ -127,7 +131,10 @@ def cold_start_section(cold: list[ColdStart]) -> list[str]:
         f"CPU seconds to import the handler module in a fresh interpreter, bytecode cached; the ratio is the "
         f"median of {RUNS} samples of the import divided by a bare `import boto3` measured just before it "
         "(`python -m tools.bench imports` measures this table alone; `cold_starts` says why CPU time). "
-        "The wall-clock ratio of the same samples is shown beside it; on a quiet machine the two agree.",
+        "The wall-clock ratio of the same samples is shown beside it; on a quiet machine the two agree. "
+        "On a shared host these ratios move by 0.15x between runs; whether a change made an import heavier is "
+        "answered by `make imports-against REF=<commit>`, which counts the instructions of both trees' imports "
+        "(`tools/bench_import_ab.py`).",
         "",
         "| module | seconds | ratio to `import boto3` | wall-clock ratio | limit |",
         "|---|---:|---:|---:|---:|",
@@ -555,6 +562,10 @@ def send_hooks(urls: list[str]) -> int:
 def main() -> int:
     if sys.argv[1:2] == ["send-hooks"]:
         return send_hooks(sys.argv[2:])
+    if sys.argv[1:3] == ["imports", "--against"] and len(sys.argv) == 4:
+        from tools import bench_import_ab
+
+        return bench_import_ab.main(sys.argv[3])
     if sys.argv[1:2] == ["imports"]:
         return imports_only()
     if sys.argv[1:2] == ["pii"]:

@@ -1,0 +1,111 @@
+"""Handler import cost of this tree beside an older commit's, counted in instructions.
+
+`python -m tools.bench imports --against REF` answers "did a change make cold starts heavier?".
+Timed imports cannot answer it on this shared host: the same tree's ratio to `import boto3` moves by
+0.15x or more between runs and single samples by 2x, and even the fastest of fifteen interleaved
+rounds swung by 0.4x between two runs of the same two trees (NOTES.md). The instructions an import
+executes do not depend on the neighbours: callgrind counts them (to within a few hundred in 1.5
+billion with a fixed hash seed), so one run of each import is the figure. An import's instructions
+track its CPU time on one machine; the ratio to a bare `import boto3` counted the same way is what
+to compare. The old tree is `git archive`d into a temporary folder and imported with this
+checkout's venv, so only the code differs. Needs valgrind (Debian package `valgrind`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import NamedTuple
+
+from tools.bench import _IMPORT_PROBE, FUNCTIONS, ROOT, probe_env
+
+# A change this small is no change: code that differs only in names or comments still moves a count a little.
+TOLERANCE = 0.01
+_COUNTED = re.compile(r"Collected : (\d+)")
+
+
+class Pair(NamedTuple):
+    function: str
+    before: float  # instructions of the old handler's import / those of a bare `import boto3`
+    after: float  # the same for this tree
+
+    @property
+    def heavier(self) -> bool:
+        return self.after > self.before + TOLERANCE
+
+
+def export(ref: str, into: Path) -> Path:
+    """The layer and functions of `ref`, unpacked under `into`."""
+    archive = into / "tree.tar"
+    with archive.open("wb") as out:
+        subprocess.run(["git", "archive", ref, "layers", "functions"], cwd=ROOT, stdout=out, check=True)  # noqa: S603, S607
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def _probe(root: Path, target: str) -> list[str]:
+    """The command importing `target` (a function's name, or "boto3") of `root` in a fresh interpreter."""
+    module = target if target == "boto3" else str(root / "functions" / target / "app.py")
+    return [sys.executable, "-c", _IMPORT_PROBE, module]
+
+
+def instructions(root: Path, target: str) -> int:
+    """Instructions executed by the import of `target` (with the interpreter's own start-up)."""
+    out = subprocess.run(  # noqa: S603
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *_probe(root, target)],  # noqa: S607
+        env={**probe_env(root), "PYTHONHASHSEED": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(_COUNTED.search(out.stderr).group(1))
+
+
+def compare(old_root: Path) -> list[Pair]:
+    names = [n for n in FUNCTIONS if (old_root / "functions" / n / "app.py").exists()]
+    targets = [(root, t) for root in (old_root, ROOT) for t in ("boto3", *names)]
+    for root, target in targets:  # warms the bytecode cache, so no count includes compiling
+        subprocess.run(_probe(root, target), env=probe_env(root), capture_output=True, check=True)  # noqa: S603
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        counts = dict(zip(targets, pool.map(lambda t: instructions(*t), targets), strict=True))
+
+    def ratio(root: Path, name: str) -> float:
+        return counts[root, name] / counts[root, "boto3"]
+
+    return [Pair(n, ratio(old_root, n), ratio(ROOT, n)) for n in names]
+
+
+def render(ref: str, pairs: list[Pair]) -> str:
+    lines = [
+        f"Instructions of each handler's import as a ratio to those of `import boto3`, {ref} beside this tree:",
+        "",
+        f"| function | {ref} | this tree | change |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {p.function} | {p.before:.2f}x | {p.after:.2f}x | {p.after - p.before:+.2f}"
+        f"{' heavier' if p.heavier else ''} |"
+        for p in pairs
+    ]
+    return "\n".join(lines)
+
+
+def main(ref: str) -> int:
+    if shutil.which("valgrind") is None:
+        print("counting instructions needs valgrind: apt-get install valgrind", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="import-ab-") as folder:
+        pairs = compare(export(ref, Path(folder)))
+    print(render(ref, pairs))
+    heavier = [p.function for p in pairs if p.heavier]
+    if heavier:
+        print(f"heavier than {ref} by more than {TOLERANCE}x: {', '.join(heavier)}", file=sys.stderr)
+    return 1 if heavier else 0
