@@ -8,7 +8,10 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
-export PYTHONDONTWRITEBYTECODE := 1
+# Bytecode is cached (a shell may have turned it off): every xdist worker, local stack and probe process
+# would otherwise compile the same modules again (collecting the suite: 7.5 s of CPU uncached, 4.3 s cached).
+# `sam build` leaves __pycache__ out of the artifacts; .gitignore leaves it out of git.
+unexport PYTHONDONTWRITEBYTECODE
 export SAM_CLI_TELEMETRY := 0
 
 help: ## List the targets
@@ -131,7 +134,7 @@ compat: $(VENV311)/.installed ## The shared code on Python 3.11: every module im
 TEST_JOBS ?= 4
 CHECKS_LOG := .test-checks.log
 test: $(SAM_STAMP) $(CHECKOV_VENV)/.installed $(VENV311)/.installed runtime-venv chromium widget-harness ## Install, lint, validate, build and run every test
-	+$(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target build-local widget
+	+$(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target build-local widget bytecode
 ifeq ($(TEST_JOBS),1)
 	+$(MAKE) --no-print-directory lint validate build compat
 	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q $(XDIST) --durations=25 tests
@@ -144,6 +147,12 @@ else
 	test $$status -eq 0 || echo "make test: lint, validate, build or compat failed (above)"; \
 	test $$main -eq 0 && test $$status -eq 0
 endif
+
+# Compiled once before the suites start, so their parallel workers do not each compile the same modules.
+BYTECODE_DIRS := layers functions emulator devstack tools tests widget/tools widget/harness/*.py
+bytecode: $(STAMP) $(VENV311)/.installed ## Compile the project's modules for 3.13 and 3.11 (the suites' processes share them)
+	$(PY) -m compileall -q -j 0 $(BYTECODE_DIRS)
+	$(VENV311)/bin/python -m compileall -q -j 0 $(BYTECODE_DIRS)
 
 demo: $(STAMP) ## Start the local stack, install through OAuth, call amoCRM (emulated), stop
 	$(PY) -m devstack demo
@@ -191,4 +200,4 @@ browser: $(STAMP) chromium widget-harness widget ## Browser tests of the widget 
 clean: ## Remove build output and virtualenvs
 	rm -rf .aws-sam $(VENV) $(VENV311) $(RUNTIME_VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache
 
-.PHONY: help venv lock lint validate build build-local runtime-venv demo-built unit compat test demo dev stack bench imports-against clean widget widget-harness chromium browser
+.PHONY: help venv lock lint validate build build-local runtime-venv demo-built unit compat test bytecode demo dev stack bench imports-against clean widget widget-harness chromium browser

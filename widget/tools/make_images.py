@@ -10,6 +10,7 @@ output is deterministic: the same script always writes the same bytes.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import struct
@@ -144,12 +145,19 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+@functools.cache
+def picture(width: int, height: int) -> bytes:
+    """The PNG of one size. Rendering pixel by pixel takes about 2 s for the set, and it depends on the size
+    alone: a process that builds the widget again (the package tests build it eight times) renders once."""
+    return png(width, height, render(width, height))
+
+
 def write_all(out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, (width, height) in SIZES.items():
         path = out_dir / name
-        data = png(width, height, render(width, height))
+        data = picture(width, height)
         if not path.exists() or path.read_bytes() != data:
             # Atomically: parallel test workers build the widget at once and must never read half a PNG.
             partial = path.with_name(f".{name}.{os.getpid()}.partial")
