@@ -8,7 +8,6 @@ stack fixtures); `account` is the emulator's account (`id`, `subdomain`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx
@@ -16,19 +15,10 @@ import httpx
 from amo_emulator.control import EmulatorControl
 from amo_emulator.dp import form_fields, hook_payload
 from amo_emulator.seed_demo import USERS
+from devstack.http import HTTP as _HTTP
 from devstack.one_time_token import mint
 
 ADMIN_USER_ID = USERS["Евгений Агеев"]  # the demo account's admin
-
-# One client for every call: `httpx.get()` and friends build a client per call, and with it an SSL context that
-# loads the CA bundle (a third of a test worker's CPU went there). As a client per call did: no cookie is kept
-# from one call to the next (each call is a visitor of its own), and no connection is kept alive (a call never
-# lands on a connection the gateway is closing).
-_HTTP = httpx.Client(
-    timeout=30,
-    limits=httpx.Limits(max_keepalive_connections=0),
-    cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
-)
 
 
 @dataclass

@@ -20,9 +20,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import httpx
-
 from devstack.client import StackInfo, call_widget, dp_hook_form, install_via_oauth, post_dp_hook, wait_idle
+from devstack.http import HTTP
 from devstack.stack import LocalStack, StackConfig
 
 SOURCE_LEAD = 24002811
@@ -251,7 +250,7 @@ def uninstall(stack: StackInfo, account_id: int, out: Out) -> None:
 
     def hook(signature: str) -> int:
         params = {"account_id": account_id, "client_uuid": stack.client_id, "signature": signature}
-        return httpx.get(f"{stack.gateway_url}/oauth/uninstall", params=params).status_code
+        return HTTP.get(f"{stack.gateway_url}/oauth/uninstall", params=params).status_code
 
     forged = hook("0" * 64)
     genuine = hook(uninstall_signature(stack.client_secret, stack.client_id, str(account_id)))

@@ -22,9 +22,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 from botocore.exceptions import ClientError
 
+from devstack.http import HTTP
 from devstack.scheduler_cron import cron_times
 
 log = logging.getLogger("devstack.event_scheduler")
@@ -60,10 +60,10 @@ def iso(moment: datetime) -> str:
 
 def move_emulator_clock(emulator_url: str, moment: datetime) -> None:
     """Advance the amoCRM emulator's clock to `moment` (never back: tokens and windows read it)."""
-    current = httpx.get(f"{emulator_url}/_emulator/clock", timeout=10).json()["now"]
+    current = HTTP.get(f"{emulator_url}/_emulator/clock", timeout=10).json()["now"]
     ahead = moment.timestamp() - float(current)
     if ahead > 0:
-        httpx.post(f"{emulator_url}/_emulator/clock", json={"advance_seconds": ahead}, timeout=10).raise_for_status()
+        HTTP.post(f"{emulator_url}/_emulator/clock", json={"advance_seconds": ahead}, timeout=10).raise_for_status()
 
 
 class EventScheduler:

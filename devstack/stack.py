@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import httpx
 
 from amo_emulator.server import EmulatorServer, ThreadedAsgiServer
 from amo_emulator.state import EmulatorState
@@ -28,6 +27,7 @@ from devstack.built import BuiltFunctions
 from devstack.event_scheduler import EventScheduler, move_emulator_clock
 from devstack.functions import FunctionRegistry
 from devstack.gateway import create_gateway
+from devstack.http import HTTP
 from devstack.idle import IdleProbe, TrackedFunctions
 from devstack.moto_server import MotoServer
 from devstack.poller import SqsPoller
@@ -195,7 +195,7 @@ class LocalStack:
         return {"emulator_dp_hooks": lambda: not dispatcher.wait_idle(0)}
 
     def _register_integration(self) -> None:
-        httpx.post(
+        HTTP.post(
             f"{self.emulator_url}/_emulator/integrations",
             json={
                 "client_id": self.config.client_id,

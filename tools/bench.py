@@ -232,9 +232,11 @@ def _out_of_process(args: list[str], ready: str) -> tuple[subprocess.Popen, str]
         return proc, line.split()[1]
     import httpx
 
+    from devstack.http import HTTP
+
     for _ in range(100):
         try:
-            httpx.get(f"{ready}/_emulator/health", timeout=1).raise_for_status()
+            HTTP.get(f"{ready}/_emulator/health", timeout=1).raise_for_status()
             return proc, ready
         except httpx.HTTPError:
             time.sleep(0.1)
@@ -271,14 +273,14 @@ def _warm_worker(stack: Any, control: Any, gateways: list[str], account: dict[st
     """DP copies of another account, one through each front instance and all through the worker instance, so
     that they are warm (code imported, AWS clients made) as busy Lambda instances are; the measured account
     stays new to them (metadata and token cold). Cold starts are measured on their own (`cold_starts`)."""
-    import httpx
 
     from dealcopy import wiring
+    from devstack.http import HTTP
     from tools.bench_scale.load import hook_forms, seed_leads, sign_rule
 
     forms = hook_forms(account, seed_leads(control, account, max(2, len(gateways))), sign_rule(stack, account))
     for i, form in enumerate(forms):
-        httpx.post(f"{gateways[i % len(gateways)]}/dp/hook", data=form, timeout=30).raise_for_status()
+        HTTP.post(f"{gateways[i % len(gateways)]}/dp/hook", data=form, timeout=30).raise_for_status()
     give_up = time.monotonic() + 60
     while {item["state"] for item in wiring.job_records().job_summaries(account["id"], "dp-")} != {"done"}:
         if time.monotonic() > give_up:

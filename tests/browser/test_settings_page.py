@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from amo_emulator.seed_demo import USERS, pipeline_id, status_id
+from devstack.http import HTTP
 from devstack.one_time_token import mint
 from tests.browser.conftest import ADMIN, confirm_twice, open_area, screenshot
 
@@ -28,7 +29,7 @@ def backend(stack, account, method, path, **kwargs) -> httpx.Response:
         is_admin=True,
     )
     headers = {"X-Auth-Token": token, "Accept-Language": "ru"}
-    return httpx.request(method, f"{stack.gateway_url}{path}", headers=headers, timeout=30, **kwargs)
+    return HTTP.request(method, f"{stack.gateway_url}{path}", headers=headers, timeout=30, **kwargs)
 
 
 def test_presets_are_created_renamed_used_and_deleted(page, harness, stack, account):

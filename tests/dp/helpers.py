@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import boto3
-import httpx
 from boto3.dynamodb.conditions import Key
 
 from amo_emulator.dp import hook_payload
 from amo_emulator.seed_demo import pipeline_id, status_id
 from devstack.client import dp_hook_form as hook_form  # noqa: F401 - re-exported for the tests
 from devstack.client import post_dp_hook as post_hook  # noqa: F401 - re-exported for the tests
+from devstack.http import HTTP
 from devstack.template import Template
 from tests.integration.widget_helpers import ADMIN, call, install  # noqa: F401 - re-exported for the tests
 
@@ -133,7 +133,7 @@ def leads_in(stack, account, where: dict[str, int], since_id: int = 24_002_820) 
 
 
 def run_catch_up(stack) -> dict[str, Any]:
-    answer = httpx.post(f"{stack.gateway_url}/_devstack/schedule/CatchUpFunction", timeout=60)
+    answer = HTTP.post(f"{stack.gateway_url}/_devstack/schedule/CatchUpFunction", timeout=60)
     assert answer.status_code == 200, answer.text
     return answer.json()["result"]
 

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from devstack.http import HTTP
 from tests.dp.helpers import (
     hook_form,
     hook_json,
@@ -149,10 +150,9 @@ def test_an_uninstalled_account_gets_410(dp_stack):
         "client_uuid": dp_stack.client_id,
         "signature": uninstall_signature(dp_stack.client_secret, dp_stack.client_id, str(gone["id"])),
     }
-    import httpx
 
     dp_stack.control.uninstall(gone["id"], dp_stack.client_id)  # amoCRM revokes the grant, then calls us
-    assert httpx.get(f"{dp_stack.gateway_url}/oauth/uninstall", params=params).status_code == 200
+    assert HTTP.get(f"{dp_stack.gateway_url}/oauth/uninstall", params=params).status_code == 200
     before_leads = len(leads(dp_stack, gone))
     answer = post_hook(dp_stack, form=hook_form(gone, SOURCE, TRIGGER, signed, int(time.time())))
     assert answer.status_code == 410 and answer.json()["code"] == "uninstalled"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 
-import httpx
-
+from devstack.http import HTTP
 from tests.dp.helpers import add_trigger, hook_form, install, jobs, leads_in, post_hook, sign, stage
 
 SOURCE = 24_002_811
@@ -22,7 +21,7 @@ def test_idle_answers_only_once_a_hooks_copy_job_is_done(dp_stack):
     dp_stack.control.add_fault(account["id"], kind="slow", count=1, delay=1.0, method="POST", path="/api/v4/leads")
     assert post_hook(dp_stack, form=hook_form(account, SOURCE, TRIGGER, signed, int(time.time()))).status_code == 200
 
-    busy = httpx.get(f"{dp_stack.gateway_url}/_devstack/idle", params={"timeout": 0.2}, timeout=10)
+    busy = HTTP.get(f"{dp_stack.gateway_url}/_devstack/idle", params={"timeout": 0.2}, timeout=10)
     assert busy.status_code == 503 and busy.json()["idle"] is False
     assert busy.json()["busy"]  # the worker's invocation or the message it holds
 
@@ -43,6 +42,6 @@ def test_idle_waits_for_the_hooks_the_emulator_sends(dp_stack):
 
 def test_an_idle_stack_answers_at_once(dp_stack):
     dp_stack.idle()
-    answer = httpx.get(f"{dp_stack.gateway_url}/_devstack/idle", params={"timeout": 5}, timeout=10)
+    answer = HTTP.get(f"{dp_stack.gateway_url}/_devstack/idle", params={"timeout": 5}, timeout=10)
     assert answer.status_code == 200 and answer.json() == {"idle": True, "waited": answer.json()["waited"], "busy": {}}
     assert answer.json()["waited"] < 2

@@ -13,11 +13,11 @@ from __future__ import annotations
 import secrets
 import time
 
-import httpx
 import pytest
 
 from dealcopy.install import uninstall_signature
 from devstack.client import widget_token
+from devstack.http import HTTP
 from tests.dp.conftest import STACK_ENV
 from tests.dp.helpers import (
     admin,
@@ -110,8 +110,8 @@ def test_the_uninstall_hook_signed_with_the_previous_secret_counts_in_the_window
     rotate_client_secret(stack, secrets.token_urlsafe(32), rotated_days_ago=31)
     query = {"client_uuid": stack.client_id, "account_id": str(gone["id"])}
     signed = {**query, "signature": uninstall_signature(previous, stack.client_id, str(gone["id"]))}
-    late = httpx.get(f"{stack.gateway_url}/oauth/uninstall", params=signed, timeout=30)
+    late = HTTP.get(f"{stack.gateway_url}/oauth/uninstall", params=signed, timeout=30)
     assert late.status_code == 401 and late.json()["code"] == "bad-uninstall-signature"
     rotate_client_secret(stack, secrets.token_urlsafe(32), rotated_days_ago=1)
-    in_window = httpx.get(f"{stack.gateway_url}/oauth/uninstall", params=signed, timeout=30)
+    in_window = HTTP.get(f"{stack.gateway_url}/oauth/uninstall", params=signed, timeout=30)
     assert in_window.status_code == 200, in_window.text  # verified; amoCRM still says the tokens work

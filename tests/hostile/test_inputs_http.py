@@ -18,6 +18,7 @@ from boto3.dynamodb.conditions import Key
 
 from dealcopy.install import uninstall_signature
 from devstack.client import widget_token
+from devstack.http import HTTP
 from tests.dp.helpers import call, hook_form, install, jobs, leads, stage
 
 HUGE_ID = 10**40  # past 2**53, and past what a DynamoDB number holds
@@ -87,20 +88,20 @@ def _widget(stack, account, route: str, kind: str) -> httpx.Response:
         "X-Auth-Token": token,
         "Content-Type": content_type,
     }
-    return httpx.request(method, f"{stack.gateway_url}{path}", content=content, headers=headers, timeout=60)
+    return HTTP.request(method, f"{stack.gateway_url}{path}", content=content, headers=headers, timeout=60)
 
 
 def _hook(stack, account, signed, kind: str) -> httpx.Response:
     url = f"{stack.gateway_url}/dp/hook"
     if kind in BODIES:
         content, content_type = _raw(kind)
-        return httpx.post(url, content=content, headers={"Content-Type": content_type}, timeout=30)
+        return HTTP.post(url, content=content, headers={"Content-Type": content_type}, timeout=30)
     form = hook_form(account, 24_002_811, TRIGGER, signed, int(time.time()))
     if kind == "huge-ids":
         form["event[data][id]"] = str(HUGE_ID)
     else:
         form["action[settings][widget][settings][signature]"] = NON_ASCII
-    return httpx.post(url, data=form, timeout=30)
+    return HTTP.post(url, data=form, timeout=30)
 
 
 def _oauth(stack, account, route: str, kind: str) -> httpx.Response:
@@ -108,10 +109,10 @@ def _oauth(stack, account, route: str, kind: str) -> httpx.Response:
         if kind in BODIES:
             content, content_type = _raw(kind)
             headers = {"Content-Type": content_type}
-            return httpx.post(f"{stack.gateway_url}/oauth/callback", content=content, headers=headers, timeout=30)
+            return HTTP.post(f"{stack.gateway_url}/oauth/callback", content=content, headers=headers, timeout=30)
         code = "é" * 40 if kind == "non-ascii-signature" else str(HUGE_ID)
         query = {"code": code, "referer": f"{account['subdomain']}.amocrm.ru"}
-        return httpx.get(f"{stack.gateway_url}/oauth/callback", params=query, timeout=30)
+        return HTTP.get(f"{stack.gateway_url}/oauth/callback", params=query, timeout=30)
     account_id = str(account["id"])
     query = {
         "account_id": account_id,
@@ -126,7 +127,7 @@ def _oauth(stack, account, route: str, kind: str) -> httpx.Response:
     else:  # a body the uninstall hook (GET) never reads, plus a non-ASCII client id
         query["client_uuid"] = NON_ASCII
     content, content_type = _raw(kind) if kind in BODIES else (None, "text/plain")
-    return httpx.request(
+    return HTTP.request(
         "GET",
         f"{stack.gateway_url}/oauth/uninstall",
         params=query,

@@ -14,13 +14,13 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from boto3.dynamodb.conditions import Key
 
 from amo_emulator.seed_demo import USERS
 from dealcopy.install import uninstall_signature
 from devstack.client import install_via_oauth, widget_token
+from devstack.http import HTTP
 from tests.dp.helpers import call, install, stage
 
 MANAGER = USERS["Дмитрий Артемьевич"]
@@ -98,7 +98,7 @@ def test_an_uninstall_drops_the_tokens_and_the_rest_expires_in_30_days_unless_re
         "client_uuid": dp_stack.client_id,
         "signature": uninstall_signature(dp_stack.client_secret, dp_stack.client_id, str(gone["id"])),
     }
-    answer = httpx.get(f"{dp_stack.gateway_url}/oauth/uninstall", params=params, timeout=30)
+    answer = HTTP.get(f"{dp_stack.gateway_url}/oauth/uninstall", params=params, timeout=30)
     assert answer.status_code == 200 and answer.json()["uninstalled"] is True, answer.text
     stored = dp_stack.table("AccountsTable").get_item(Key={"account_id": gone["id"]}, ConsistentRead=True)["Item"]
     assert "access_token" not in stored and "refresh_token" not in stored

@@ -9,8 +9,7 @@ from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Any
 
-import httpx
-
+from devstack.http import HTTP
 from tests.support.stack import local_stack
 
 
@@ -24,7 +23,7 @@ def clocked_stack() -> Iterator[SimpleNamespace]:
 
 
 def emulator_now(stack) -> datetime:
-    seconds = httpx.get(f"{stack.emulator_url}/_emulator/clock", timeout=10).json()["now"]
+    seconds = HTTP.get(f"{stack.emulator_url}/_emulator/clock", timeout=10).json()["now"]
     return datetime.fromtimestamp(float(seconds), UTC)
 
 

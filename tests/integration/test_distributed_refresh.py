@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import pytest
 
 from dealcopy.install import uninstall_signature
 from devstack import client as stack_client
+from devstack.http import HTTP
 from tests.integration.widget_helpers import call, install
 from tests.support.stack import local_stack
 
@@ -31,7 +31,7 @@ def _uninstall_hook(stack, account):
     """The hook amoCRM calls on uninstall; its URL never changes, so anyone who saw it can replay it."""
     signature = uninstall_signature(stack.client_secret, stack.client_id, str(account["id"]))
     params = {"account_id": account["id"], "client_uuid": stack.client_id, "signature": signature}
-    return httpx.get(f"{stack.gateway_url}/oauth/uninstall", params=params, timeout=60)
+    return HTTP.get(f"{stack.gateway_url}/oauth/uninstall", params=params, timeout=60)
 
 
 def _pair_works(stack, item) -> bool:

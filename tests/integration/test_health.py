@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import httpx
-
+from devstack.http import HTTP
 from widget.tools.build import HEALTH
 
 
 def test_the_health_route_answers_as_make_widget_expects_and_needs_no_token(stack):
-    answer = httpx.get(f"{stack.gateway_url}/health", timeout=30)
+    answer = HTTP.get(f"{stack.gateway_url}/health", timeout=30)
     assert answer.status_code == 200, answer.text
     assert answer.json() == HEALTH == {"service": "amo-dealcopy", "status": "ok"}
-    assert httpx.post(f"{stack.gateway_url}/health", timeout=30).status_code in (404, 405)  # GET only
+    assert HTTP.post(f"{stack.gateway_url}/health", timeout=30).status_code in (404, 405)  # GET only

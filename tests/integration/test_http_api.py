@@ -3,6 +3,8 @@
 import httpx
 import pytest
 
+from devstack.http import HTTP
+
 WIDGET_ROUTES = [("GET", "/widget/settings"), ("POST", "/copies")]
 
 
@@ -34,29 +36,29 @@ def test_other_origins_get_no_cors_headers(stack, origin):
 
 @pytest.mark.parametrize(("method", "path"), WIDGET_ROUTES)
 def test_widget_routes_without_a_token_are_401_in_the_callers_language(stack, method, path):
-    english = httpx.request(method, f"{stack.gateway_url}{path}", headers={"Accept-Language": "en-US,en;q=0.9"})
+    english = HTTP.request(method, f"{stack.gateway_url}{path}", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert english.status_code == 401
     assert english.headers["content-type"] == "application/problem+json"
     assert "not authenticated" in english.json()["detail"]
-    russian = httpx.request(method, f"{stack.gateway_url}{path}", headers={"Accept-Language": "ru"})
+    russian = HTTP.request(method, f"{stack.gateway_url}{path}", headers={"Accept-Language": "ru"})
     assert "не подтверждён" in russian.json()["detail"]
 
 
 def test_an_empty_dp_hook_is_a_400_in_the_callers_language(stack):
     """The DP hook is built (tests/dp cover it); an empty one is refused with a reason, nothing queued."""
-    answer = httpx.post(f"{stack.gateway_url}/dp/hook", headers={"Accept-Language": "en-US,en;q=0.9"})
+    answer = HTTP.post(f"{stack.gateway_url}/dp/hook", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert answer.status_code == 400
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["code"] == "empty-body" and "empty" in answer.json()["detail"]
-    russian = httpx.post(f"{stack.gateway_url}/dp/hook", headers={"Accept-Language": "ru"})
+    russian = HTTP.post(f"{stack.gateway_url}/dp/hook", headers={"Accept-Language": "ru"})
     assert russian.json()["detail"] == "Пустой запрос."
 
 
 def test_actual_widget_answer_carries_cors_for_the_account_origin(stack):
     origin = "https://shop.kommo.com"
-    answer = httpx.get(f"{stack.gateway_url}/widget/settings", headers={"Origin": origin})
+    answer = HTTP.get(f"{stack.gateway_url}/widget/settings", headers={"Origin": origin})
     assert answer.headers["access-control-allow-origin"] == origin
 
 
 def test_unknown_route_is_404(stack):
-    assert httpx.get(f"{stack.gateway_url}/nope").status_code == 404
+    assert HTTP.get(f"{stack.gateway_url}/nope").status_code == 404

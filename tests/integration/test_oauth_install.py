@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import pytest
 
 from dealcopy.install import uninstall_signature
+from devstack.http import HTTP
 from tests.integration.conftest import unique
 
 
@@ -17,7 +17,7 @@ def account(stack):
 
 
 def _callback(stack, **params):
-    return httpx.get(f"{stack.gateway_url}/oauth/callback", params=params, timeout=30)
+    return HTTP.get(f"{stack.gateway_url}/oauth/callback", params=params, timeout=30)
 
 
 def _install(stack, account_id):
@@ -34,7 +34,7 @@ def _uninstall(stack, account_id, signature=None, client_uuid=None):
     client_uuid = client_uuid or stack.client_id
     signature = signature or uninstall_signature(stack.client_secret, client_uuid, str(account_id))
     params = {"account_id": account_id, "client_uuid": client_uuid, "signature": signature}
-    return httpx.get(f"{stack.gateway_url}/oauth/uninstall", params=params, timeout=30)
+    return HTTP.get(f"{stack.gateway_url}/oauth/uninstall", params=params, timeout=30)
 
 
 def test_install_stores_the_account_and_its_tokens(stack, account):
@@ -129,6 +129,6 @@ def test_uninstall_drops_tokens_and_reinstall_restores_them_keeping_the_trial(st
 
 
 def test_uninstall_without_parameters_is_400(stack):
-    answer = httpx.get(f"{stack.gateway_url}/oauth/uninstall", params={"account_id": "1"})
+    answer = HTTP.get(f"{stack.gateway_url}/oauth/uninstall", params={"account_id": "1"})
     assert answer.status_code == 400
     assert answer.json()["status"] == 400

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from amo_emulator.seed_demo import pipeline_id, status_id
+from devstack.http import HTTP
 from tests.dp.helpers import add_trigger, leads_in, notes_on, sign, wait_for
 from tests.integration.clock_helpers import clocked_stack, drain, emulator_now, once_at_10_msk
 from tests.integration.widget_helpers import api_requests, call, install, log_mark
@@ -41,9 +42,7 @@ def stack():
 
 
 def run_due(stack, moment: datetime) -> list[dict[str, str]]:
-    answer = httpx.post(
-        f"{stack.gateway_url}/_devstack/scheduler/run-due", json={"now": moment.isoformat()}, timeout=60
-    )
+    answer = HTTP.post(f"{stack.gateway_url}/_devstack/scheduler/run-due", json={"now": moment.isoformat()}, timeout=60)
     assert answer.status_code == 200, answer.text
     drain(stack)
     return answer.json()["fired"]

@@ -23,6 +23,7 @@ from amo_emulator.seed_demo import pipeline_id, status_id
 from dealcopy.install import uninstall_signature
 from devstack import client as stack_client
 from devstack.client import dp_hook_form, post_dp_hook
+from devstack.http import HTTP
 from tests.dp.helpers import leads_in, queue_depth, sign, wait_for
 from tests.integration.clock_helpers import clocked_stack, drain, emulator_now, next_fire
 from tests.integration.conftest import unique
@@ -46,7 +47,7 @@ def stack():
 
 
 def run_due(stack, moment: datetime) -> dict[str, Any]:
-    answer = httpx.post(
+    answer = HTTP.post(
         f"{stack.gateway_url}/_devstack/scheduler/run-due", json={"now": moment.isoformat()}, timeout=120
     )
     assert answer.status_code == 200, answer.text
@@ -119,7 +120,7 @@ def sched_items(stack, account) -> list[dict[str, Any]]:
 def uninstall_hook(stack, account) -> httpx.Response:
     signature = uninstall_signature(stack.client_secret, stack.client_id, str(account["id"]))
     params = {"account_id": account["id"], "client_uuid": stack.client_id, "signature": signature}
-    return httpx.get(f"{stack.gateway_url}/oauth/uninstall", params=params, timeout=60)
+    return HTTP.get(f"{stack.gateway_url}/oauth/uninstall", params=params, timeout=60)
 
 
 def set_ship_date(stack, account, lead_id: int, day: date) -> None:

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from amo_emulator.seed_demo import CATALOGS, FIELD, USERS, pipeline_id, status_id
+from devstack.http import HTTP
 from tests.integration.widget_helpers import ADMIN, api_requests, call, install, log_mark, one_time_token
 
 SOURCE = 24002811  # the manual's deal: products, contacts, company, every field type
@@ -272,7 +273,6 @@ def test_hostile_bodies_are_4xx_with_cors_and_change_nothing(stack, account, con
 
 
 def _raw_put(stack, account, content, content_type):
-    import httpx
 
     from devstack.client import widget_token
 
@@ -281,7 +281,7 @@ def _raw_put(stack, account, content, content_type):
         "X-Auth-Token": widget_token(stack, account, ADMIN),
         "Content-Type": content_type,
     }
-    return httpx.put(f"{stack.gateway_url}/widget/presets/hostile", headers=headers, content=content, timeout=60)
+    return HTTP.put(f"{stack.gateway_url}/widget/presets/hostile", headers=headers, content=content, timeout=60)
 
 
 def test_a_string_false_admin_claim_cannot_sign_a_dp_rule(stack, account):

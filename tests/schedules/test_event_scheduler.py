@@ -15,6 +15,7 @@ from dealcopy.schedules.aws_scheduler import EventBridgeScheduler, QueueTarget
 from devstack.event_scheduler import EventScheduler, at_time, move_emulator_clock, rate_period
 from devstack.functions import FunctionRegistry
 from devstack.gateway import create_gateway
+from devstack.http import HTTP
 from devstack.moto_server import MotoServer
 from devstack.scheduler_cron import cron_times
 from devstack.template import Template
@@ -158,6 +159,6 @@ def run_due_over_http(gateway_url, sqs, url, adapter, emulator_url, due):
     [message] = drain(sqs, url)
     assert ScheduledFire.model_validate_json(message["Body"]).scheduled_at == due
     assert adapter.get("d1-x") is None
-    clock = httpx.get(f"{emulator_url}/_emulator/clock").json()["now"]
+    clock = HTTP.get(f"{emulator_url}/_emulator/clock").json()["now"]
     assert clock >= due.timestamp()
     assert gateway.post("/_devstack/scheduler/run-due", content=b"{bad").status_code == 400

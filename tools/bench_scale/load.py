@@ -21,6 +21,7 @@ import httpx
 from amo_emulator.control import EmulatorControl
 from amo_emulator.seed_demo import CATALOGS, CONTACTS, USERS, pipeline_id, status_id
 from devstack.client import StackInfo, call_widget, dp_hook_form
+from devstack.http import HTTP
 from tools.bench import ROOT
 
 TRIGGER = {"pipeline_id": pipeline_id("Воронка"), "status_id": status_id("Воронка", "Оплачен счёт")}
@@ -119,7 +120,7 @@ def settings_lookup(stack: StackInfo, account: dict[str, Any]) -> Callable[[], i
 
 def catch_up_tick(gateway_url: str) -> Callable[[], int]:
     """One tick of the catch-up's schedule (the local stack's stand-in for EventBridge)."""
-    return lambda: httpx.post(f"{gateway_url}/_devstack/schedule/CatchUpFunction", timeout=120).status_code
+    return lambda: HTTP.post(f"{gateway_url}/_devstack/schedule/CatchUpFunction", timeout=120).status_code
 
 
 def warm_up(fleet: Any, front: Any, *, accounts: int, copies: Any = None, catchup: Any = None) -> None:
@@ -131,7 +132,7 @@ def warm_up(fleet: Any, front: Any, *, accounts: int, copies: Any = None, catchu
         account = fleet.install(f"warm-{n:02d}", via=front)
         forms = hook_forms(account, seed_leads(fleet.control, account, 2), sign_rule(front.stack, account))
         for form in forms:
-            httpx.post(f"{front.gateway_url}/dp/hook", data=form, timeout=30).raise_for_status()
+            HTTP.post(f"{front.gateway_url}/dp/hook", data=form, timeout=30).raise_for_status()
         settings_lookup(front.stack, account)()
         if copies is not None:
             manual_copy(copies.stack, account)()

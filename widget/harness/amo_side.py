@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+from devstack.http import HTTP
 
 
 def _control(emulator_url: str, method: str, path: str, body: Any = None) -> Any:
     """One call to the emulator's control API (what amoCRM does internally)."""
-    answer = httpx.request(method, f"{emulator_url}/_emulator{path}", json=body, timeout=15)
+    answer = HTTP.request(method, f"{emulator_url}/_emulator{path}", json=body, timeout=15)
     answer.raise_for_status()
     return answer.json()
 

@@ -43,6 +43,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from devstack.client import ADMIN_USER_ID, StackInfo, install_via_oauth, widget_token
+from devstack.http import HTTP
 from devstack.process import stack_process
 from widget.harness import amo_side
 from widget.tools.jsbundle import BundleError, bundle
@@ -133,7 +134,7 @@ class HarnessServer:
         return {"token": widget_token(self.config.stack, account, user_id, is_admin=is_admin)}
 
     def account_view(self, account_id: int) -> dict[str, Any]:
-        answer = httpx.get(f"{self.config.stack.emulator_url}/_emulator/accounts/{account_id}/state", timeout=15)
+        answer = HTTP.get(f"{self.config.stack.emulator_url}/_emulator/accounts/{account_id}/state", timeout=15)
         answer.raise_for_status()
         state = answer.json()
         return {
