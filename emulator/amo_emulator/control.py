@@ -12,15 +12,24 @@ Used by tests, the demo and benchmarks::
 
 from __future__ import annotations
 
+import functools
+import ssl
 from typing import Any
 
 import httpx
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """httpx's verifying TLS context, made once a process: a client makes its own otherwise, loading the CA bundle
+    (about 50 ms of CPU), and the tests make a control for every account they install."""
+    return httpx.create_ssl_context()
+
+
 class EmulatorControl:
     def __init__(self, base_url: str, timeout: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/")
-        self.http = httpx.Client(base_url=self.base_url, timeout=timeout)
+        self.http = httpx.Client(base_url=self.base_url, timeout=timeout, verify=_tls())
 
     def close(self) -> None:
         self.http.close()
@@ -186,7 +195,7 @@ class EmulatorControl:
     def api(self, access_token: str, timeout: float = 10.0) -> httpx.Client:
         """An httpx client for the API with the bearer token set (caller closes it)."""
         headers = {"Authorization": f"Bearer {access_token}"}
-        return httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout, verify=_tls())
 
     def connect(
         self, subdomain: str, client_id: str = "test-client", *, demo: bool = False, **account: Any
