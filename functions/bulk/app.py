@@ -6,8 +6,8 @@ from aws_lambda_powertools.event_handler import Response
 
 from dealcopy import wiring
 from dealcopy.usecases import bulk
+from dealcopy.usecases.bulk import BulkRequest
 from dealcopy.usecases.family import FamilyRequest, copy_family
-from dealcopy.usecases.requests import BulkRequest
 from dealcopy.web.body import parse_body
 from dealcopy.web.entry import http_entry
 from dealcopy.web.failures import RequestInvalid, field_problem

@@ -88,7 +88,7 @@ def delete_preset(preset_id: str):
 @app.post("/widget/dp/sign")
 def sign_dp_rule():
     """Validate a DP rule and sign it for this account; the widget stores both strings in the DP settings."""
-    from dealcopy.usecases.requests import SignRequest
+    from dealcopy.usecases.signing import SignRequest
     from dealcopy.usecases.signing import sign_dp_rule as sign_rule
 
     session = wiring.widget_session(app.current_event.headers)

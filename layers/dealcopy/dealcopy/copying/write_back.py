@@ -22,8 +22,6 @@ from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.naming import DEFAULT_TIMEZONE
 from dealcopy.copying.rules import problems_of
 
-KEY = "write_back"
-
 
 class Stage(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -103,16 +101,6 @@ class WriteBackRule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     write_back: WriteBack
-
-
-def is_write_back(data: Mapping[str, Any] | str | bytes | None) -> bool:
-    """Whether a DP action's settings are a write-back (else a copy rule)."""
-    if isinstance(data, (str, bytes)):
-        try:
-            data = json.loads(data)
-        except (ValueError, RecursionError):
-            return False
-    return isinstance(data, Mapping) and KEY in data
 
 
 def parse_write_back(data: Mapping[str, Any] | str | bytes) -> WriteBackRule:

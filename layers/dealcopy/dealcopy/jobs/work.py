@@ -11,15 +11,18 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from dealcopy.accounts import Account
 from dealcopy.copying.engine import CopyEngine
 from dealcopy.copying.rules import CopyRule
-from dealcopy.copying.write_back import WriteBackRule
 from dealcopy.jobs.dedup import filed_event
 from dealcopy.jobs.seams import Seams
 from dealcopy.records.job import FiledEvent, JobError, JobMessage, JobRecord, JobState
 from dealcopy.records.ports import Prefetched, RunStorage
+
+if TYPE_CHECKING:
+    from dealcopy.copying.write_back import WriteBackRule
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,15 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from pydantic import Field
+
 from dealcopy.copying.notes import lead_url
 from dealcopy.copying.rules import canonical_rule
 from dealcopy.fingerprints import body_fingerprint
 from dealcopy.jobs import bulk
 from dealcopy.usecases.bulk_again import already_copied
 from dealcopy.usecases.errors import AlreadyCopied, BatchNotFound, KeyReused
+from dealcopy.usecases.requests import AmoId, RuleChoice
 
 if TYPE_CHECKING:
     from dealcopy.accounts import Account
@@ -19,8 +22,18 @@ if TYPE_CHECKING:
     from dealcopy.jobs.queue import JobQueue
     from dealcopy.storage.batches import BatchRepository
     from dealcopy.storage.jobs import JobRepository
-    from dealcopy.usecases.requests import BulkRequest
     from dealcopy.usecases.rules import RuleBook
+
+
+MAX_LEADS = 250  # a bulk copy's limit (amoCRM's lead list selects at most 250 at a time)
+
+
+class BulkRequest(RuleChoice):
+    """The lead list's mass action: one rule for up to 250 leads."""
+
+    lead_ids: list[AmoId] = Field(min_length=1, max_length=MAX_LEADS)
+    confirm_again: bool = False
+    """The person saw «already copied N of M» and asked for more copies anyway."""
 
 
 def start_bulk(

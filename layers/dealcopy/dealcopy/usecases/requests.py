@@ -1,6 +1,8 @@
-"""What the widget sends: the request models of every route, in one place.
+"""What the widget sends to choose a rule, and the manual copy's request.
 
-Each is checked by pydantic at the edge (`web.session.parse_body` answers 400 with paths).
+Checked by pydantic at the edge (`web.body.parse_body` answers 400 with paths). The bulk and DP-signing
+requests extend these beside their use cases (`usecases.bulk`, `usecases.signing`): a function's import
+builds only the request models its routes read.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from dealcopy.storage.presets import PRESET_ID_PATTERN
 
 AmoId = Annotated[int, Field(ge=1, le=MAX_AMO_ID)]
 """An id in a request model: a positive integer (or its decimal text) up to 2**53."""
-
-MAX_LEADS = 250  # a bulk copy's limit (amoCRM's lead list selects at most 250 at a time)
 
 
 class RuleSource(BaseModel):
@@ -44,17 +44,3 @@ class CopyRequest(RuleChoice):
     """One manual copy from the lead card."""
 
     lead_id: AmoId
-
-
-class BulkRequest(RuleChoice):
-    """The lead list's mass action: one rule for up to 250 leads."""
-
-    lead_ids: list[AmoId] = Field(min_length=1, max_length=MAX_LEADS)
-    confirm_again: bool = False
-    """The person saw «already copied N of M» and asked for more copies anyway."""
-
-
-class SignRequest(RuleSource):
-    """A DP rule to validate and sign for the caller's account: its own (an object or its JSON), or a preset."""
-
-    rule: dict[str, Any] | str | None = None  # type: ignore[assignment]  # the DP settings may hold the JSON

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from dealcopy.copying.action_kind import is_write_back
 from dealcopy.copying.rules import canonical_rule, rule_hash
-from dealcopy.copying.write_back import canonical_write_back, is_write_back, parse_write_back, validate_write_back
+from dealcopy.copying.write_back import canonical_write_back, parse_write_back, validate_write_back
 from dealcopy.dp.signing import sign
+from dealcopy.usecases.requests import RuleSource
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -15,8 +17,13 @@ if TYPE_CHECKING:
     from dealcopy.auth.client_secrets import ClientSecrets
     from dealcopy.auth.one_time_token import WidgetCaller
     from dealcopy.storage.signatures import SignatureRepository
-    from dealcopy.usecases.requests import SignRequest
     from dealcopy.usecases.rules import RuleBook
+
+
+class SignRequest(RuleSource):
+    """A DP rule to validate and sign for the caller's account: its own (an object or its JSON), or a preset."""
+
+    rule: dict[str, Any] | str | None = None  # type: ignore[assignment]  # the DP settings may hold the JSON
 
 
 def sign_dp_rule(

@@ -7,10 +7,12 @@ cycle; DP jobs act for the admin who signed the rule (or any active admin).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from dealcopy.copying.action_kind import is_write_back
 from dealcopy.copying.errors import CopyError
 from dealcopy.copying.metadata import AccountMetadata
 from dealcopy.copying.rules import parse_rule
-from dealcopy.copying.write_back import is_write_back, parse_write_back
 from dealcopy.jobs.dedup import filed_event, twin_of
 from dealcopy.jobs.failures import error_of, job_error
 from dealcopy.jobs.notes import loop_cycle_error, loop_depth_error
@@ -18,12 +20,15 @@ from dealcopy.jobs.work import Ending, Run, Work
 from dealcopy.licence import licence_of
 from dealcopy.records.job import FiledEvent, JobState
 
+if TYPE_CHECKING:
+    from dealcopy.copying.write_back import WriteBackRule
+
 
 def admit(run: Run, works: list[Work]) -> None:
     for work in works:
         try:
             if is_write_back(work.message.rule):
-                work.write_back = parse_write_back(work.message.rule)
+                work.write_back = _write_back(work.message.rule)
             else:
                 work.rule = parse_rule(work.message.rule)
         except CopyError as err:
@@ -99,3 +104,10 @@ def dp_actor(metadata: AccountMetadata, signer: int | None) -> int | None:
         return user.id
     admins = sorted(u.id for u in metadata.users.values() if u.is_admin and u.is_active)
     return admins[0] if admins else None
+
+
+def _write_back(rule: str) -> WriteBackRule:
+    """A write-back action, its models built when the first one arrives (only DP jobs carry them)."""
+    from dealcopy.copying.write_back import parse_write_back
+
+    return parse_write_back(rule)
