@@ -122,31 +122,44 @@ COMPAT_TESTS := tests/unit/test_every_module_imports.py tests/copying tests/sche
 compat: $(VENV311)/.installed ## The shared code on Python 3.11: every module imported, engine and calendars, widget routes and DP hooks over HTTP
 	$(VENV311)/bin/python -m pytest -q -p no:cacheprovider $(XDIST) $(COMPAT_TESTS) -m "not slow"
 
-# `make test` installs first (one pip at a time), then builds what the main run reads (the local build, the
-# widget). The main run (one worker more than cores) then runs in the foreground, and the checks (lint, sam
-# validate, the arm64 build, the 3.11 run) beside it at a low CPU priority: they take the processor time the
-# main run leaves idle while its tests wait on a rate limit, a local stack or chromium (about a fifth of the
-# run), not the time its rate-limit and timeout tests expect. Nice 10, not 19: the 3.11 run waits tens of
-# seconds at most for a local stack, and at 19 a busy main run left it about 1 % of a core (one property-test
-# draw took 32 s in CI). Their output (make -j, each step's printed whole when it ends) follows the main
-# run's. TEST_JOBS=1 runs the steps one after another.
-# DEALCOPY_REQUIRE_BUILT: the demo test on the built artifact (tests/integration/test_demo.py) must run, not skip.
+# `make test` installs first (one pip at a time) and compiles the project's bytecode once. The main run (one
+# worker more than cores) then runs in the foreground, and the checks beside it at a low CPU priority: lint,
+# sam validate, the arm64 build, the widget's archive, the 3.11 run, and the demo on the local build (built
+# there first: the main run reads nothing of it, so it no longer waits for `sam build`). They take the
+# processor time the main run leaves idle while its tests wait on a rate limit, a local stack or chromium
+# (about a fifth of the run), not the time its rate-limit and timeout tests expect. Nice 10, not 19: the
+# 3.11 run and the built demo wait tens of seconds at most for a local stack, and at 19 a busy main run left
+# them about 1 % of a core (one property-test draw took 32 s in CI). Their output (make -j, each step's
+# printed whole when it ends) follows the main run's. TEST_JOBS=1 runs the steps one after another.
 TEST_JOBS ?= 4
 CHECKS_LOG := .test-checks.log
+CHECKS := lint validate widget compat builds
+BUILT_DEMO_TEST := tests/integration/test_demo.py::test_demo_runs_from_the_built_artifact_in_a_runtime_only_virtualenv
+MAIN_RUN := $(PY) -m pytest -q $(XDIST) --durations=25 --deselect $(BUILT_DEMO_TEST) tests
 test: $(SAM_STAMP) $(CHECKOV_VENV)/.installed $(VENV311)/.installed runtime-venv chromium widget-harness ## Install, lint, validate, build and run every test
-	+$(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target build-local widget bytecode
+	+$(MAKE) --no-print-directory bytecode
 ifeq ($(TEST_JOBS),1)
-	+$(MAKE) --no-print-directory lint validate build compat
-	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q $(XDIST) --durations=25 tests
+	+$(MAKE) --no-print-directory $(CHECKS)
+	$(MAIN_RUN)
 else
-	@+nice -n 10 $(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target lint validate build compat \
+	@+nice -n 10 $(MAKE) --no-print-directory -j $(TEST_JOBS) --output-sync=target $(CHECKS) \
 		> $(CHECKS_LOG) 2>&1 & checks=$$!; \
-	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q $(XDIST) --durations=25 tests; main=$$?; \
+	$(MAIN_RUN); main=$$?; \
 	wait $$checks; status=$$?; \
-	echo "--- lint, validate, build, compat (run beside the main run):"; cat $(CHECKS_LOG); \
-	test $$status -eq 0 || echo "make test: lint, validate, build or compat failed (above)"; \
+	echo "--- lint, validate, build, widget, compat, built demo (run beside the main run):"; cat $(CHECKS_LOG); \
+	test $$status -eq 0 || echo "make test: lint, validate, build, widget, compat or the built demo failed (above)"; \
 	test $$main -eq 0 && test $$status -eq 0
 endif
+
+# The demo on what AWS runs (tests/integration/test_demo.py): `sam build`'s output for this machine in the
+# runtime-only virtualenv. DEALCOPY_REQUIRE_BUILT: the test must run, not skip.
+demo-built-test: $(STAMP) build-local runtime-venv ## The demo test on the local build (builds it first)
+	DEALCOPY_REQUIRE_BUILT=1 $(PY) -m pytest -q -p no:cacheprovider $(BUILT_DEMO_TEST)
+
+# make test's two `sam build`s of one template, one after the other, never side by side; then the built demo.
+builds:
+	+$(MAKE) --no-print-directory build
+	+$(MAKE) --no-print-directory demo-built-test
 
 # Compiled once before the suites start, so their parallel workers do not each compile the same modules.
 BYTECODE_DIRS := layers functions emulator devstack tools tests widget/tools widget/harness/*.py
@@ -200,4 +213,4 @@ browser: $(STAMP) chromium widget-harness widget ## Browser tests of the widget 
 clean: ## Remove build output and virtualenvs
 	rm -rf .aws-sam $(VENV) $(VENV311) $(RUNTIME_VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache
 
-.PHONY: help venv lock lint validate build build-local runtime-venv demo-built unit compat test bytecode demo dev stack bench imports-against clean widget widget-harness chromium browser
+.PHONY: help venv lock lint validate build build-local runtime-venv demo-built demo-built-test builds unit compat test bytecode demo dev stack bench imports-against clean widget widget-harness chromium browser
