@@ -49,3 +49,12 @@ def test_the_dp_hook_imports_no_session_or_jwt():
 def test_pydantic_loads_with_the_first_model_a_route_validates_not_with_the_import(handler):
     """Settings, accounts, token pairs and queue messages are dataclasses; request bodies load pydantic on use."""
     assert sorted(m for m in _loaded(handler) if m.split(".")[0] in ("pydantic", "pydantic_core")) == []
+
+
+@pytest.mark.parametrize("handler", ["copies", "bulk"])
+def test_a_manual_or_bulk_copy_builds_only_the_models_its_routes_read(handler):
+    """Write-back actions come only through DP, and each route's request model lives beside its use case."""
+    loaded = _loaded(handler)
+    assert "dealcopy.copying.write_back" not in loaded
+    assert ("dealcopy.usecases.bulk" in loaded) == (handler == "bulk")
+    assert "dealcopy.usecases.signing" not in loaded
