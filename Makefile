@@ -185,9 +185,15 @@ bench: $(STAMP) ## Measure amoCRM requests, drain time at 7 req/s, latency, cold
 	$(PY) -m tools.bench dp  # the DP burst with and without batching per account (docs/scaling.md)
 	$(PY) -m tools.bench_scale  # Lambda instances sharing one account; many accounts (docs/scaling.md)
 
-imports-against: $(STAMP) ## Handler imports of this tree beside REF's, in instructions (valgrind): REF=<commit>
-	@test -n "$(REF)" || { echo "usage: make imports-against REF=<commit>"; exit 2; }
+# AS_LAMBDA=1 counts both trees as Lambda loads them: runtime-only boto3 and the built layer (tools/bench_import_ab.py).
+imports-against: $(STAMP) ## Handler imports of this tree beside REF's, in instructions (valgrind): REF=<commit> [AS_LAMBDA=1]
+	@test -n "$(REF)" || { echo "usage: make imports-against REF=<commit> [AS_LAMBDA=1]"; exit 2; }
+ifeq ($(AS_LAMBDA),1)
+	+$(MAKE) --no-print-directory build-local runtime-venv
+	$(PY) -m tools.bench imports --against $(REF) --as-lambda
+else
 	$(PY) -m tools.bench imports --against $(REF)
+endif
 
 # --- the amoCRM widget ----------------------------------------------------------------------
 # BACKEND_URL=https://<api> puts the deployed API into the archive (default address, dp.webhook_url).

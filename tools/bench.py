@@ -564,10 +564,10 @@ def send_hooks(urls: list[str]) -> int:
 def main() -> int:
     if sys.argv[1:2] == ["send-hooks"]:
         return send_hooks(sys.argv[2:])
-    if sys.argv[1:3] == ["imports", "--against"] and len(sys.argv) == 4:
+    if sys.argv[1:3] == ["imports", "--against"] and len(sys.argv) in (4, 5) and sys.argv[4:] in ([], ["--as-lambda"]):
         from tools import bench_import_ab
 
-        return bench_import_ab.main(sys.argv[3])
+        return bench_import_ab.main(sys.argv[3], as_lambda=sys.argv[4:] == ["--as-lambda"])
     if sys.argv[1:2] == ["imports"]:
         return imports_only()
     if sys.argv[1:2] == ["pii"]:

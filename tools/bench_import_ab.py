@@ -9,6 +9,12 @@ billion with a fixed hash seed), so one run of each import is the figure. An imp
 track its CPU time on one machine; the ratio to a bare `import boto3` counted the same way is what
 to compare. The old tree is `git archive`d into a temporary folder and imported with this
 checkout's venv, so only the code differs. Needs valgrind (Debian package `valgrind`).
+
+`--as-lambda` counts both trees the way Lambda loads them: the runtime-only virtualenv's python (boto3
+as the python3.13 runtime ships it, without the CRT that sam-cli puts beside botocore in `.venv`) and
+the dependencies of this tree's layer as `sam build` left them (`make build-local`), no `cryptography`
+for PyJWT to load. The development virtualenv's `import boto3` also loads the CRT and is about twice
+Lambda's, so the same instructions make a ratio about half as large there (NOTES.md).
 """
 
 from __future__ import annotations
@@ -31,6 +37,27 @@ TOLERANCE = 0.01
 _COUNTED = re.compile(r"Collected : (\d+)")
 
 
+class Interpreter(NamedTuple):
+    """The python that imports both trees, and where it finds the layer's dependencies besides each tree's code."""
+
+    python: Path
+    dependencies: tuple[Path, ...]
+    where: str  # how a report names it
+
+
+DEVELOPMENT = Interpreter(Path(sys.executable), (), "in the development virtualenv")
+LAMBDA = Interpreter(
+    ROOT / ".venv-runtime" / "bin" / "python",
+    (ROOT / ".aws-sam" / "local" / "build" / "SharedLayer" / "python",),
+    "as Lambda loads them (runtime-only boto3, the built layer's dependencies)",
+)
+
+
+def missing(interpreter: Interpreter) -> list[Path]:
+    """What `interpreter` needs that is not there (`make runtime-venv build-local` makes Lambda's)."""
+    return [path for path in (interpreter.python, *interpreter.dependencies) if not path.exists()]
+
+
 class Pair(NamedTuple):
     function: str
     before: float  # instructions of the old handler's import / those of a bare `import boto3`
@@ -51,17 +78,24 @@ def export(ref: str, into: Path) -> Path:
     return into
 
 
-def _probe(root: Path, target: str) -> list[str]:
+def _probe(root: Path, target: str, interpreter: Interpreter) -> list[str]:
     """The command importing `target` (a function's name, or "boto3") of `root` in a fresh interpreter."""
     module = target if target == "boto3" else str(root / "functions" / target / "app.py")
-    return [sys.executable, "-c", _IMPORT_PROBE, module]
+    return [str(interpreter.python), "-c", _IMPORT_PROBE, module]
 
 
-def instructions(root: Path, target: str) -> int:
+def _env(root: Path, interpreter: Interpreter) -> dict[str, str]:
+    """`root`'s layer first on the path, then the interpreter's dependencies (`root`'s code shadows the built copy)."""
+    env = probe_env(root)
+    env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], *map(str, interpreter.dependencies)])
+    return env
+
+
+def instructions(root: Path, target: str, interpreter: Interpreter = DEVELOPMENT) -> int:
     """Instructions executed by the import of `target` (with the interpreter's own start-up)."""
     out = subprocess.run(  # noqa: S603
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *_probe(root, target)],  # noqa: S607
-        env={**probe_env(root), "PYTHONHASHSEED": "0"},
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *_probe(root, target, interpreter)],  # noqa: S607
+        env={**_env(root, interpreter), "PYTHONHASHSEED": "0"},
         capture_output=True,
         text=True,
         check=True,
@@ -69,13 +103,13 @@ def instructions(root: Path, target: str) -> int:
     return int(_COUNTED.search(out.stderr).group(1))
 
 
-def compare(old_root: Path) -> list[Pair]:
+def compare(old_root: Path, interpreter: Interpreter = DEVELOPMENT) -> list[Pair]:
     names = [n for n in FUNCTIONS if (old_root / "functions" / n / "app.py").exists()]
     targets = [(root, t) for root in (old_root, ROOT) for t in ("boto3", *names)]
     for root, target in targets:  # warms the bytecode cache, so no count includes compiling
-        subprocess.run(_probe(root, target), env=probe_env(root), capture_output=True, check=True)  # noqa: S603
+        subprocess.run(_probe(root, target, interpreter), env=_env(root, interpreter), capture_output=True, check=True)  # noqa: S603
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        counts = dict(zip(targets, pool.map(lambda t: instructions(*t), targets), strict=True))
+        counts = dict(zip(targets, pool.map(lambda t: instructions(*t, interpreter), targets), strict=True))
 
     def ratio(root: Path, name: str) -> float:
         return counts[root, name] / counts[root, "boto3"]
@@ -83,9 +117,9 @@ def compare(old_root: Path) -> list[Pair]:
     return [Pair(n, ratio(old_root, n), ratio(ROOT, n)) for n in names]
 
 
-def render(ref: str, pairs: list[Pair]) -> str:
+def render(ref: str, pairs: list[Pair], where: str = DEVELOPMENT.where) -> str:
     lines = [
-        f"Instructions of each handler's import as a ratio to those of `import boto3`, {ref} beside this tree:",
+        f"Instructions of each handler's import as a ratio to those of `import boto3` {where}, {ref} beside this tree:",
         "",
         f"| function | {ref} | this tree | change |",
         "|---|---:|---:|---:|",
@@ -98,13 +132,17 @@ def render(ref: str, pairs: list[Pair]) -> str:
     return "\n".join(lines)
 
 
-def main(ref: str) -> int:
+def main(ref: str, *, as_lambda: bool = False) -> int:
     if shutil.which("valgrind") is None:
         print("counting instructions needs valgrind: apt-get install valgrind", file=sys.stderr)
         return 2
+    interpreter = LAMBDA if as_lambda else DEVELOPMENT
+    if absent := missing(interpreter):
+        print(f"not built: {', '.join(map(str, absent))} (make runtime-venv build-local)", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="import-ab-") as folder:
-        pairs = compare(export(ref, Path(folder)))
-    print(render(ref, pairs))
+        pairs = compare(export(ref, Path(folder)), interpreter)
+    print(render(ref, pairs, interpreter.where))
     heavier = [p.function for p in pairs if p.heavier]
     if heavier:
         print(f"heavier than {ref} by more than {TOLERANCE}x: {', '.join(heavier)}", file=sys.stderr)

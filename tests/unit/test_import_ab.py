@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 from tools.bench import ROOT
-from tools.bench_import_ab import TOLERANCE, Pair, export, render
+from tools.bench_import_ab import LAMBDA, TOLERANCE, Interpreter, Pair, _env, export, missing, render
 
 
 def test_the_older_tree_is_the_commits_layer_and_functions_only(tmp_path):
@@ -28,3 +29,21 @@ def test_only_a_change_beyond_the_tolerance_is_heavier():
     table = render("abc123", [Pair("copies", 1.58, 1.64), Pair("oauth", 1.18, 1.18)])
     assert "| copies | 1.58x | 1.64x | +0.06 heavier |" in table
     assert "| oauth | 1.18x | 1.18x | +0.00 |" in table
+
+
+def test_as_lambda_each_trees_code_comes_before_the_built_layers_dependencies(tmp_path):
+    path = _env(tmp_path, LAMBDA)["PYTHONPATH"].split(os.pathsep)
+    assert path == [
+        str(tmp_path / "layers" / "dealcopy"),
+        str(ROOT / ".aws-sam" / "local" / "build" / "SharedLayer" / "python"),
+    ]
+    assert LAMBDA.python == ROOT / ".venv-runtime" / "bin" / "python"  # boto3 as the runtime ships it, no CRT
+
+
+def test_an_interpreter_not_built_yet_is_named_not_run(tmp_path):
+    (tmp_path / "python").touch()
+    built = Interpreter(tmp_path / "python", (tmp_path / "layer",), "here")
+    assert missing(built) == [tmp_path / "layer"]
+    (tmp_path / "layer").mkdir()
+    assert missing(built) == []
+    assert "`import boto3` here, abc123 beside" in render("abc123", [Pair("copies", 2.10, 2.19)], built.where)
