@@ -2,8 +2,6 @@
 
 import json
 
-from aws_lambda_powertools.event_handler import Response
-
 from dealcopy import wiring
 from dealcopy.usecases import bulk
 from dealcopy.usecases.bulk import BulkRequest
@@ -11,7 +9,7 @@ from dealcopy.usecases.family import FamilyRequest, copy_family
 from dealcopy.web.body import parse_body
 from dealcopy.web.entry import http_entry
 from dealcopy.web.failures import RequestInvalid, field_problem
-from dealcopy.web.resolver import api_resolver
+from dealcopy.web.resolver import Response, api_resolver
 
 app = api_resolver(widget_cors=True)
 

@@ -11,7 +11,6 @@ import functools
 import json
 from collections.abc import Callable
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
@@ -25,7 +24,7 @@ from dealcopy.usecases.copy_lead_deadline import Deadline
 from dealcopy.usecases.requests import CopyRequest
 from dealcopy.web.body import parse_body
 from dealcopy.web.entry import http_entry
-from dealcopy.web.resolver import api_resolver
+from dealcopy.web.resolver import Response, api_resolver
 from dealcopy.web.session import WidgetSession
 
 app = api_resolver(widget_cors=True)

@@ -7,14 +7,12 @@ Imports of the use cases are inside the routes: a cold start pays only for the r
 
 from datetime import UTC, datetime
 
-from aws_lambda_powertools.event_handler import Response
-
 from dealcopy import wiring
 from dealcopy.web.body import body_text, parse_body
 from dealcopy.web.entry import http_entry
 from dealcopy.web.failures import RequestInvalid, field_problem
 from dealcopy.web.problems import language
-from dealcopy.web.resolver import api_resolver
+from dealcopy.web.resolver import Response, api_resolver
 
 app = api_resolver(widget_cors=True)
 

@@ -6,13 +6,11 @@ Imports of the copy engine, rules and models are inside the routes that use them
 start pays only for the route it serves (amoCRM waits on it).
 """
 
-from aws_lambda_powertools.event_handler import Response
-
 from dealcopy import wiring
 from dealcopy.web.body import parse_body
 from dealcopy.web.entry import http_entry
 from dealcopy.web.failures import AdminOnly
-from dealcopy.web.resolver import api_resolver
+from dealcopy.web.resolver import Response, api_resolver
 
 app = api_resolver(widget_cors=True)
 

@@ -58,3 +58,14 @@ def test_a_manual_or_bulk_copy_builds_only_the_models_its_routes_read(handler):
     assert "dealcopy.copying.write_back" not in loaded
     assert ("dealcopy.usecases.bulk" in loaded) == (handler == "bulk")
     assert "dealcopy.usecases.signing" not in loaded
+
+
+@pytest.mark.parametrize("handler", ["oauth", "widget_settings", "copies", "dp_hook", "bulk", "repeats"])
+def test_an_http_handler_loads_only_the_http_resolver_of_powertools_event_handler(handler):
+    """The package's `__init__` would load every resolver powertools ships (`dealcopy.web.deferred_package`)."""
+    loaded = _loaded(handler)
+    assert "aws_lambda_powertools.event_handler.api_gateway" in loaded
+    others = ("appsync", "events_appsync", "graphql_appsync", "bedrock_agent", "vpc_lattice", "lambda_function_url")
+    resolvers = [m.split(".")[2] for m in loaded if m.startswith("aws_lambda_powertools.event_handler.")]
+    assert sorted(set(resolvers) & set(others)) == []
+    assert "asyncio" not in loaded

@@ -19,7 +19,7 @@ DEFAULT_ORIGIN_PATTERNS = "https://*.amocrm.ru,https://*.amocrm.com,https://*.ko
 DEFAULT_API_DOMAINS = "amocrm.ru,amocrm.com,kommo.com"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class Settings:
     """Process-wide configuration; see README's configuration table."""
 

@@ -22,7 +22,7 @@ class ValidationIssue:
     detail: str
 
 
-@dataclass
+@dataclass(eq=False)
 class AmoError(DomainError):
     """Any answer of amoCRM that is not a success."""
 
@@ -45,7 +45,7 @@ class AmoError(DomainError):
         return f"amoCRM {self.status} {self.title}: {self.detail}".strip(": ")
 
 
-@dataclass
+@dataclass(eq=False)
 class AmoValidationError(AmoError):
     """400 with `validation-errors`: keeps request_id/path/code/detail of every issue."""
 
@@ -82,7 +82,7 @@ class AmoNotFound(AmoError):
     code = "amocrm-not-found"
 
 
-@dataclass
+@dataclass(eq=False)
 class AmoRateLimited(AmoError):
     """429: too many requests; `retry_after` seconds if amoCRM said so."""
 
@@ -97,7 +97,7 @@ class AmoServerError(AmoError):
     code = "amocrm-unavailable"
 
 
-@dataclass
+@dataclass(eq=False)
 class AmoUnavailable(DomainError):
     """Retries or the deadline ran out; `last` is the final cause."""
 

@@ -27,7 +27,7 @@ from dealcopy.copying.source import SourceLead
 CLEARED = "cleared"
 
 
-@dataclass
+@dataclass(eq=False)
 class FieldOutcome:
     """The fields after the rules: the write items, the report of what was carried, what was left out."""
 

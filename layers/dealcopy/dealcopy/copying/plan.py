@@ -138,7 +138,7 @@ def _field_deleted(what: str, ref: int) -> Skip:
     return worded(what, "field_deleted", "skip-field-deleted", ref, field_id=ref)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Draft:
     """Mutable scratchpad of one plan build."""
 

@@ -50,7 +50,7 @@ class Verdict:
     cause: BaseException | None = None  # the exception behind it: a manual copy answers with it
 
 
-@dataclass
+@dataclass(eq=False)
 class Work:
     """One job in this run."""
 
@@ -80,7 +80,7 @@ class Work:
         return self.record.state is state
 
 
-@dataclass
+@dataclass(eq=False)
 class RunReport:
     """Per job: None when it reached a terminal state, else the transient error it waits on."""
 
@@ -92,7 +92,7 @@ class RunReport:
         return self.outcomes.get(job_id) is not None
 
 
-@dataclass
+@dataclass(eq=False)
 class Run:
     """One account's run: its collaborators, what was read at the start, and what was filed since."""
 

@@ -11,7 +11,7 @@ from typing import Protocol
 from dealcopy.records.job import Activity, FiledEvent, JobRecord, Lineage
 
 
-@dataclass
+@dataclass(eq=False)
 class Prefetched:
     """What a run reads once at its start."""
 

@@ -55,7 +55,7 @@ def manual_job_id(account_id: int, key: str) -> str:
     return "manual-" + digest(account_id, "manual", key, length=40)
 
 
-@dataclass
+@dataclass(eq=False)
 class ManualCopier:
     """Runs one manual copy of an account as a job, at most one lead per idempotency key."""
 

@@ -6,7 +6,7 @@ import json
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Response
 
 PROBLEM_JSON = "application/problem+json"
 _RESERVED = frozenset({"type", "title", "status", "code", "detail"})

@@ -1,13 +1,19 @@
-"""The one way handlers build their powertools resolver: CORS and error mapping included."""
+"""The one way handlers build their powertools resolver: CORS and error mapping included.
+
+Handlers take `Response` from here too, so powertools' event handler loads only through
+`dealcopy.web` (see its `__init__`).
+"""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import APIGatewayHttpResolver, Response
 
 from dealcopy.config import settings
 from dealcopy.web.cors import PatternCORSConfig
 from dealcopy.web.errors import answer_for
 from dealcopy.web.problems import language
+
+__all__ = ["Response", "api_resolver"]
 
 
 def api_resolver(*, widget_cors: bool = False) -> APIGatewayHttpResolver:
