@@ -21,13 +21,13 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, NamedTuple
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools import bench_import_ab
+from tools.import_probe import FUNCTIONS, IMPORT_PROBE, ROOT, probe_env
+
 sys.path[:0] = [str(ROOT / "layers" / "dealcopy"), str(ROOT / "emulator"), str(ROOT)]
 
-FUNCTIONS = ["oauth", "widget_settings", "copies", "dp_hook", "worker", "bulk", "catchup"]
 # The two routes amoCRM waits on (DP hook, settings page) get the tighter bound: a slow answer there is seen.
 IMPORT_LIMITS = {"dp_hook": 1.5, "widget_settings": 1.5}
 DEFAULT_IMPORT_LIMIT = 2.0
@@ -37,35 +37,12 @@ DP_HOOKS = 200
 # their own; here this process's gateway plus FRONT_INSTANCES - 1 stack processes (`tools.bench_scale.instance`).
 FRONT_INSTANCES = 4
 RUNS = 5
-_IMPORT_PROBE = """
-import importlib.util, sys, time
-wall, cpu = time.perf_counter(), time.process_time()
-target = sys.argv[1]
-if target == "boto3":
-    import boto3  # noqa: F401
-else:
-    spec = importlib.util.spec_from_file_location("handler", target)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-print(time.perf_counter() - wall, time.process_time() - cpu)
-"""
-
-
-def probe_env(root: Path = ROOT) -> dict[str, str]:
-    """The environment of an import probe: `root`'s layer on the path, bytecode cached."""
-    return {
-        **os.environ,
-        "PYTHONPATH": str(root / "layers" / "dealcopy"),
-        "PYTHONDONTWRITEBYTECODE": "0",
-        "AWS_DEFAULT_REGION": "eu-central-1",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-    }
 
 
 def _import_probe(target: str) -> tuple[float, float]:
     """(wall, CPU) seconds to import `target` in a fresh interpreter."""
     out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", _IMPORT_PROBE, target], env=probe_env(), capture_output=True, text=True, check=True
+        [sys.executable, "-c", IMPORT_PROBE, target], env=probe_env(), capture_output=True, text=True, check=True
     )
     wall, cpu = out.stdout.split()
     return float(wall), float(cpu)
@@ -76,6 +53,7 @@ class ColdStart(NamedTuple):
     seconds: float  # CPU seconds of the import (median)
     ratio: float  # CPU time of the import / a bare `import boto3` (median of the paired samples): judged
     wall_ratio: float  # the same in wall-clock time, shown beside it
+    counted: float | None = None  # instructions of one import / those of `import boto3`; None without valgrind
 
 
 def cold_starts() -> list[ColdStart]:
@@ -101,13 +79,15 @@ def cold_starts() -> list[ColdStart]:
                 samples[name].append(seconds)
                 ratios[name].append(seconds / base)
                 wall_ratios[name].append(wall / base_wall)
-    rows = [ColdStart("bare `import boto3`", statistics.median(boto3_cpu), 1.0, 1.0)]
+    counted = bench_import_ab.counted_ratios()
+    rows = [ColdStart("bare `import boto3`", statistics.median(boto3_cpu), 1.0, 1.0, 1.0 if counted else None)]
     rows += [
         ColdStart(
             f"functions/{n}",
             statistics.median(samples[n]),
             statistics.median(ratios[n]),
             statistics.median(wall_ratios[n]),
+            counted.get(n) if counted else None,
         )
         for n in FUNCTIONS
     ]
@@ -132,15 +112,25 @@ def cold_start_section(cold: list[ColdStart]) -> list[str]:
         f"median of {RUNS} samples of the import divided by a bare `import boto3` measured just before it "
         "(`python -m tools.bench imports` measures this table alone; `cold_starts` says why CPU time). "
         "The wall-clock ratio of the same samples is shown beside it; on a quiet machine the two agree. "
-        "On a shared host these ratios move by 0.15x between runs; whether a change made an import heavier is "
-        "answered by `make imports-against REF=<commit>`, which counts the instructions of both trees' imports "
+        "On a shared host these ratios move by 0.15x between runs. The counted ratio does not: the instructions "
+        "of one import (callgrind, fixed hash seed) over those of a bare `import boto3`, the same to the hundredth "
+        "from run to run, so it is the figure that says whether an import got heavier (– where valgrind is "
+        "missing); `make imports-against REF=<commit>` counts an older tree's beside this one's "
         "(`tools/bench_import_ab.py`).",
         "",
-        "| module | seconds | ratio to `import boto3` | wall-clock ratio | limit |",
-        "|---|---:|---:|---:|---:|",
-        *[f"| {c.name} | {c.seconds:.3f} | {c.ratio:.2f}x | {c.wall_ratio:.2f}x | {limit(c.name)} |" for c in cold],
+        "| module | seconds | ratio to `import boto3` | wall-clock ratio | counted ratio | limit |",
+        "|---|---:|---:|---:|---:|---:|",
+        *[
+            f"| {c.name} | {c.seconds:.3f} | {c.ratio:.2f}x | {c.wall_ratio:.2f}x | {_counted(c.counted)} "
+            f"| {limit(c.name)} |"
+            for c in cold
+        ],
         "",
     ]
+
+
+def _counted(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{ratio:.2f}x"
 
 
 def over_limit(cold: list[ColdStart]) -> list[str]:
@@ -565,8 +555,6 @@ def main() -> int:
     if sys.argv[1:2] == ["send-hooks"]:
         return send_hooks(sys.argv[2:])
     if sys.argv[1:3] == ["imports", "--against"] and len(sys.argv) in (4, 5) and sys.argv[4:] in ([], ["--as-lambda"]):
-        from tools import bench_import_ab
-
         return bench_import_ab.main(sys.argv[3], as_lambda=sys.argv[4:] == ["--as-lambda"])
     if sys.argv[1:2] == ["imports"]:
         return imports_only()

@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
-from tools.bench import _IMPORT_PROBE, FUNCTIONS, ROOT, probe_env
+from tools.import_probe import FUNCTIONS, IMPORT_PROBE, ROOT, probe_env
 
 # A change this small is no change: code that differs only in names or comments still moves a count a little.
 TOLERANCE = 0.01
@@ -81,7 +81,7 @@ def export(ref: str, into: Path) -> Path:
 def _probe(root: Path, target: str, interpreter: Interpreter) -> list[str]:
     """The command importing `target` (a function's name, or "boto3") of `root` in a fresh interpreter."""
     module = target if target == "boto3" else str(root / "functions" / target / "app.py")
-    return [str(interpreter.python), "-c", _IMPORT_PROBE, module]
+    return [str(interpreter.python), "-c", IMPORT_PROBE, module]
 
 
 def _env(root: Path, interpreter: Interpreter) -> dict[str, str]:
@@ -103,18 +103,22 @@ def instructions(root: Path, target: str, interpreter: Interpreter = DEVELOPMENT
     return int(_COUNTED.search(out.stderr).group(1))
 
 
-def compare(old_root: Path, interpreter: Interpreter = DEVELOPMENT) -> list[Pair]:
-    names = [n for n in FUNCTIONS if (old_root / "functions" / n / "app.py").exists()]
-    targets = [(root, t) for root in (old_root, ROOT) for t in ("boto3", *names)]
-    for root, target in targets:  # warms the bytecode cache, so no count includes compiling
+def counted_ratios(root: Path = ROOT, interpreter: Interpreter = DEVELOPMENT) -> dict[str, float] | None:
+    """Each function's import of `root` in instructions, as a ratio to a bare `import boto3`; None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    targets = ["boto3", *(n for n in FUNCTIONS if (root / "functions" / n / "app.py").exists())]
+    for target in targets:  # warms the bytecode cache, so no count includes compiling
         subprocess.run(_probe(root, target, interpreter), env=_env(root, interpreter), capture_output=True, check=True)  # noqa: S603
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        counts = dict(zip(targets, pool.map(lambda t: instructions(*t, interpreter), targets), strict=True))
+        counts = dict(zip(targets, pool.map(lambda t: instructions(root, t, interpreter), targets), strict=True))
+    return {name: counts[name] / counts["boto3"] for name in targets[1:]}
 
-    def ratio(root: Path, name: str) -> float:
-        return counts[root, name] / counts[root, "boto3"]
 
-    return [Pair(n, ratio(old_root, n), ratio(ROOT, n)) for n in names]
+def compare(old_root: Path, interpreter: Interpreter = DEVELOPMENT) -> list[Pair]:
+    before, after = counted_ratios(old_root, interpreter), counted_ratios(ROOT, interpreter)
+    assert before is not None and after is not None, "valgrind is checked before"
+    return [Pair(n, before[n], after[n]) for n in before]
 
 
 def render(ref: str, pairs: list[Pair], where: str = DEVELOPMENT.where) -> str:

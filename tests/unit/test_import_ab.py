@@ -47,3 +47,15 @@ def test_an_interpreter_not_built_yet_is_named_not_run(tmp_path):
     (tmp_path / "layer").mkdir()
     assert missing(built) == []
     assert "`import boto3` here, abc123 beside" in render("abc123", [Pair("copies", 2.10, 2.19)], built.where)
+
+
+def test_the_cold_start_table_shows_the_counted_ratio_or_a_dash_without_valgrind(monkeypatch, tmp_path):
+    from tools.bench import ColdStart, cold_start_section
+    from tools.bench_import_ab import counted_ratios
+
+    rows = [ColdStart("functions/copies", 0.7, 1.78, 1.79, 1.58), ColdStart("functions/bulk", 0.6, 1.65, 1.65)]
+    table = cold_start_section(rows)
+    assert "| functions/copies | 0.700 | 1.78x | 1.79x | 1.58x | 2.0x |" in table
+    assert "| functions/bulk | 0.600 | 1.65x | 1.65x | – | 2.0x |" in table
+    monkeypatch.setenv("PATH", str(tmp_path))  # no valgrind on it
+    assert counted_ratios() is None

@@ -43,7 +43,7 @@ class Ending(StrEnum):
     RETRY = "retry"  # transient: leave for the queue (or fail on the last delivery)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # carries the exception behind it: compared by identity
 class Verdict:
     ending: Ending
     error: JobError
