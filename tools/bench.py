@@ -1,6 +1,7 @@
 """`make bench`: measures what the issues promise, as ratios to the limits, and writes BENCHMARKS.md.
 
-- handler import (cold start) time of each function, as a ratio to a bare `import boto3`;
+- handler import (cold start) time of each function, as a ratio to a bare `import boto3`, and the same
+  ratio counted in instructions (`bench_import_ab.counted_ratios`);
 - a burst of amoCRM requests through the shared client against the emulator's
   7 requests/s limit: 429s seen, peak per second, drain time as a ratio to the
   minimum the limit allows;
